@@ -1,0 +1,106 @@
+# Build, test and demo for ngx_http_article_render_module.
+#
+#   make            build build/ngx_http_article_render_module.so
+#   make deps       install the Debian packages the build and tests need
+#   make test       deps, build, lint, unit tests and t/ through prove
+#   make demo       deps, build, serve conf.example/articles on :8080
+#
+# The module is built against the packaged nginx (nginx-dev's
+# /usr/share/nginx/src and its conf_flags), or against a source tree given
+# as NGINX_SRC=/path/to/nginx-1.x.  The source is copied into BUILD, so
+# nothing is written into NGINX_SRC.
+
+SHELL       := /bin/bash
+
+NGINX_SRC   ?= /usr/share/nginx/src
+NGINX_BIN   ?= /usr/sbin/nginx
+BUILD       ?= $(CURDIR)/build
+DEMO_PORT   ?= 8080
+
+MODULE      := ngx_http_article_render_module
+SO          := $(BUILD)/$(MODULE).so
+NGX_TREE    := $(BUILD)/nginx
+CONFIGURED  := $(NGX_TREE)/objs/Makefile
+
+CORE_SRCS   := src/ar_buf.c src/ar_render.c src/ar_template.c \
+               src/ar_template_builtin.c
+CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h
+GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
+
+CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
+                 || echo -lcmark-gfm) -lcmark-gfm-extensions
+UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter
+UNIT_TEST   := $(BUILD)/ar_unit_test
+
+DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
+               pkg-config gcc make perl cppcheck wrk
+
+.PHONY: all deps test unit lint demo bench clean
+
+all: $(SO)
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+	        | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends $$missing; \
+	else \
+	    echo "missing packages; as root run:"; \
+	    echo "    apt-get install$$missing"; \
+	    exit 1; \
+	fi
+
+$(CONFIGURED): config
+	rm -rf $(NGX_TREE)
+	mkdir -p $(BUILD)
+	cp -a $(NGINX_SRC)/. $(NGX_TREE)
+	cd $(NGX_TREE) && \
+	if [ -f conf_flags ]; then \
+	    . ./conf_flags; \
+	else \
+	    NGX_CONF_FLAGS=(--with-threads); \
+	fi; \
+	./configure "$${NGX_CONF_FLAGS[@]}" --with-compat \
+	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
+	    || { tail -30 configure.log; exit 1; }
+
+$(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
+	$(MAKE) -C $(NGX_TREE) -f objs/Makefile modules
+	cp $(NGX_TREE)/objs/$(MODULE).so $@
+
+$(UNIT_TEST): t/unit/ar_unit_test.c $(CORE_SRCS) $(CORE_HDRS)
+	mkdir -p $(BUILD)
+	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ t/unit/ar_unit_test.c $(CORE_SRCS) \
+	    $(CMARK_LIBS)
+
+unit: $(UNIT_TEST)
+
+lint:
+	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
+	@! grep -nE ' +$$' src/*.[ch] || { echo "lint: trailing blanks"; exit 1; }
+	@! grep -nE '.{81}' src/*.[ch] || { echo "lint: over 80 columns"; exit 1; }
+	@! grep -nE '(^|[^:"])//' src/*.[ch] || { echo "lint: // comment"; exit 1; }
+	cppcheck --quiet --error-exitcode=1 --inline-suppr \
+	    --suppress=missingIncludeSystem src/ar_*.c
+
+test: deps all unit lint
+	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) prove -r t/
+
+demo: deps all
+	@mkdir -p $(BUILD)/demo/logs
+	@sed -e 's|@MODULE@|$(SO)|' -e 's|@ROOT@|$(CURDIR)/conf.example|' \
+	    -e 's|@PORT@|$(DEMO_PORT)|' conf.example/demo.conf.in \
+	    > $(BUILD)/demo/nginx.conf
+	@echo "serving conf.example/articles/ at http://127.0.0.1:$(DEMO_PORT)/"
+	@echo "(Ctrl-C stops it)"
+	$(NGINX_BIN) -p $(BUILD)/demo/ -c nginx.conf -g 'daemon off;'
+
+clean:
+	rm -rf $(BUILD)

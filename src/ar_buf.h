@@ -1,0 +1,31 @@
+/*
+ * A growable byte buffer for the article core.  The core has no nginx
+ * dependency: it allocates with malloc(3), and the nginx glue frees what
+ * it is handed through ar_buf_free().
+ */
+
+#ifndef _AR_BUF_H_INCLUDED_
+#define _AR_BUF_H_INCLUDED_
+
+
+#include <stddef.h>
+
+
+typedef struct {
+    char    *data;
+    size_t   len;
+    size_t   cap;
+} ar_buf_t;
+
+
+#define AR_OK      0
+#define AR_ERROR  -1
+
+
+int ar_buf_reserve(ar_buf_t *b, size_t n);
+int ar_buf_append(ar_buf_t *b, const char *p, size_t n);
+int ar_buf_append_escaped(ar_buf_t *b, const char *p, size_t n);
+void ar_buf_free(ar_buf_t *b);
+
+
+#endif /* _AR_BUF_H_INCLUDED_ */

@@ -1,0 +1,42 @@
+/*
+ * Markdown to HTML: the article core's rendering step, over cmark-gfm.
+ * No nginx dependency, so it can be unit-tested and fuzzed alone.
+ */
+
+#ifndef _AR_RENDER_H_INCLUDED_
+#define _AR_RENDER_H_INCLUDED_
+
+
+#include "ar_buf.h"
+
+
+/* GFM extensions, as enabled by "article_render_gfm" */
+#define AR_GFM_TABLE          0x0001
+#define AR_GFM_STRIKETHROUGH  0x0002
+#define AR_GFM_AUTOLINK       0x0004
+#define AR_GFM_TAGFILTER      0x0008
+#define AR_GFM_TASKLIST       0x0010
+#define AR_GFM_FOOTNOTES      0x0020
+#define AR_GFM_ALL            0x003f
+
+
+typedef struct {
+    unsigned    gfm;          /* AR_GFM_* bits */
+    unsigned    unsafe:1;     /* pass raw HTML and every URL through */
+} ar_render_conf_t;
+
+
+typedef struct {
+    ar_buf_t    html;         /* the article's HTML */
+    ar_buf_t    title;        /* plain text of the first heading, escaped */
+} ar_article_t;
+
+
+int ar_render_init(void);
+int ar_render_article(const ar_render_conf_t *conf, const char *src,
+    size_t len, ar_article_t *article);
+void ar_article_free(ar_article_t *article);
+const char *ar_render_library_version(void);
+
+
+#endif /* _AR_RENDER_H_INCLUDED_ */

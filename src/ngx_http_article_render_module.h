@@ -1,0 +1,57 @@
+/*
+ * ngx_http_article_render_module: what the directives file and the
+ * request handler share.
+ */
+
+#ifndef _NGX_HTTP_ARTICLE_RENDER_MODULE_H_INCLUDED_
+#define _NGX_HTTP_ARTICLE_RENDER_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ar_render.h"
+#include "ar_template.h"
+
+
+typedef struct {
+    ngx_str_t                  name;      /* empty for the built-in one */
+    ar_template_t              tpl;
+    time_t                     mtime;
+    uint32_t                   crc;       /* of the template's text */
+} ngx_http_article_render_template_t;
+
+
+/* the validators of one version of an article file */
+typedef struct {
+    dev_t                      dev;
+    ino_t                      ino;
+    off_t                      size;
+    time_t                     mtime;
+    long                       mtime_nsec;
+} ngx_http_article_render_version_t;
+
+
+typedef struct {
+    ngx_flag_t                 enable;
+    ngx_array_t               *suffixes;  /* of ngx_str_t */
+    ngx_uint_t                 gfm;       /* NGX_HTTP_AR_GFM_* bits */
+    ngx_flag_t                 unsafe;
+    size_t                     max_size;
+
+    ngx_http_article_render_template_t  *template;
+
+    /* derived in merge: what the core needs, and its identity */
+    ar_render_conf_t           render;
+    uint32_t                   conf_id;
+} ngx_http_article_render_loc_conf_t;
+
+
+ngx_int_t ngx_http_article_render_handler(ngx_http_request_t *r);
+
+
+extern ngx_module_t  ngx_http_article_render_module;
+
+
+#endif /* _NGX_HTTP_ARTICLE_RENDER_MODULE_H_INCLUDED_ */
