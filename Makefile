@@ -95,9 +95,10 @@ test: deps all unit lint
 
 demo: deps all
 	@mkdir -p $(BUILD)/demo/logs
-	@sed -e 's|@MODULE@|$(SO)|' -e 's|@ROOT@|$(CURDIR)/conf.example|' \
-	    -e 's|@PORT@|$(DEMO_PORT)|' conf.example/demo.conf.in \
-	    > $(BUILD)/demo/nginx.conf
+	@user=; [ "$$(id -u)" = 0 ] && user='user root;'; \
+	sed -e 's|@MODULE@|$(SO)|' -e 's|@ROOT@|$(CURDIR)/conf.example|' \
+	    -e 's|@PORT@|$(DEMO_PORT)|' -e "s|@USER@|$$user|" \
+	    conf.example/demo.conf.in > $(BUILD)/demo/nginx.conf
 	@echo "serving conf.example/articles/ at http://127.0.0.1:$(DEMO_PORT)/"
 	@echo "(Ctrl-C stops it)"
 	$(NGINX_BIN) -p $(BUILD)/demo/ -c nginx.conf -g 'daemon off;'
