@@ -1,0 +1,654 @@
+package ArticleRender::Test;
+
+# A small test harness for ngx_http_article_render_module, in the spirit
+# of nginx-tests' Test::Nginx, using Perl core modules only.
+#
+#     my $t = ArticleRender::Test->new();
+#     $t->write_file('a.md', "# Hello\n");
+#     $t->config(<<'EOF');
+#     http {
+#         %%TEST_GLOBALS_HTTP%%
+#         server {
+#             listen 127.0.0.1:%%PORT%%;
+#             root %%TESTDIR%%;
+#             article_render on;
+#         }
+#     }
+#     EOF
+#     $t->plan(1)->run();
+#     like($t->get('/a.md')->{body}, qr/<h1>Hello/, 'rendered');
+#
+# new(%args) makes the temporary directory; conf_file => 'conf/x.conf'
+# puts nginx.conf elsewhere in it (its directory is then the
+# configuration prefix), user => NAME runs the workers as NAME when the
+# tests run as root (otherwise workers run as root too).
+#
+# plan(N) declares N + 1 tests: the last one, run when the test file
+# ends (after nginx is stopped), checks that the error log holds no
+# alert, crit or emerg line, no "exited on signal" and no sanitizer
+# report, except lines matching a pattern given to allow_alerts().
+#
+# Methods: write_file, read_file, path, testdir, port, config,
+# test_config, run, stop, restart, http, request, get, error_log.
+# Functions: article_html($body), http_date($time).
+#
+# Environment:
+#     NGINX_BIN            nginx binary (default /usr/sbin/nginx)
+#     BUILD                directory of the built module (default
+#                          <repo>/build)
+#     TEST_NGINX_LEAVE     keep the temporary directory
+#     TEST_NGINX_VERBOSE   print configs, requests and responses
+
+use strict;
+use warnings;
+
+use Test::More ();
+use IO::Socket::INET;
+use File::Temp ();
+use File::Path qw(make_path);
+use File::Basename qw(dirname);
+use File::Spec;
+use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(sleep);
+use Scalar::Util ();
+use Cwd ();
+
+use Exporter qw(import);
+our @EXPORT_OK = qw(article_html http_date);
+
+our $VERSION = '1.0';
+
+my $REPO = Cwd::abs_path(
+    File::Spec->catdir(dirname(__FILE__), '..', '..', '..'));
+
+my $MODULE = 'ngx_http_article_render_module.so';
+
+my @ALIVE;      # harness objects whose end check is still due
+
+my $LOG_BAD = qr/\[(?:alert|crit|emerg)\]|exited on signal
+                 |AddressSanitizer|LeakSanitizer|runtime\ error:/x;
+
+
+sub new {
+    my ($class, %args) = @_;
+
+    my $build = $ENV{BUILD} || "$REPO/build";
+    my $so = File::Spec->rel2abs("$build/$MODULE");
+
+    die "module $so not found: run make first\n" unless -f $so;
+
+    my $dir = File::Temp::tempdir('article-render-test-XXXXXXXX',
+        TMPDIR => 1, CLEANUP => !$ENV{TEST_NGINX_LEAVE});
+
+    chmod 0755, $dir;
+
+    my $self = bless {
+        dir => $dir,
+        so => $so,
+        bin => $ENV{NGINX_BIN} || '/usr/sbin/nginx',
+        conf_file => $args{conf_file} || 'nginx.conf',
+        user => $args{user},
+        port => undef,
+        pid => undef,
+        planned => 0,
+        checked => 0,
+        allowed => [],
+        problems => [],
+        owner => $$,
+    }, $class;
+
+    push @ALIVE, $self;
+    Scalar::Util::weaken($ALIVE[-1]);
+
+    if ($ENV{TEST_NGINX_LEAVE}) {
+        Test::More::diag("test directory $dir kept");
+    } else {
+        $self->verbose("test directory $dir");
+    }
+
+    return $self;
+}
+
+
+sub testdir { $_[0]{dir} }
+
+
+sub path {
+    my ($self, $rel) = @_;
+    return "$self->{dir}/$rel";
+}
+
+
+sub verbose {
+    my ($self, @msg) = @_;
+    Test::More::diag(@msg) if $ENV{TEST_NGINX_VERBOSE};
+}
+
+
+# plan(N): N tests of the file plus the final error log check
+
+sub plan {
+    my ($self, $n) = @_;
+
+    Test::More::plan(tests => $n + 1);
+    $self->{planned} = 1;
+
+    return $self;
+}
+
+
+# lines matching the pattern are not counted as alerts by the end check
+
+sub allow_alerts {
+    my ($self, $re) = @_;
+
+    push @{ $self->{allowed} }, $re;
+
+    return $self;
+}
+
+
+sub write_file {
+    my ($self, $rel, $content) = @_;
+
+    my $file = $self->path($rel);
+    my $dir = dirname($file);
+
+    make_path($dir, { mode => 0755 }) unless -d $dir;
+
+    open my $fh, '>:raw', $file or die "cannot write $file: $!\n";
+    print $fh $content;
+    close $fh or die "cannot write $file: $!\n";
+
+    chmod 0644, $file;
+
+    return $file;
+}
+
+
+sub read_file {
+    my ($self, $rel) = @_;
+
+    my $file = $self->path($rel);
+
+    open my $fh, '<:raw', $file or return '';
+    local $/;
+    my $content = <$fh>;
+    close $fh;
+
+    return defined $content ? $content : '';
+}
+
+
+sub port {
+    my ($self) = @_;
+
+    return $self->{port} if defined $self->{port};
+
+    my $s = IO::Socket::INET->new(
+        LocalAddr => '127.0.0.1',
+        LocalPort => 0,
+        Proto => 'tcp',
+        Listen => 1,
+        ReuseAddr => 1,
+    ) or die "cannot find a free port: $@\n";
+
+    $self->{port} = $s->sockport();
+    close $s;
+
+    return $self->{port};
+}
+
+
+# The globals every configuration starts with.
+
+sub globals {
+    my ($self) = @_;
+
+    my $g = "load_module $self->{so};\n\n"
+        . "pid $self->{dir}/nginx.pid;\n"
+        . "error_log $self->{dir}/error.log info;\n"
+        . "daemon off;\n"
+        . "master_process on;\n"
+        . "worker_processes 1;\n";
+
+    # As root, workers run as root too, unless the test asks for another
+    # user (to see file permissions count); not root, no "user" at all.
+
+    if ($> == 0) {
+        my $user = $self->{user} || 'root';
+        my $gid = (getpwnam $user)[3];
+        die "no user $user\n" unless defined $gid;
+        my $group = getgrgid $gid;
+
+        $g .= "user $user $group;\n";
+    }
+
+    return $g . "\nevents {\n}\n\n";
+}
+
+
+sub globals_http {
+    my ($self) = @_;
+
+    my $d = $self->{dir};
+
+    return (
+        "access_log $d/access.log;",
+        "client_body_temp_path $d/client_body_temp;",
+        "proxy_temp_path $d/proxy_temp;",
+        "fastcgi_temp_path $d/fastcgi_temp;",
+        "uwsgi_temp_path $d/uwsgi_temp;",
+        "scgi_temp_path $d/scgi_temp;",
+    );
+}
+
+
+# Writes the configuration: %%PORT%%, %%TESTDIR%% and %%TEST_GLOBALS_HTTP%%
+# are substituted, the globals (load_module, pid, error_log, events)
+# prepended.
+
+sub config {
+    my ($self, $text) = @_;
+
+    my $port = $self->port();
+    my $dir = $self->{dir};
+    my @http = $self->globals_http();
+
+    $text =~ s/%%PORT%%/$port/g;
+    $text =~ s/%%TESTDIR%%/$dir/g;
+    $text =~ s/^([ \t]*)%%TEST_GLOBALS_HTTP%%/$1 . join("\n$1", @http)/gme;
+    $text =~ s/%%TEST_GLOBALS_HTTP%%/join(' ', @http)/ge;
+
+    my $conf = $self->globals() . $text;
+
+    # made here, so that nginx -t as another user need not create them
+
+    for my $temp (qw(client_body proxy fastcgi uwsgi scgi)) {
+        mkdir "$dir/${temp}_temp", 0755;
+    }
+
+    $self->write_file($self->{conf_file}, $conf);
+    $self->verbose("$self->{conf_file}:\n$conf");
+
+    return $self;
+}
+
+
+sub nginx_args {
+    my ($self) = @_;
+    return ($self->{bin}, '-p', "$self->{dir}/", '-c', $self->{conf_file});
+}
+
+
+# nginx -t: returns (ok, output).  With user => NAME, when run as root,
+# nginx -t runs as that user, so that file permissions count.
+
+sub test_config {
+    my ($self, %opts) = @_;
+
+    my @cmd = $self->nginx_args();
+    my $out = '';
+    my ($uid, $gid);
+
+    if ($opts{user} && $> == 0) {
+        ($uid, $gid) = (getpwnam $opts{user})[2, 3];
+        die "no user $opts{user}\n" unless defined $uid;
+
+        # the log files nginx -t opens must be writable by that user
+
+        for my $log ('error.log', 'access.log') {
+            my $file = $self->path($log);
+            open my $fh, '>>', $file or die "cannot create $file: $!\n";
+            close $fh;
+            chmod 0666, $file;
+        }
+    }
+
+    my $pid = open my $fh, '-|';
+    die "cannot fork: $!\n" unless defined $pid;
+
+    if ($pid == 0) {
+        open STDERR, '>&', \*STDOUT;
+
+        if (defined $uid) {
+            $) = "$gid $gid";
+            $( = $gid;
+            POSIX::setuid($uid) or POSIX::_exit(126);
+        }
+
+        exec @cmd, '-t' or POSIX::_exit(127);
+    }
+
+    {
+        local $/;
+        $out = <$fh>;
+        $out = '' unless defined $out;
+    }
+
+    close $fh;
+    my $ok = $? == 0;
+
+    $self->verbose("nginx -t: " . ($ok ? 'ok' : 'failed') . "\n$out");
+
+    return ($ok, $out);
+}
+
+
+# Starts nginx (master process, not daemonized, as our child) and waits
+# until its port accepts connections.
+
+sub run {
+    my ($self) = @_;
+
+    die "nginx already running\n" if $self->{pid};
+
+    $self->config("") unless -f $self->path($self->{conf_file});
+
+    my @cmd = $self->nginx_args();
+    my $stderr = $self->path('stderr.log');
+
+    my $pid = fork();
+    die "cannot fork: $!\n" unless defined $pid;
+
+    if ($pid == 0) {
+        open STDOUT, '>>', $stderr or POSIX::_exit(127);
+        open STDERR, '>>', $stderr or POSIX::_exit(127);
+        exec @cmd or POSIX::_exit(127);
+    }
+
+    $self->{pid} = $pid;
+
+    for (1 .. 100) {
+        if (waitpid($pid, WNOHANG) == $pid) {
+            my $status = $?;
+            $self->{pid} = undef;
+            die "nginx failed to start (status $status):\n"
+                . $self->read_file('stderr.log')
+                . $self->error_log();
+        }
+
+        return $self if -f $self->path('nginx.pid') && $self->can_connect();
+
+        sleep(0.05);
+    }
+
+    $self->stop();
+    die "nginx did not start listening on port $self->{port}\n";
+}
+
+
+sub can_connect {
+    my ($self) = @_;
+
+    my $s = IO::Socket::INET->new(
+        PeerAddr => '127.0.0.1',
+        PeerPort => $self->{port},
+        Proto => 'tcp',
+    );
+
+    return 0 unless $s;
+
+    close $s;
+    return 1;
+}
+
+
+# Stops nginx gracefully (QUIT), then TERM, then KILL, and reaps it.
+
+sub stop {
+    my ($self) = @_;
+
+    my $pid = $self->{pid};
+    return $self unless $pid;
+
+    for my $sig (qw(QUIT TERM KILL)) {
+        kill $sig, $pid;
+
+        for (1 .. 100) {
+            if (waitpid($pid, WNOHANG) == $pid) {
+
+                # a master killed by a signal leaves no line of its own
+
+                if ($? & 127) {
+                    push @{ $self->{problems} },
+                        'nginx master exited on signal ' . ($? & 127);
+                }
+
+                $self->{pid} = undef;
+                return $self;
+            }
+
+            sleep(0.05);
+        }
+
+        push @{ $self->{problems} }, "nginx did not exit on SIG$sig";
+    }
+
+    $self->{pid} = undef;
+    return $self;
+}
+
+
+# Restart with the configuration files as they are now.
+
+sub restart {
+    my ($self) = @_;
+    return $self->stop()->run();
+}
+
+
+sub error_log {
+    my ($self) = @_;
+    return $self->read_file('error.log');
+}
+
+
+# Sends a raw request and returns the raw response, read until EOF.
+
+sub http {
+    my ($self, $request) = @_;
+
+    my $reply = '';
+
+    $self->verbose(">>> $request");
+
+    eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        local $SIG{PIPE} = 'IGNORE';
+        alarm(10);
+
+        my $s = IO::Socket::INET->new(
+            PeerAddr => '127.0.0.1',
+            PeerPort => $self->port(),
+            Proto => 'tcp',
+        ) or die "cannot connect: $@\n";
+
+        binmode $s;
+        $s->autoflush(1);
+        print $s $request;
+
+        while (1) {
+            my $n = sysread($s, my $buf, 65536);
+            die "read: $!\n" unless defined $n;
+            last if $n == 0;
+            $reply .= $buf;
+        }
+
+        close $s;
+        alarm(0);
+    };
+
+    alarm(0);
+
+    if ($@) {
+        Test::More::diag("request failed: $@");
+        return undef;
+    }
+
+    $self->verbose("<<< $reply");
+
+    return $reply;
+}
+
+
+# request($method, $uri, %headers): an HTTP/1.0 request; the special key
+# "-body" gives a request body.  Returns a hash: status (0 if the request
+# failed), status_line, headers (keys in lower case), body, raw.
+
+sub request {
+    my ($self, $method, $uri, %headers) = @_;
+
+    my $body = delete $headers{'-body'};
+
+    $headers{Host} = 'localhost' unless grep { lc eq 'host' } keys %headers;
+
+    if (defined $body) {
+        $headers{'Content-Length'} = length $body;
+    }
+
+    my $req = "$method $uri HTTP/1.0\r\n";
+    $req .= "$_: $headers{$_}\r\n" for sort keys %headers;
+    $req .= "\r\n";
+    $req .= $body if defined $body;
+
+    return parse_response($self->http($req));
+}
+
+
+sub get {
+    my ($self, $uri, %headers) = @_;
+    return $self->request('GET', $uri, %headers);
+}
+
+
+sub parse_response {
+    my ($raw) = @_;
+
+    # a failed request: every check of status or headers fails
+
+    return { status => 0, headers => {}, body => '', raw => '' }
+        unless defined $raw;
+
+    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
+    $body = '' unless defined $body;
+
+    my ($line, @lines) = split /\r\n/, $head;
+    my %r = (raw => $raw, status_line => $line, headers => {});
+
+    ($r{status}) = $line =~ m{^HTTP/\d\.\d (\d{3})};
+    $r{status} = 0 unless defined $r{status};
+
+    for (@lines) {
+        my ($k, $v) = /^([^:]+):\s*(.*)$/ or next;
+        $k = lc $k;
+        $r{headers}{$k} = exists $r{headers}{$k}
+            ? "$r{headers}{$k}, $v" : $v;
+    }
+
+    if (($r{headers}{'transfer-encoding'} || '') =~ /chunked/i) {
+        $body = dechunk($body);
+    }
+
+    $r{body} = $body;
+
+    return \%r;
+}
+
+
+sub dechunk {
+    my ($in) = @_;
+
+    my $out = '';
+
+    while ($in =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
+        my $n = hex $1;
+        last if $n == 0;
+        $out .= substr($in, 0, $n, '');
+        $in =~ s/^\r\n//;
+    }
+
+    return $out;
+}
+
+
+# The article's HTML inside a page of the built-in template.
+
+sub article_html {
+    my ($body) = @_;
+
+    return undef unless defined $body;
+
+    my ($html) = $body =~ m{<article>\n(.*)</article>\n}s;
+
+    return $html;
+}
+
+
+# An HTTP date, as in Last-Modified.
+
+sub http_date {
+    my ($time) = @_;
+
+    my @d = gmtime($time);
+    my @day = qw(Sun Mon Tue Wed Thu Fri Sat);
+    my @mon = qw(Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec);
+
+    return sprintf('%s, %02d %s %04d %02d:%02d:%02d GMT',
+        $day[$d[6]], $d[3], $mon[$d[4]], $d[5] + 1900, $d[2], $d[1], $d[0]);
+}
+
+
+# The end check: stops nginx and reports alerts in the error log.
+
+sub finish {
+    my ($self) = @_;
+
+    return if $self->{checked} || $self->{owner} != $$;
+    $self->{checked} = 1;
+
+    $self->stop();
+
+    return unless $self->{planned};
+
+    # nginx's stderr holds what came before the error log was opened
+
+    my @bad = grep { /$LOG_BAD/ } split /\n/,
+        $self->read_file('stderr.log') . $self->error_log();
+
+    push @bad, @{ $self->{problems} };
+
+    for my $re (@{ $self->{allowed} }) {
+        @bad = grep { !/$re/ } @bad;
+    }
+
+    Test::More::is(join("\n", @bad), '', 'no alerts in error log');
+}
+
+
+sub DESTROY {
+    my ($self) = @_;
+
+    local ($?, $@);
+    $self->finish();
+}
+
+
+# An interrupted test (or one whose output pipe was closed) still stops
+# its nginx: exit() runs the END block.
+
+$SIG{$_} = sub { $SIG{PIPE} = 'IGNORE'; exit 1 } for qw(INT TERM HUP PIPE);
+
+
+# Runs before Test::Builder's own END block, which was compiled earlier.
+
+END {
+    local $?;
+
+    for my $t (@ALIVE) {
+        $t->finish() if defined $t;
+    }
+}
+
+
+1;
