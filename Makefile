@@ -29,7 +29,9 @@ CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
-                 || echo -lcmark-gfm -lcmark-gfm-extensions)
+                 || echo -lcmark-gfm)
+CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
+                 -lcmark-gfm-extensions)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter
 UNIT_TEST   := $(BUILD)/ar_unit_test
 
