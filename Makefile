@@ -4,6 +4,7 @@
 #   make deps       install the Debian packages the build and tests need
 #   make test       deps, build, lint, unit tests and t/ through prove
 #   make demo       deps, build, serve conf.example/articles on :8080
+#   make bench      deps, build, wrk against the module and static files
 #
 # The module is built against the packaged nginx (nginx-dev's
 # /usr/share/nginx/src and its conf_flags), or against a source tree given
@@ -28,12 +29,14 @@ CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
-                 || echo -lcmark-gfm) -lcmark-gfm-extensions
+                 || echo -lcmark-gfm)
+CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
+                 -lcmark-gfm-extensions)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter
 UNIT_TEST   := $(BUILD)/ar_unit_test
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-               pkg-config gcc make perl cppcheck wrk
+               pkg-config gcc make perl cppcheck wrk curl
 
 .PHONY: all deps test unit lint demo bench clean
 
@@ -102,6 +105,9 @@ demo: deps all
 	@echo "serving conf.example/articles/ at http://127.0.0.1:$(DEMO_PORT)/"
 	@echo "(Ctrl-C stops it)"
 	$(NGINX_BIN) -p $(BUILD)/demo/ -c nginx.conf -g 'daemon off;'
+
+bench: deps all
+	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

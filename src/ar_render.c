@@ -322,9 +322,10 @@ ar_render_title(cmark_node *doc, ar_buf_t *title)
 
         switch (cmark_node_get_type(node)) {
 
+        /* raw HTML, kept in unsafe mode, is markup, not title text */
+
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
-        case CMARK_NODE_HTML_INLINE:
             s = cmark_node_get_literal(node);
             if (s != NULL) {
                 rc = ar_buf_append_escaped(title, s, strlen(s));

@@ -41,6 +41,9 @@ static ngx_int_t ngx_http_article_render_page(ngx_http_request_t *r,
     ngx_str_t *suffix, ngx_http_article_render_source_t *src,
     ngx_str_t *page);
 static void ngx_http_article_render_free_page(void *data);
+static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf,
+    ngx_http_article_render_cache_key_t *key, ngx_uint_t validators);
 static ngx_int_t ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_version_t *v);
@@ -50,15 +53,16 @@ static ngx_int_t ngx_http_article_render_not_allowed(ngx_http_request_t *r);
 ngx_int_t
 ngx_http_article_render_handler(ngx_http_request_t *r)
 {
-    u_char                              *last;
-    size_t                               root;
-    ngx_buf_t                           *b;
-    ngx_int_t                            rc;
-    ngx_str_t                            path, page, *suffix;
-    ngx_chain_t                          out;
-    ngx_open_file_info_t                 of;
-    ngx_http_article_render_source_t     src;
-    ngx_http_article_render_loc_conf_t  *arlcf;
+    u_char                               *last;
+    size_t                                root;
+    ngx_int_t                             rc;
+    ngx_str_t                             path, *suffix;
+    ngx_file_info_t                       fi;
+    ngx_open_file_info_t                  of;
+    ngx_http_article_render_ctx_t        *ctx;
+    ngx_http_article_render_source_t      src;
+    ngx_http_article_render_loc_conf_t   *arlcf;
+    ngx_http_article_render_cache_key_t   key;
 
     arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
 
@@ -103,31 +107,99 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
         return rc;
     }
 
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_article_render_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_set_ctx(r, ctx, ngx_http_article_render_module);
+
+    key.path = path;
+    key.conf_id = arlcf->conf_id;
+
+    ngx_crc32_init(key.hash);
+    ngx_crc32_update(&key.hash, path.data, path.len);
+    ngx_crc32_update(&key.hash, (u_char *) &key.conf_id, sizeof(uint32_t));
+    ngx_crc32_final(key.hash);
+
+    if (arlcf->cache_zone == NULL) {
+        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+
+    } else {
+
+        /* a fresh stat: the validators a cached page must still match */
+
+        if (ngx_fd_info(of.fd, &fi) == NGX_FILE_ERROR) {
+            ngx_log_error(NGX_LOG_CRIT, r->connection->log, ngx_errno,
+                          ngx_fd_info_n " \"%s\" failed", path.data);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_http_article_render_version(&fi, &key.version);
+
+        ctx->cache_status = ngx_http_article_render_cache_lookup(r,
+                                                       arlcf->cache_zone,
+                                                       &key);
+
+        if (ctx->cache_status == NGX_HTTP_AR_CACHE_HIT) {
+            return ngx_http_article_render_send(r, arlcf, &key, 1);
+        }
+    }
+
     rc = ngx_http_article_render_read(r, arlcf, &path, of.fd, &src);
     if (rc != NGX_OK) {
         return rc;
     }
 
-    rc = ngx_http_article_render_page(r, arlcf, &path, suffix, &src, &page);
+    rc = ngx_http_article_render_page(r, arlcf, &path, suffix, &src,
+                                      &key.page);
     if (rc != NGX_OK) {
         return rc;
     }
 
+    key.version = src.version;
+    key.last_modified = ngx_max(src.version.mtime, arlcf->template->mtime);
+
+    /*
+     * a page read from a file that kept changing is neither kept nor
+     * given validators
+     */
+
+    if (arlcf->cache_zone && src.stable
+        && ngx_http_article_render_cache_store(r, arlcf->cache_zone, &key)
+           != NGX_OK)
+    {
+        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+    }
+
+    return ngx_http_article_render_send(r, arlcf, &key, src.stable);
+}
+
+
+static ngx_int_t
+ngx_http_article_render_send(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf,
+    ngx_http_article_render_cache_key_t *key, ngx_uint_t validators)
+{
+    ngx_buf_t    *b;
+    ngx_int_t     rc;
+    ngx_chain_t   out;
+
     r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = page.len;
-    r->headers_out.last_modified_time = ngx_max(src.version.mtime,
-                                                arlcf->template->mtime);
+    r->headers_out.content_length_n = key->page.len;
 
     ngx_str_set(&r->headers_out.content_type, "text/html");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     ngx_str_set(&r->headers_out.charset, "utf-8");
 
-    /* a page read from a file that kept changing gets no validator */
+    if (validators) {
+        r->headers_out.last_modified_time = key->last_modified;
 
-    if (src.stable
-        && ngx_http_article_render_set_etag(r, arlcf, &src.version) != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (ngx_http_article_render_set_etag(r, arlcf, &key->version)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
     r->allow_ranges = 1;
@@ -143,8 +215,8 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->pos = page.data;
-    b->last = page.data + page.len;
+    b->pos = key->page.data;
+    b->last = key->page.data + key->page.len;
     b->memory = 1;
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
@@ -335,7 +407,7 @@ ngx_http_article_render_read(ngx_http_request_t *r,
     if (!src->stable) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "article \"%s\" kept changing while read, "
-                      "served without validators", path->data);
+                      "served uncached and without validators", path->data);
     }
 
     return NGX_OK;

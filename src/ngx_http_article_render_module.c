@@ -18,10 +18,17 @@
 
 #define NGX_HTTP_AR_TEMPLATE_MAX  (1024 * 1024)
 
+/* the zone "article_render on;" uses when no other is configured */
+#define NGX_HTTP_AR_CACHE_DEFAULT_NAME   "article_render"
+#define NGX_HTTP_AR_CACHE_DEFAULT_SIZE   (16 * 1024 * 1024)
+#define NGX_HTTP_AR_CACHE_MAX_ENTRY      (1024 * 1024)
+
 
 typedef struct {
     ngx_array_t                         *suffixes;
     ngx_http_article_render_template_t  *builtin;
+    ngx_array_t                          caches;   /* ngx_shm_zone_t * */
+    ngx_shm_zone_t                      *default_cache;
 } ngx_http_article_render_main_conf_t;
 
 
@@ -35,6 +42,16 @@ static ngx_http_article_render_template_t *
     ngx_http_article_render_template_new(ngx_conf_t *cf, ngx_str_t *name,
     u_char *text, size_t len, time_t mtime);
 static void ngx_http_article_render_template_cleanup(void *data);
+static char *ngx_http_article_render_cache_zone(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_article_render_cache(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_shm_zone_t *ngx_http_article_render_add_zone(ngx_conf_t *cf,
+    ngx_str_t *name, size_t size, size_t max_entry);
+static ngx_shm_zone_t *ngx_http_article_render_default_zone(ngx_conf_t *cf);
+static ngx_int_t ngx_http_article_render_add_variables(ngx_conf_t *cf);
+static ngx_int_t ngx_http_article_render_cache_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static void *ngx_http_article_render_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_article_render_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf,
@@ -99,12 +116,26 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       offsetof(ngx_http_article_render_loc_conf_t, max_size),
       NULL },
 
+    { ngx_string("article_render_cache_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_article_render_cache_zone,
+      0,
+      0,
+      NULL },
+
+    { ngx_string("article_render_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_article_render_cache,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
 
 static ngx_http_module_t  ngx_http_article_render_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_article_render_add_variables, /* preconfiguration */
     ngx_http_article_render_init,          /* postconfiguration */
 
     ngx_http_article_render_create_main_conf, /* create main configuration */
@@ -347,6 +378,243 @@ ngx_http_article_render_template_cleanup(void *data)
 }
 
 
+/* article_render_cache_zone NAME:SIZE [max_entry=SIZE]; */
+
+static char *
+ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    u_char          *p;
+    ssize_t          size, max_entry;
+    ngx_str_t       *value, name, s;
+    ngx_uint_t       i;
+    ngx_shm_zone_t  *shm_zone;
+
+    value = cf->args->elts;
+
+    p = ngx_strlchr(value[1].data, value[1].data + value[1].len, ':');
+
+    if (p == NULL || p == value[1].data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone \"%V\" in \"%V\" directive, "
+                           "expected NAME:SIZE", &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    name.data = value[1].data;
+    name.len = p - value[1].data;
+
+    s.data = p + 1;
+    s.len = value[1].data + value[1].len - s.data;
+
+    size = ngx_parse_size(&s);
+
+    if (size == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone size \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (size < (ssize_t) (8 * ngx_pagesize)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "zone \"%V\" is too small", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    max_entry = NGX_HTTP_AR_CACHE_MAX_ENTRY;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "max_entry=", 10) == 0) {
+
+            s.data = value[i].data + 10;
+            s.len = value[i].len - 10;
+
+            max_entry = ngx_parse_size(&s);
+
+            if (max_entry > 0) {
+                continue;
+            }
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    shm_zone = ngx_http_article_render_add_zone(cf, &name, size, max_entry);
+    if (shm_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_shm_zone_t *
+ngx_http_article_render_add_zone(ngx_conf_t *cf, ngx_str_t *name,
+    size_t size, size_t max_entry)
+{
+    ngx_shm_zone_t                   *shm_zone;
+    ngx_http_article_render_cache_t  *cache;
+
+    shm_zone = ngx_shared_memory_add(cf, name, size,
+                                     &ngx_http_article_render_module);
+    if (shm_zone == NULL) {
+        return NULL;
+    }
+
+    if (shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "duplicate zone \"%V\"", name);
+        return NULL;
+    }
+
+    cache = ngx_pcalloc(cf->pool, sizeof(ngx_http_article_render_cache_t));
+    if (cache == NULL) {
+        return NULL;
+    }
+
+    cache->max_entry = max_entry;
+
+    shm_zone->init = ngx_http_article_render_cache_init_zone;
+    shm_zone->data = cache;
+
+    return shm_zone;
+}
+
+
+/* the built-in zone, unless the configuration defines one of its name */
+
+static ngx_shm_zone_t *
+ngx_http_article_render_default_zone(ngx_conf_t *cf)
+{
+    ngx_str_t                             name;
+    ngx_shm_zone_t                       *shm_zone;
+    ngx_http_article_render_main_conf_t  *armcf;
+
+    armcf = ngx_http_conf_get_module_main_conf(cf,
+                                               ngx_http_article_render_module);
+
+    if (armcf->default_cache) {
+        return armcf->default_cache;
+    }
+
+    ngx_str_set(&name, NGX_HTTP_AR_CACHE_DEFAULT_NAME);
+
+    shm_zone = ngx_shared_memory_add(cf, &name, 0,
+                                     &ngx_http_article_render_module);
+    if (shm_zone == NULL) {
+        return NULL;
+    }
+
+    if (shm_zone->data == NULL) {
+        shm_zone = ngx_http_article_render_add_zone(cf, &name,
+                                             NGX_HTTP_AR_CACHE_DEFAULT_SIZE,
+                                             NGX_HTTP_AR_CACHE_MAX_ENTRY);
+        if (shm_zone == NULL) {
+            return NULL;
+        }
+    }
+
+    armcf->default_cache = shm_zone;
+
+    return shm_zone;
+}
+
+
+/* article_render_cache NAME | off; */
+
+static char *
+ngx_http_article_render_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_article_render_loc_conf_t *arlcf = conf;
+
+    ngx_str_t                            *value;
+    ngx_shm_zone_t                      **zone;
+    ngx_http_article_render_main_conf_t  *armcf;
+
+    if (arlcf->cache != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        arlcf->cache = NULL;
+        return NGX_CONF_OK;
+    }
+
+    /* the zone may be defined later in the http block */
+
+    arlcf->cache = ngx_shared_memory_add(cf, &value[1], 0,
+                                         &ngx_http_article_render_module);
+    if (arlcf->cache == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    armcf = ngx_http_conf_get_module_main_conf(cf,
+                                               ngx_http_article_render_module);
+
+    zone = ngx_array_push(&armcf->caches);
+    if (zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *zone = arlcf->cache;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_article_render_add_variables(ngx_conf_t *cf)
+{
+    ngx_str_t              name = ngx_string("article_render_cache");
+    ngx_http_variable_t   *var;
+
+    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_ERROR;
+    }
+
+    var->get_handler = ngx_http_article_render_cache_variable;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_article_render_cache_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    static ngx_str_t  status[] = {
+        ngx_null_string,
+        ngx_string("MISS"),
+        ngx_string("BYPASS"),
+        ngx_string("EXPIRED"),
+        ngx_string("HIT")
+    };
+
+    ngx_http_article_render_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+
+    if (ctx == NULL || ctx->cache_status == NGX_HTTP_AR_CACHE_NONE) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = status[ctx->cache_status].len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = status[ctx->cache_status].data;
+
+    return NGX_OK;
+}
+
+
 static void *
 ngx_http_article_render_create_main_conf(ngx_conf_t *cf)
 {
@@ -363,6 +631,7 @@ ngx_http_article_render_create_main_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     armcf->builtin = NULL;
+     *     armcf->default_cache = NULL;
      */
 
     armcf->suffixes = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
@@ -377,6 +646,12 @@ ngx_http_article_render_create_main_conf(ngx_conf_t *cf)
 
     ngx_str_set(&s[0], ".md");
     ngx_str_set(&s[1], ".markdown");
+
+    if (ngx_array_init(&armcf->caches, cf->pool, 4, sizeof(ngx_shm_zone_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
 
     return armcf;
 }
@@ -398,6 +673,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
      *     conf->gfm = 0;
      *     conf->render = { 0 };
      *     conf->conf_id = 0;
+     *     conf->cache_zone = NULL;
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -405,6 +681,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->unsafe = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
     conf->template = NGX_CONF_UNSET_PTR;
+    conf->cache = NGX_CONF_UNSET_PTR;
 
     return conf;
 }
@@ -469,6 +746,23 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
 
     conf->conf_id = crc;
 
+    /*
+     * Unset stays unset through inheritance, so that a location turning
+     * article_render on below a scope that has it off still gets a zone.
+     */
+
+    ngx_conf_merge_ptr_value(conf->cache, prev->cache, NGX_CONF_UNSET_PTR);
+
+    if (conf->cache != NGX_CONF_UNSET_PTR) {
+        conf->cache_zone = conf->cache;
+
+    } else if (conf->enable) {
+        conf->cache_zone = ngx_http_article_render_default_zone(cf);
+        if (conf->cache_zone == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
     return NGX_CONF_OK;
 }
 
@@ -476,13 +770,44 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_int_t
 ngx_http_article_render_init(ngx_conf_t *cf)
 {
-    ngx_http_handler_pt        *h;
-    ngx_http_core_main_conf_t  *cmcf;
+    ngx_str_t                             name;
+    ngx_uint_t                            i;
+    ngx_shm_zone_t                      **zone;
+    ngx_http_handler_pt                  *h;
+    ngx_http_core_main_conf_t            *cmcf;
+    ngx_http_article_render_main_conf_t  *armcf;
 
     if (ar_render_init() != AR_OK) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "cmark-gfm %s lacks the GFM extensions",
                       ar_render_library_version());
+        return NGX_ERROR;
+    }
+
+    /* every zone named by "article_render_cache" must be defined */
+
+    armcf = ngx_http_conf_get_module_main_conf(cf,
+                                               ngx_http_article_render_module);
+    zone = armcf->caches.elts;
+
+    for (i = 0; i < armcf->caches.nelts; i++) {
+
+        if (zone[i]->data) {
+            continue;
+        }
+
+        ngx_str_set(&name, NGX_HTTP_AR_CACHE_DEFAULT_NAME);
+
+        if (zone[i]->shm.name.len == name.len
+            && ngx_strncmp(zone[i]->shm.name.data, name.data, name.len) == 0
+            && ngx_http_article_render_default_zone(cf) != NULL)
+        {
+            continue;
+        }
+
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "unknown article_render_cache zone \"%V\"",
+                      &zone[i]->shm.name);
         return NGX_ERROR;
     }
 

@@ -13,6 +13,7 @@
 
 #include "ar_render.h"
 #include "ar_template.h"
+#include "ngx_http_article_render_cache.h"
 
 
 typedef struct {
@@ -23,16 +24,6 @@ typedef struct {
 } ngx_http_article_render_template_t;
 
 
-/* the validators of one version of an article file */
-typedef struct {
-    dev_t                      dev;
-    ino_t                      ino;
-    off_t                      size;
-    time_t                     mtime;
-    long                       mtime_nsec;
-} ngx_http_article_render_version_t;
-
-
 typedef struct {
     ngx_flag_t                 enable;
     ngx_array_t               *suffixes;  /* of ngx_str_t */
@@ -41,11 +32,18 @@ typedef struct {
     size_t                     max_size;
 
     ngx_http_article_render_template_t  *template;
+    ngx_shm_zone_t            *cache;     /* as configured, NULL for off */
 
-    /* derived in merge: what the core needs, and its identity */
-    ar_render_conf_t           render;
-    uint32_t                   conf_id;
+    /* derived in merge */
+    ar_render_conf_t           render;    /* what the core needs */
+    uint32_t                   conf_id;   /* the identity of the above */
+    ngx_shm_zone_t            *cache_zone; /* the zone used, or NULL */
 } ngx_http_article_render_loc_conf_t;
+
+
+typedef struct {
+    ngx_uint_t                 cache_status;  /* NGX_HTTP_AR_CACHE_* */
+} ngx_http_article_render_ctx_t;
 
 
 ngx_int_t ngx_http_article_render_handler(ngx_http_request_t *r);

@@ -1,0 +1,69 @@
+/*
+ * ngx_http_article_render_module: the render cache, a shared memory zone
+ * of rendered pages, indexed by file path and rendering configuration,
+ * validated against the file on every request.
+ */
+
+#ifndef _NGX_HTTP_ARTICLE_RENDER_CACHE_H_INCLUDED_
+#define _NGX_HTTP_ARTICLE_RENDER_CACHE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+
+/* $article_render_cache */
+#define NGX_HTTP_AR_CACHE_NONE     0
+#define NGX_HTTP_AR_CACHE_MISS     1
+#define NGX_HTTP_AR_CACHE_BYPASS   2
+#define NGX_HTTP_AR_CACHE_EXPIRED  3
+#define NGX_HTTP_AR_CACHE_HIT      4
+
+
+/* the validators of one version of an article file */
+typedef struct {
+    dev_t                              dev;
+    ino_t                              ino;
+    off_t                              size;
+    time_t                             mtime;
+    long                               mtime_nsec;
+} ngx_http_article_render_version_t;
+
+
+typedef struct {
+    ngx_rbtree_t                       rbtree;
+    ngx_rbtree_node_t                  sentinel;
+    ngx_queue_t                        lru;       /* most recent first */
+    ngx_uint_t                         layout;
+} ngx_http_article_render_cache_sh_t;
+
+
+/* shm_zone->data */
+typedef struct {
+    ngx_http_article_render_cache_sh_t  *sh;
+    ngx_slab_pool_t                     *shpool;
+    size_t                               max_entry;
+} ngx_http_article_render_cache_t;
+
+
+/* what a lookup or a store is about */
+typedef struct {
+    ngx_str_t                          path;
+    uint32_t                           conf_id;
+    uint32_t                           hash;
+    ngx_http_article_render_version_t  version;
+    time_t                             last_modified;
+    ngx_str_t                          page;
+} ngx_http_article_render_cache_key_t;
+
+
+ngx_int_t ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+ngx_uint_t ngx_http_article_render_cache_lookup(ngx_http_request_t *r,
+    ngx_shm_zone_t *shm_zone, ngx_http_article_render_cache_key_t *key);
+ngx_uint_t ngx_http_article_render_cache_store(ngx_http_request_t *r,
+    ngx_shm_zone_t *shm_zone, ngx_http_article_render_cache_key_t *key);
+
+
+#endif /* _NGX_HTTP_ARTICLE_RENDER_CACHE_H_INCLUDED_ */

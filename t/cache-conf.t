@@ -1,0 +1,81 @@
+#!/usr/bin/perl
+
+# Cache configuration errors fail "nginx -t" with a message that says
+# what is wrong; the built-in zone is created only where it is used.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use ArticleRender::Test;
+
+my $t = ArticleRender::Test->new();
+
+$t->plan(16);
+
+sub check {
+    my ($http, $server) = @_;
+
+    $t->config(<<"EOF");
+http {
+    %%TEST_GLOBALS_HTTP%%
+    $http
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        root %%TESTDIR%%;
+        article_render on;
+        $server
+    }
+}
+EOF
+
+    return $t->test_config();
+}
+
+my ($ok, $out) = check('', 'article_render_cache nosuch;');
+ok(!$ok, 'unknown zone fails nginx -t');
+like($out, qr/unknown article_render_cache zone "nosuch"/,
+    'unknown zone is named');
+
+($ok, $out) = check('article_render_cache_zone z:1m;'
+    . ' article_render_cache_zone z:2m;', '');
+ok(!$ok, 'zone defined twice with different sizes fails nginx -t');
+like($out, qr/shared memory zone "z" conflicts/,
+    'conflicting sizes are reported');
+
+($ok, $out) = check('article_render_cache_zone z:1m;'
+    . ' article_render_cache_zone z:1m;', '');
+ok(!$ok, 'zone defined twice fails nginx -t');
+like($out, qr/duplicate zone "z"/, 'duplicate zone is reported');
+
+($ok, $out) = check('article_render_cache_zone z:4k;', '');
+ok(!$ok, 'zone under eight pages fails nginx -t');
+like($out, qr/zone "z:4k" is too small/, 'small zone is reported');
+
+($ok, $out) = check('article_render_cache_zone z:1m max_entry=lots;', '');
+ok(!$ok, 'bad max_entry fails nginx -t');
+like($out, qr/invalid parameter "max_entry=lots"/,
+    'bad max_entry is reported');
+
+($ok, $out) = check('article_render_cache_zone z;', '');
+ok(!$ok, 'zone without a size fails nginx -t');
+like($out, qr/invalid zone "z"/, 'zone without a size is reported');
+
+($ok, $out) = check('', 'article_render_cache off;');
+ok($ok, 'article_render_cache off is valid') or diag($out);
+
+($ok, $out) = check('article_render_cache_zone later:1m;',
+    'location /x/ { article_render_cache later; }');
+ok($ok, 'a zone may be used in any scope of the http block') or diag($out);
+
+# "article_render_cache article_render" names the built-in zone
+
+($ok, $out) = check('', 'location /x/ { article_render off;'
+    . ' article_render_cache article_render; }');
+ok($ok, 'the built-in zone may be named explicitly') or diag($out);
+
+($ok, $out) = check('article_render_cache_zone z:1m max_entry=0;', '');
+ok(!$ok, 'max_entry of zero fails nginx -t');
