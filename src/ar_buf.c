@@ -106,6 +106,129 @@ ar_buf_append_escaped(ar_buf_t *b, const char *p, size_t n)
 }
 
 
+/*
+ * The length of the valid UTF-8 sequence at p, or 0: no overlong forms,
+ * no surrogates, nothing past U+10FFFF.
+ */
+
+static size_t
+ar_utf8_sequence(const unsigned char *p, size_t n)
+{
+    size_t         len, i;
+    unsigned char  c, lo, hi;
+
+    c = p[0];
+
+    if (c < 0x80) {
+        return 1;
+    }
+
+    lo = 0x80;
+    hi = 0xbf;
+
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+
+        if (c == 0xe0) {
+            lo = 0xa0;
+
+        } else if (c == 0xed) {
+            hi = 0x9f;
+        }
+
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+
+        if (c == 0xf0) {
+            lo = 0x90;
+
+        } else if (c == 0xf4) {
+            hi = 0x8f;
+        }
+
+    } else {
+        return 0;
+    }
+
+    if (n < len || p[1] < lo || p[1] > hi) {
+        return 0;
+    }
+
+    for (i = 2; i < len; i++) {
+        if (p[i] < 0x80 || p[i] > 0xbf) {
+            return 0;
+        }
+    }
+
+    return len;
+}
+
+
+/*
+ * Replaces every byte that does not start a valid UTF-8 sequence with
+ * U+FFFD.  cmark-gfm validates its input, but some of its own parsers
+ * (footnote labels in 0.29.0.gfm.6) can cut a character in two.
+ */
+
+int
+ar_buf_utf8_repair(ar_buf_t *b)
+{
+    size_t                i, n;
+    ar_buf_t              out;
+    const unsigned char  *p;
+
+    p = (const unsigned char *) b->data;
+
+    for (i = 0; i < b->len; i += n) {
+        n = ar_utf8_sequence(p + i, b->len - i);
+        if (n == 0) {
+            break;
+        }
+    }
+
+    if (i == b->len) {
+        return AR_OK;
+    }
+
+    out.data = NULL;
+    out.len = 0;
+    out.cap = 0;
+
+    if (ar_buf_append(&out, b->data, i) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    while (i < b->len) {
+        n = ar_utf8_sequence(p + i, b->len - i);
+
+        if (n == 0) {
+            if (ar_buf_append(&out, "\xEF\xBF\xBD", 3) != AR_OK) {
+                ar_buf_free(&out);
+                return AR_ERROR;
+            }
+
+            i++;
+            continue;
+        }
+
+        if (ar_buf_append(&out, b->data + i, n) != AR_OK) {
+            ar_buf_free(&out);
+            return AR_ERROR;
+        }
+
+        i += n;
+    }
+
+    ar_buf_free(b);
+    *b = out;
+
+    return AR_OK;
+}
+
+
 void
 ar_buf_free(ar_buf_t *b)
 {

@@ -25,6 +25,7 @@ typedef struct {
 int ar_buf_reserve(ar_buf_t *b, size_t n);
 int ar_buf_append(ar_buf_t *b, const char *p, size_t n);
 int ar_buf_append_escaped(ar_buf_t *b, const char *p, size_t n);
+int ar_buf_utf8_repair(ar_buf_t *b);
 void ar_buf_free(ar_buf_t *b);
 
 

@@ -130,7 +130,13 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
             article->html.data = html;
             article->html.len = strlen(html);
             article->html.cap = article->html.len + 1;
+
+            rc = ar_buf_utf8_repair(&article->html);
         }
+    }
+
+    if (rc == AR_OK) {
+        rc = ar_buf_utf8_repair(&article->title);
     }
 
     cmark_node_free(doc);

@@ -695,7 +695,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_http_article_render_loc_conf_t *conf = child;
 
     uint32_t                              crc;
-    ngx_str_t                             name;
+    ngx_str_t                             name, *suffix;
+    ngx_uint_t                            i;
     ngx_http_article_render_main_conf_t  *armcf;
 
     armcf = ngx_http_conf_get_module_main_conf(cf,
@@ -742,6 +743,16 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
                      sizeof(uint32_t));
     ngx_crc32_update(&crc, (u_char *) &conf->render.gfm, sizeof(unsigned));
     ngx_crc32_update(&crc, (u_char *) &conf->unsafe, sizeof(ngx_flag_t));
+
+    /* the suffix that matches decides the fallback title */
+
+    suffix = conf->suffixes->elts;
+
+    for (i = 0; i < conf->suffixes->nelts; i++) {
+        ngx_crc32_update(&crc, suffix[i].data, suffix[i].len);
+        ngx_crc32_update(&crc, (u_char *) "", 1);
+    }
+
     ngx_crc32_final(crc);
 
     conf->conf_id = crc;

@@ -458,6 +458,56 @@ t_buf_empty(void)
 
 
 static int
+t_buf_utf8_repair(void)
+{
+    int       ok;
+    ar_buf_t  b;
+
+    /* a cut sequence, a lone continuation byte, an overlong "/",
+     * a surrogate and a valid U+00E9 */
+    static const char  bad[] = "a\xC3" "b\x80" "c\xC0\xAF" "d\xED\xA0\x80"
+                               "e\xC3\xA9";
+    static const char  good[] = "a" AR_FFFD "b" AR_FFFD "c" AR_FFFD AR_FFFD
+                                "d" AR_FFFD AR_FFFD AR_FFFD "e\xC3\xA9";
+
+    memset(&b, 0, sizeof(ar_buf_t));
+
+    ok = ar_int_is("append rc", ar_buf_append(&b, AR_S(bad)), AR_OK)
+         && ar_int_is("repair rc", ar_buf_utf8_repair(&b), AR_OK)
+         && ar_is(&b, AR_S(good));
+
+    ar_buf_free(&b);
+
+    return ok;
+}
+
+
+static int
+t_buf_utf8_valid_kept(void)
+{
+    int          ok;
+    char        *before;
+    ar_buf_t     b;
+
+    memset(&b, 0, sizeof(ar_buf_t));
+
+    ok = ar_int_is("append rc",
+                   ar_buf_append(&b, AR_S("x \xF0\x9F\x98\x80 \xE2\x82\xAC")),
+                   AR_OK);
+
+    before = b.data;
+
+    ok = ok && ar_int_is("repair rc", ar_buf_utf8_repair(&b), AR_OK)
+         && ar_int_is("same buffer", b.data == before, 1)
+         && ar_is(&b, AR_S("x \xF0\x9F\x98\x80 \xE2\x82\xAC"));
+
+    ar_buf_free(&b);
+
+    return ok;
+}
+
+
+static int
 t_buf_escape_appends(void)
 {
     int       ok;
@@ -1286,6 +1336,10 @@ static const ar_test_t  ar_tests[] = {
     { "buf: empty input appends nothing and succeeds", t_buf_empty },
     { "buf: escaping appends after what the buffer holds",
       t_buf_escape_appends },
+    { "buf: invalid UTF-8 (cut, stray, overlong, surrogate) becomes U+FFFD",
+      t_buf_utf8_repair },
+    { "buf: valid UTF-8 is left in place, untouched",
+      t_buf_utf8_valid_kept },
     { "buf: many small appends grow the buffer and keep every byte",
       t_buf_grow_small_appends },
     { "buf: one append far beyond the capacity grows it at once",

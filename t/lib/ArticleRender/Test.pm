@@ -20,7 +20,8 @@ package ArticleRender::Test;
 #
 # new(%args) makes the temporary directory; conf_file => 'conf/x.conf'
 # puts nginx.conf elsewhere in it (its directory is then the
-# configuration prefix), user => NAME runs the workers as NAME when the
+# configuration prefix), workers => N starts N worker processes,
+# user => NAME runs the workers as NAME when the
 # tests run as root (otherwise workers run as root too).
 #
 # plan(N) declares N + 1 tests: the last one, run when the test file
@@ -29,7 +30,8 @@ package ArticleRender::Test;
 # report, except lines matching a pattern given to allow_alerts().
 #
 # Methods: write_file, read_file, path, testdir, port, config,
-# test_config, run, stop, restart, http, request, get, error_log.
+# test_config, run, stop, restart, reload, http, request, get,
+# error_log.
 # Functions: article_html($body), http_date($time).
 #
 # Environment:
@@ -88,6 +90,7 @@ sub new {
         bin => $ENV{NGINX_BIN} || '/usr/sbin/nginx',
         conf_file => $args{conf_file} || 'nginx.conf',
         user => $args{user},
+        workers => $args{workers} || 1,
         port => undef,
         pid => undef,
         planned => 0,
@@ -210,7 +213,7 @@ sub globals {
         . "error_log $self->{dir}/error.log info;\n"
         . "daemon off;\n"
         . "master_process on;\n"
-        . "worker_processes 1;\n";
+        . "worker_processes $self->{workers};\n";
 
     # As root, workers run as root too, unless the test asks for another
     # user (to see file permissions count); not root, no "user" at all.
@@ -427,6 +430,26 @@ sub stop {
 
     $self->{pid} = undef;
     return $self;
+}
+
+
+# nginx -s reload: waits until the old workers have exited, so that the
+# next request meets the new configuration.
+
+sub reload {
+    my ($self) = @_;
+
+    my $before = () = $self->error_log() =~ /exited with code/g;
+
+    kill 'HUP', $self->{pid} or die "cannot signal nginx: $!\n";
+
+    for (1 .. 200) {
+        my $after = () = $self->error_log() =~ /exited with code/g;
+        return $self if $after >= $before + $self->{workers};
+        sleep(0.05);
+    }
+
+    die "nginx did not finish reloading\n";
 }
 
 
