@@ -22,17 +22,22 @@ MODULE      := ngx_http_article_render_module
 SO          := $(BUILD)/$(MODULE).so
 NGX_TREE    := $(BUILD)/nginx
 CONFIGURED  := $(NGX_TREE)/objs/Makefile
+TEST_BUILD  := $(BUILD)/test
+TEST_SO     := $(TEST_BUILD)/$(MODULE).so
+TEST_TREE   := $(TEST_BUILD)/nginx
+TEST_CONFIGURED := $(TEST_TREE)/objs/Makefile
 
-CORE_SRCS   := src/ar_buf.c src/ar_render.c src/ar_template.c \
-               src/ar_template_builtin.c
-CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h
+CORE_SRCS   := src/ar_arena.c src/ar_buf.c src/ar_render.c \
+               src/ar_template.c src/ar_template_builtin.c
+CORE_HDRS   := src/ar_arena.h src/ar_buf.h src/ar_render.h src/ar_template.h
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
                  || echo -lcmark-gfm)
 CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
                  -lcmark-gfm-extensions)
-UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter
+UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+               -DAR_TEST_HOOKS=1
 UNIT_TEST   := $(BUILD)/ar_unit_test
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
@@ -60,23 +65,38 @@ deps:
 	    exit 1; \
 	fi
 
-$(CONFIGURED): config
-	rm -rf $(NGX_TREE)
-	mkdir -p $(BUILD)
-	cp -a $(NGINX_SRC)/. $(NGX_TREE)
-	cd $(NGX_TREE) && \
+# $(call configure-tree,TREE,CC_OPT): a copy of the nginx source in TREE,
+# configured with the packaged nginx's flags and this module
+define configure-tree
+	rm -rf $(1)
+	mkdir -p $(dir $(1))
+	cp -a $(NGINX_SRC)/. $(1)
+	cd $(1) && \
 	if [ -f conf_flags ]; then \
 	    . ./conf_flags; \
 	else \
 	    NGX_CONF_FLAGS=(--with-threads); \
 	fi; \
 	./configure "$${NGX_CONF_FLAGS[@]}" --with-compat \
+	    $(if $(2),--with-cc-opt='$(2)') \
 	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
 	    || { tail -30 configure.log; exit 1; }
+endef
+
+$(CONFIGURED): config
+	$(call configure-tree,$(NGX_TREE))
 
 $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(NGX_TREE) -f objs/Makefile modules
 	cp $(NGX_TREE)/objs/$(MODULE).so $@
+
+# the build t/ runs against: test hooks (article_render_test_delay) on
+$(TEST_CONFIGURED): config
+	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1)
+
+$(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
+	$(MAKE) -C $(TEST_TREE) -f objs/Makefile modules
+	cp $(TEST_TREE)/objs/$(MODULE).so $@
 
 $(UNIT_TEST): t/unit/ar_unit_test.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
@@ -93,8 +113,9 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	    --suppress=missingIncludeSystem src/ar_*.c
 
-test: deps all unit lint
-	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) prove -r t/
+test: deps all $(TEST_SO) unit lint
+	BUILD=$(TEST_BUILD) AR_UNIT_TEST=$(UNIT_TEST) NGINX_BIN=$(NGINX_BIN) \
+	    prove -r t/
 
 demo: deps all
 	@mkdir -p $(BUILD)/demo/logs

@@ -56,6 +56,9 @@ http {
             article_render on;
             article_render_cache bench;
         }
+        location /lat/ {
+            article_render on;
+        }
         location /uncached/ {
             article_render on;
             article_render_cache off;
@@ -103,6 +106,46 @@ for s in $sizes; do
         printf "%-6s %12.0f %12.0f %7.2f %12.0f %7.2f\n",
                n, s, c, c / s, u, u / s }'
 done
+
+# latency of small cached requests on the single worker, with and without
+# pathological renders running in the pool meanwhile
+
+mkdir -p "$dir/html/lat"
+printf '# Small\n\nA short cached article.\n' > "$dir/html/lat/small.md"
+perl -e 'print "![[]()" x 80000' > "$dir/html/lat/slow.md"
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/lat/small.md"
+
+latency() {
+    wrk -t1 -c8 -d"${SECONDS_EACH}s" --latency \
+        "http://127.0.0.1:$PORT/lat/small.md" 2>&1 \
+    | awk '/^ +(50|99)%/ {
+             v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+             if (u == "us") v /= 1000; else if (u == "s") v *= 1000;
+             printf "%s ", v }'
+}
+
+quiet=$(latency)
+
+# every request of the loops is a new version (touch), so each one renders
+# until article_render_timeout ends it
+for i in 1 2; do
+    ( end=$((SECONDS + SECONDS_EACH + 2))
+      while [ $SECONDS -lt $end ]; do
+          touch "$dir/html/lat/slow.md"
+          curl -s -o /dev/null "http://127.0.0.1:$PORT/lat/slow.md"
+      done ) &
+done
+sleep 1
+busy=$(latency)
+wait
+
+echo
+echo "latency of a cached 1 KB page, 1 worker, wrk -t1 -c8:"
+printf '%-28s %10s %10s\n' "" "p50 ms" "p99 ms"
+printf '%-28s %10s %10s\n' "no render running" $quiet
+printf '%-28s %10s %10s\n' "pathological renders running" $busy
+awk -v q="${quiet#* }" -v b="${busy#* }" 'BEGIN {
+    printf "p99 ratio: %.2f (target: within 2x)\n", b / q }'
 
 if grep -E '\[(alert|crit|emerg)\]' "$dir/logs/error.log"; then
     echo "bench: errors in the error log" >&2

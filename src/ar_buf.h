@@ -18,8 +18,10 @@ typedef struct {
 } ar_buf_t;
 
 
-#define AR_OK      0
-#define AR_ERROR  -1
+#define AR_OK       0
+#define AR_ERROR   -1
+#define AR_EMEMORY -2      /* a render passed its memory budget */
+#define AR_ETIME   -3      /* a render passed its time budget */
 
 
 int ar_buf_reserve(ar_buf_t *b, size_t n);

@@ -12,6 +12,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "ar_arena.h"
 #include "ar_render.h"
 
 
@@ -27,7 +28,13 @@ static const struct {
 };
 
 
-static int ar_render_escape_raw_html(cmark_node *doc);
+static int ar_render_run(const ar_render_conf_t *conf,
+    const ar_limits_t *limits, ar_arena_t *arena, const char *src,
+    size_t len, ar_article_t *article);
+#if (AR_TEST_HOOKS)
+static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
+#endif
+static int ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem);
 static int ar_render_title(cmark_node *doc, ar_buf_t *title);
 
 
@@ -57,18 +64,67 @@ ar_render_init(void)
 }
 
 
+/*
+ * Renders within the limits: every allocation of the render comes from
+ * one arena, which unwinds here when a budget is passed and is freed
+ * whichever way the render ends.
+ */
+
 int
-ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
-    ar_article_t *article)
+ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
+    const char *src, size_t len, ar_article_t *article)
+{
+    int         rc;
+    ar_arena_t  arena;
+
+    memset(article, 0, sizeof(ar_article_t));
+
+    ar_arena_init(&arena, limits->max_memory, limits->timeout_ms);
+    ar_arena_enter(&arena);
+
+    switch (setjmp(arena.unwind)) {
+
+    case 0:
+        rc = ar_render_run(conf, limits, &arena, src, len, article);
+        break;
+
+    case AR_EMEMORY:
+        rc = AR_EMEMORY;
+        break;
+
+    default:
+        rc = AR_ETIME;
+        break;
+    }
+
+    ar_arena_leave();
+    ar_arena_release(&arena);
+
+    if (rc != AR_OK) {
+        ar_article_free(article);
+    }
+
+    return rc;
+}
+
+
+static int
+ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
+    ar_arena_t *arena, const char *src, size_t len, ar_article_t *article)
 {
     int                       options, rc;
     char                     *html;
     size_t                    i;
+    cmark_mem                *mem;
     cmark_node               *doc;
     cmark_parser             *parser;
     cmark_syntax_extension   *ext;
 
-    memset(article, 0, sizeof(ar_article_t));
+    mem = &arena->mem;
+
+#if (AR_TEST_HOOKS)
+    ar_render_test_delay(arena, limits->test_delay_ms);
+#endif
 
     options = CMARK_OPT_VALIDATE_UTF8;
 
@@ -80,7 +136,9 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
         options |= CMARK_OPT_UNSAFE;
     }
 
-    parser = cmark_parser_new(options);
+    /* nothing is freed on the way out: the arena is released at once */
+
+    parser = cmark_parser_new_with_mem(options, mem);
     if (parser == NULL) {
         return AR_ERROR;
     }
@@ -96,7 +154,6 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
 
         if (ext == NULL || !cmark_parser_attach_syntax_extension(parser, ext))
         {
-            cmark_parser_free(parser);
             return AR_ERROR;
         }
     }
@@ -105,14 +162,13 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
 
     doc = cmark_parser_finish(parser);
     if (doc == NULL) {
-        cmark_parser_free(parser);
         return AR_ERROR;
     }
 
     rc = AR_OK;
 
     if (!conf->unsafe) {
-        rc = ar_render_escape_raw_html(doc);
+        rc = ar_render_escape_raw_html(doc, mem);
     }
 
     if (rc == AR_OK) {
@@ -120,34 +176,51 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
     }
 
     if (rc == AR_OK) {
-        html = cmark_render_html(doc, options,
-                                 cmark_parser_get_syntax_extensions(parser));
+        html = cmark_render_html_with_mem(doc, options,
+                                  cmark_parser_get_syntax_extensions(parser),
+                                  mem);
         if (html == NULL) {
             rc = AR_ERROR;
 
         } else {
-            /* cmark-gfm's default allocator is calloc/realloc/free */
-            article->html.data = html;
-            article->html.len = strlen(html);
-            article->html.cap = article->html.len + 1;
-
-            rc = ar_buf_utf8_repair(&article->html);
+            rc = ar_buf_append(&article->html, html, strlen(html));
         }
+    }
+
+    if (rc == AR_OK) {
+        rc = ar_buf_utf8_repair(&article->html);
     }
 
     if (rc == AR_OK) {
         rc = ar_buf_utf8_repair(&article->title);
     }
 
-    cmark_node_free(doc);
-    cmark_parser_free(parser);
-
-    if (rc != AR_OK) {
-        ar_article_free(article);
-    }
-
     return rc;
 }
+
+
+#if (AR_TEST_HOOKS)
+
+/*
+ * Test builds only: a render that takes as long as the test asks, and
+ * gives way to the time budget like any other.
+ */
+
+static void
+ar_render_test_delay(ar_arena_t *arena, unsigned ms)
+{
+    struct timespec  tick;
+
+    tick.tv_sec = 0;
+    tick.tv_nsec = 1000000;
+
+    while (ms--) {
+        nanosleep(&tick, NULL);
+        ar_arena_check_time(arena);
+    }
+}
+
+#endif
 
 
 /*
@@ -157,7 +230,7 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
  */
 
 static int
-ar_render_escape_raw_html(cmark_node *doc)
+ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
 {
     int                rc;
     size_t             n, i, len;
@@ -191,7 +264,7 @@ ar_render_escape_raw_html(cmark_node *doc)
         }
 
         if ((n & (n - 1)) == 0) {
-            more = realloc(found, (n ? 2 * n : 8) * sizeof(cmark_node *));
+            more = mem->realloc(found, (n ? 2 * n : 8) * sizeof(cmark_node *));
             if (more == NULL) {
                 rc = AR_ERROR;
                 break;
@@ -213,7 +286,7 @@ ar_render_escape_raw_html(cmark_node *doc)
             s = "";
         }
 
-        text = cmark_node_new(CMARK_NODE_TEXT);
+        text = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
         if (text == NULL) {
             rc = AR_ERROR;
             break;
@@ -239,11 +312,11 @@ ar_render_escape_raw_html(cmark_node *doc)
             len--;
         }
 
-        literal = malloc(len + 1);
-        para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+        literal = mem->realloc(NULL, len + 1);
+        para = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, mem);
 
         if (literal == NULL || para == NULL) {
-            free(literal);
+            mem->free(literal);
             cmark_node_free(para);
             cmark_node_free(text);
             rc = AR_ERROR;
@@ -256,14 +329,14 @@ ar_render_escape_raw_html(cmark_node *doc)
         if (!cmark_node_set_literal(text, literal)
             || !cmark_node_append_child(para, text))
         {
-            free(literal);
+            mem->free(literal);
             cmark_node_free(para);
             cmark_node_free(text);
             rc = AR_ERROR;
             break;
         }
 
-        free(literal);
+        mem->free(literal);
 
         if (!cmark_node_replace(node, para)) {
             cmark_node_free(para);
@@ -274,7 +347,7 @@ ar_render_escape_raw_html(cmark_node *doc)
         cmark_node_free(node);
     }
 
-    free(found);
+    mem->free(found);
 
     return rc;
 }
@@ -366,4 +439,33 @@ const char *
 ar_render_library_version(void)
 {
     return cmark_version_string();
+}
+
+
+/*
+ * Whether the linked cmark-gfm predates 0.29.0.gfm.13, the first release
+ * with fixes for all of its known polynomial-time and output-explosion
+ * inputs (CVE-2023-22483, -22486, -24824, -26485, -37463).
+ */
+
+int
+ar_render_library_outdated(void)
+{
+    int          gfm;
+    const char  *v, *p;
+
+    v = cmark_version_string();
+
+    if (cmark_version() != ((0 << 16) | (29 << 8) | 0)) {
+        return cmark_version() < ((0 << 16) | (29 << 8) | 0);
+    }
+
+    p = strstr(v, ".gfm.");
+    if (p == NULL) {
+        return 1;
+    }
+
+    gfm = atoi(p + 5);
+
+    return gfm < 13;
 }

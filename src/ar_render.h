@@ -26,6 +26,14 @@ typedef struct {
 } ar_render_conf_t;
 
 
+/* the budgets of one render; 0 is none */
+typedef struct {
+    size_t      max_memory;
+    unsigned    timeout_ms;
+    unsigned    test_delay_ms;  /* honoured by AR_TEST_HOOKS builds only */
+} ar_limits_t;
+
+
 typedef struct {
     ar_buf_t    html;         /* the article's HTML */
     ar_buf_t    title;        /* plain text of the first heading, escaped */
@@ -33,8 +41,10 @@ typedef struct {
 
 
 int ar_render_init(void);
-int ar_render_article(const ar_render_conf_t *conf, const char *src,
-    size_t len, ar_article_t *article);
+int ar_render_article(const ar_render_conf_t *conf,
+    const ar_limits_t *limits, const char *src, size_t len,
+    ar_article_t *article);
+int ar_render_library_outdated(void);
 void ar_article_free(ar_article_t *article);
 const char *ar_render_library_version(void);
 

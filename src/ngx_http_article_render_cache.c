@@ -21,27 +21,40 @@
 
 
 /* changes whenever the entry layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  1
+#define NGX_HTTP_AR_CACHE_LAYOUT  2
+
+/* how long past its budget a render's mark holds off others */
+#define NGX_HTTP_AR_MARK_GRACE    1000
 
 
-typedef struct {
+/* what an entry holds */
+#define NGX_HTTP_AR_ENTRY_PAGE      0   /* a rendered page */
+#define NGX_HTTP_AR_ENTRY_UPDATING  1   /* a render in progress, no page */
+#define NGX_HTTP_AR_ENTRY_FAILED    2   /* a render passed its budget */
+
+
+struct ngx_http_article_render_entry_s {
     ngx_rbtree_node_t                  node;      /* key: the key's hash */
     ngx_queue_t                        queue;
     ngx_http_article_render_version_t  version;
     time_t                             last_modified;
     uint32_t                           conf_id;
     uint32_t                           count;     /* requests sending it */
+    unsigned                           state:2;
     unsigned                           removed:1;
+
+    /* of a mark: when it lapses, and whose it is */
+    ngx_msec_t                         deadline;
+    ngx_pid_t                          owner;
+
+    /* of a failure: the budgets it passed */
+    ngx_msec_t                         timeout;
+    size_t                             max_memory;
+
     size_t                             path_len;
     size_t                             page_len;
     u_char                             data[1];   /* path, then page */
-} ngx_http_article_render_entry_t;
-
-
-typedef struct {
-    ngx_http_article_render_cache_t   *cache;
-    ngx_http_article_render_entry_t   *entry;
-} ngx_http_article_render_pin_t;
+};
 
 
 static ngx_int_t ngx_http_article_render_cache_cmp(uint32_t hash,
@@ -53,7 +66,9 @@ static void ngx_http_article_render_cache_insert_value(
 static ngx_http_article_render_entry_t *ngx_http_article_render_cache_find(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_cache_key_t *key);
-static void ngx_http_article_render_cache_unpin(void *data);
+static ngx_http_article_render_entry_t *ngx_http_article_render_cache_put(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_cache_key_t *key, size_t page_len);
 static void ngx_http_article_render_cache_remove(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_entry_t *entry);
@@ -182,62 +197,100 @@ ngx_http_article_render_cache_insert_value(ngx_rbtree_node_t *temp,
 
 
 /*
- * Looks the page up.  On a hit the entry is pinned for the request's
- * lifetime and the key carries its page; a miss says whether an entry
- * of another file version was there.
+ * Looks the page up.  On a hit the entry is pinned, and the key carries
+ * its page, until ngx_http_article_render_cache_unpin().  When the page
+ * is to be rendered, a mark is left in its place (when the zone has
+ * room), so that other requests for the same version wait for this
+ * render instead of starting their own; *marked says so.
  */
 
 ngx_uint_t
-ngx_http_article_render_cache_lookup(ngx_http_request_t *r,
-    ngx_shm_zone_t *shm_zone, ngx_http_article_render_cache_key_t *key)
+ngx_http_article_render_cache_lookup(ngx_shm_zone_t *shm_zone,
+    ngx_http_article_render_cache_key_t *key, ar_limits_t *limits,
+    ngx_http_article_render_pin_t *pin, ngx_uint_t *marked)
 {
-    ngx_pool_cleanup_t               *cln;
-    ngx_http_article_render_pin_t    *pin;
+    ngx_uint_t                        status;
     ngx_http_article_render_cache_t  *cache;
     ngx_http_article_render_entry_t  *entry;
 
     cache = shm_zone->data;
-
-    cln = ngx_pool_cleanup_add(r->pool,
-                               sizeof(ngx_http_article_render_pin_t));
-    if (cln == NULL) {
-        return NGX_HTTP_AR_CACHE_BYPASS;
-    }
+    *marked = 0;
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
     entry = ngx_http_article_render_cache_find(cache, key);
 
-    if (entry == NULL) {
-        ngx_shmtx_unlock(&cache->shpool->mutex);
-        return NGX_HTTP_AR_CACHE_MISS;
+    status = NGX_HTTP_AR_CACHE_MISS;
+
+    if (entry) {
+        status = NGX_HTTP_AR_CACHE_EXPIRED;
+
+        if (ngx_memcmp(&entry->version, &key->version,
+                       sizeof(ngx_http_article_render_version_t))
+            == 0)
+        {
+            switch (entry->state) {
+
+            case NGX_HTTP_AR_ENTRY_PAGE:
+                entry->count++;
+
+                ngx_queue_remove(&entry->queue);
+                ngx_queue_insert_head(&cache->sh->lru, &entry->queue);
+
+                pin->cache = cache;
+                pin->entry = entry;
+
+                key->page.data = entry->data + entry->path_len;
+                key->page.len = entry->page_len;
+                key->last_modified = entry->last_modified;
+
+                status = NGX_HTTP_AR_CACHE_HIT;
+                goto done;
+
+            case NGX_HTTP_AR_ENTRY_UPDATING:
+
+                /* a mark whose owner died lapses at its deadline */
+
+                if ((ngx_msec_int_t) (entry->deadline - ngx_current_msec)
+                    > 0)
+                {
+                    status = NGX_HTTP_AR_CACHE_UPDATING;
+                    goto done;
+                }
+
+                break;
+
+            default: /* NGX_HTTP_AR_ENTRY_FAILED */
+
+                /* larger budgets than those it passed deserve a try */
+
+                if (limits->timeout_ms <= entry->timeout
+                    && limits->max_memory <= entry->max_memory)
+                {
+                    status = NGX_HTTP_AR_CACHE_FAILED;
+                    goto done;
+                }
+
+                break;
+            }
+        }
     }
 
-    if (ngx_memcmp(&entry->version, &key->version,
-                   sizeof(ngx_http_article_render_version_t))
-        != 0)
-    {
-        ngx_shmtx_unlock(&cache->shpool->mutex);
-        return NGX_HTTP_AR_CACHE_EXPIRED;
+    entry = ngx_http_article_render_cache_put(cache, key, 0);
+
+    if (entry) {
+        entry->state = NGX_HTTP_AR_ENTRY_UPDATING;
+        entry->deadline = ngx_current_msec + limits->timeout_ms
+                          + NGX_HTTP_AR_MARK_GRACE;
+        entry->owner = ngx_pid;
+        *marked = 1;
     }
 
-    entry->count++;
-
-    ngx_queue_remove(&entry->queue);
-    ngx_queue_insert_head(&cache->sh->lru, &entry->queue);
+done:
 
     ngx_shmtx_unlock(&cache->shpool->mutex);
 
-    pin = cln->data;
-    pin->cache = cache;
-    pin->entry = entry;
-    cln->handler = ngx_http_article_render_cache_unpin;
-
-    key->page.data = entry->data + entry->path_len;
-    key->page.len = entry->page_len;
-    key->last_modified = entry->last_modified;
-
-    return NGX_HTTP_AR_CACHE_HIT;
+    return status;
 }
 
 
@@ -269,11 +322,9 @@ ngx_http_article_render_cache_find(ngx_http_article_render_cache_t *cache,
 }
 
 
-static void
-ngx_http_article_render_cache_unpin(void *data)
+void
+ngx_http_article_render_cache_unpin(ngx_http_article_render_pin_t *pin)
 {
-    ngx_http_article_render_pin_t  *pin = data;
-
     ngx_slab_pool_t                  *shpool;
     ngx_http_article_render_entry_t  *entry;
 
@@ -287,69 +338,141 @@ ngx_http_article_render_cache_unpin(void *data)
     }
 
     ngx_shmtx_unlock(&shpool->mutex);
+
+    pin->entry = NULL;
 }
 
 
 /*
- * Keeps a freshly rendered page, replacing the entry of an older version.
- * Returns NGX_DECLINED when the page is not kept: larger than max_entry,
- * or no room even after evicting every entry not being sent.
+ * Keeps a freshly rendered page in place of whatever the key had, the
+ * render's mark included.  Returns NGX_DECLINED when the page is not
+ * kept: larger than max_entry, or no room even after evicting every
+ * entry not being sent.
  */
 
-ngx_uint_t
-ngx_http_article_render_cache_store(ngx_http_request_t *r,
-    ngx_shm_zone_t *shm_zone, ngx_http_article_render_cache_key_t *key)
+ngx_int_t
+ngx_http_article_render_cache_store(ngx_shm_zone_t *shm_zone,
+    ngx_http_article_render_cache_key_t *key)
 {
-    size_t                            size;
     ngx_http_article_render_cache_t  *cache;
-    ngx_http_article_render_entry_t  *entry, *old;
+    ngx_http_article_render_entry_t  *entry;
 
     cache = shm_zone->data;
 
     if (key->page.len > cache->max_entry) {
+        ngx_http_article_render_cache_unmark(shm_zone, key);
         return NGX_DECLINED;
     }
-
-    size = offsetof(ngx_http_article_render_entry_t, data)
-           + key->path.len + key->page.len;
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
-    old = ngx_http_article_render_cache_find(cache, key);
+    entry = ngx_http_article_render_cache_put(cache, key, key->page.len);
 
-    if (old) {
-        ngx_http_article_render_cache_remove(cache, old);
+    if (entry) {
+        entry->last_modified = key->last_modified;
+        ngx_memcpy(entry->data + key->path.len, key->page.data,
+                   key->page.len);
     }
 
-    entry = ngx_http_article_render_cache_alloc(cache, size);
+    ngx_shmtx_unlock(&cache->shpool->mutex);
 
+    return entry ? NGX_OK : NGX_DECLINED;
+}
+
+
+/*
+ * Remembers that this version passed its budgets, so that requests for
+ * it fail at once instead of rendering again, until the file changes.
+ */
+
+void
+ngx_http_article_render_cache_fail(ngx_shm_zone_t *shm_zone,
+    ngx_http_article_render_cache_key_t *key, ar_limits_t *limits)
+{
+    ngx_http_article_render_cache_t  *cache;
+    ngx_http_article_render_entry_t  *entry;
+
+    cache = shm_zone->data;
+
+    ngx_shmtx_lock(&cache->shpool->mutex);
+
+    entry = ngx_http_article_render_cache_put(cache, key, 0);
+
+    if (entry) {
+        entry->state = NGX_HTTP_AR_ENTRY_FAILED;
+        entry->timeout = limits->timeout_ms;
+        entry->max_memory = limits->max_memory;
+    }
+
+    ngx_shmtx_unlock(&cache->shpool->mutex);
+}
+
+
+/* takes away this worker's mark, for a render that left nothing to keep */
+
+void
+ngx_http_article_render_cache_unmark(ngx_shm_zone_t *shm_zone,
+    ngx_http_article_render_cache_key_t *key)
+{
+    ngx_http_article_render_cache_t  *cache;
+    ngx_http_article_render_entry_t  *entry;
+
+    cache = shm_zone->data;
+
+    ngx_shmtx_lock(&cache->shpool->mutex);
+
+    entry = ngx_http_article_render_cache_find(cache, key);
+
+    if (entry
+        && entry->state == NGX_HTTP_AR_ENTRY_UPDATING
+        && entry->owner == ngx_pid)
+    {
+        ngx_http_article_render_cache_remove(cache, entry);
+    }
+
+    ngx_shmtx_unlock(&cache->shpool->mutex);
+}
+
+
+/*
+ * Puts a new entry for the key, with room for a page, in place of the
+ * old one; called with the zone locked.
+ */
+
+static ngx_http_article_render_entry_t *
+ngx_http_article_render_cache_put(ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_cache_key_t *key, size_t page_len)
+{
+    ngx_http_article_render_entry_t  *entry;
+
+    entry = ngx_http_article_render_cache_find(cache, key);
+
+    if (entry) {
+        ngx_http_article_render_cache_remove(cache, entry);
+    }
+
+    entry = ngx_http_article_render_cache_alloc(cache,
+                          offsetof(ngx_http_article_render_entry_t, data)
+                          + key->path.len + page_len);
     if (entry == NULL) {
-        ngx_shmtx_unlock(&cache->shpool->mutex);
-
-        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "article render cache: no room for %uz bytes "
-                       "in \"%V\"", size, &shm_zone->shm.name);
-        return NGX_DECLINED;
+        return NULL;
     }
+
+    ngx_memzero(entry, offsetof(ngx_http_article_render_entry_t, data));
 
     entry->node.key = key->hash;
     entry->version = key->version;
-    entry->last_modified = key->last_modified;
     entry->conf_id = key->conf_id;
-    entry->count = 0;
-    entry->removed = 0;
+    entry->state = NGX_HTTP_AR_ENTRY_PAGE;
     entry->path_len = key->path.len;
-    entry->page_len = key->page.len;
+    entry->page_len = page_len;
 
     ngx_memcpy(entry->data, key->path.data, key->path.len);
-    ngx_memcpy(entry->data + key->path.len, key->page.data, key->page.len);
 
     ngx_rbtree_insert(&cache->sh->rbtree, &entry->node);
     ngx_queue_insert_head(&cache->sh->lru, &entry->queue);
 
-    ngx_shmtx_unlock(&cache->shpool->mutex);
-
-    return NGX_OK;
+    return entry;
 }
 
 

@@ -12,6 +12,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ar_render.h"
+
 
 /* $article_render_cache */
 #define NGX_HTTP_AR_CACHE_NONE     0
@@ -19,6 +21,10 @@
 #define NGX_HTTP_AR_CACHE_BYPASS   2
 #define NGX_HTTP_AR_CACHE_EXPIRED  3
 #define NGX_HTTP_AR_CACHE_HIT      4
+
+/* lookups that are not a status of their own */
+#define NGX_HTTP_AR_CACHE_UPDATING 5   /* another request is rendering it */
+#define NGX_HTTP_AR_CACHE_FAILED   6   /* this version passed its budgets */
 
 
 /* the validators of one version of an article file */
@@ -47,6 +53,17 @@ typedef struct {
 } ngx_http_article_render_cache_t;
 
 
+typedef struct ngx_http_article_render_entry_s
+    ngx_http_article_render_entry_t;
+
+
+/* a hit being sent: the entry may not be freed until it is unpinned */
+typedef struct {
+    ngx_http_article_render_cache_t   *cache;
+    ngx_http_article_render_entry_t   *entry;
+} ngx_http_article_render_pin_t;
+
+
 /* what a lookup or a store is about */
 typedef struct {
     ngx_str_t                          path;
@@ -60,10 +77,16 @@ typedef struct {
 
 ngx_int_t ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
-ngx_uint_t ngx_http_article_render_cache_lookup(ngx_http_request_t *r,
-    ngx_shm_zone_t *shm_zone, ngx_http_article_render_cache_key_t *key);
-ngx_uint_t ngx_http_article_render_cache_store(ngx_http_request_t *r,
-    ngx_shm_zone_t *shm_zone, ngx_http_article_render_cache_key_t *key);
+ngx_uint_t ngx_http_article_render_cache_lookup(ngx_shm_zone_t *shm_zone,
+    ngx_http_article_render_cache_key_t *key, ar_limits_t *limits,
+    ngx_http_article_render_pin_t *pin, ngx_uint_t *marked);
+void ngx_http_article_render_cache_unpin(ngx_http_article_render_pin_t *pin);
+ngx_int_t ngx_http_article_render_cache_store(ngx_shm_zone_t *shm_zone,
+    ngx_http_article_render_cache_key_t *key);
+void ngx_http_article_render_cache_fail(ngx_shm_zone_t *shm_zone,
+    ngx_http_article_render_cache_key_t *key, ar_limits_t *limits);
+void ngx_http_article_render_cache_unmark(ngx_shm_zone_t *shm_zone,
+    ngx_http_article_render_cache_key_t *key);
 
 
 #endif /* _NGX_HTTP_ARTICLE_RENDER_CACHE_H_INCLUDED_ */

@@ -3,9 +3,20 @@
  *
  * An article request is one whose URI maps to a regular file with one of
  * the configured suffixes.  The file is opened as the static module opens
- * files, read whole, rendered by the core into a page, and sent from
- * memory; nginx's not-modified, range and gzip filters do the rest.
- * Everything else is declined to the next content handler.
+ * files, and the request then takes one of these paths:
+ *
+ *   hit       the page is in the cache zone for this file version: it is
+ *             sent from the zone;
+ *   render    it is not: the file is read and rendered by a render job,
+ *             in the thread pool (the request resumes when the job is
+ *             done) or inline without one; the page is kept in the zone;
+ *   wait      another request, in any worker, is rendering this version:
+ *             the request polls the zone until that page is there, the
+ *             render fails, or article_render_timeout passes (503);
+ *   failed    this version passed its render budgets before: 500 at once.
+ *
+ * nginx's not-modified, range and gzip filters do the rest.  Everything
+ * that is not an article request is declined to the next handler.
  */
 
 #include <ngx_config.h>
@@ -15,54 +26,51 @@
 #include "ngx_http_article_render_module.h"
 
 
-/* reads that see the file change under them before we give up */
-#define NGX_HTTP_AR_READ_TRIES  3
+/* how often a waiting request looks at the zone again */
+#define NGX_HTTP_AR_WAIT_POLL   10
 
-
-typedef struct {
-    u_char                             *data;
-    size_t                              len;
-    ngx_http_article_render_version_t   version;
-    ngx_uint_t                          stable;  /* one version, read whole */
-} ngx_http_article_render_source_t;
+/* how long past its budget a render keeps the worker up */
+#define NGX_HTTP_AR_GRACE       1000
 
 
 static ngx_str_t *ngx_http_article_render_suffix(
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path);
 static ngx_int_t ngx_http_article_render_open(ngx_http_request_t *r,
     ngx_str_t *path, ngx_open_file_info_t *of);
-static ngx_int_t ngx_http_article_render_read(ngx_http_request_t *r,
+static ngx_int_t ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path,
-    ngx_fd_t fd, ngx_http_article_render_source_t *src);
-static void ngx_http_article_render_version(ngx_file_info_t *fi,
-    ngx_http_article_render_version_t *v);
-static ngx_int_t ngx_http_article_render_page(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path,
-    ngx_str_t *suffix, ngx_http_article_render_source_t *src,
-    ngx_str_t *page);
-static void ngx_http_article_render_free_page(void *data);
+    ngx_str_t *suffix, ngx_open_file_info_t *of);
+static void ngx_http_article_render_cleanup(void *data);
+static ngx_int_t ngx_http_article_render_process(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+static void ngx_http_article_render_wait_handler(ngx_event_t *ev);
+static ngx_int_t ngx_http_article_render_settle(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+static ngx_int_t ngx_http_article_render_respond(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
 static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_cache_key_t *key, ngx_uint_t validators);
 static ngx_int_t ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_version_t *v);
-static ngx_int_t ngx_http_article_render_not_allowed(ngx_http_request_t *r);
+static ngx_int_t ngx_http_article_render_add_header(ngx_http_request_t *r,
+    char *key, char *value);
 
 
 ngx_int_t
 ngx_http_article_render_handler(ngx_http_request_t *r)
 {
-    u_char                               *last;
-    size_t                                root;
-    ngx_int_t                             rc;
-    ngx_str_t                             path, *suffix;
-    ngx_file_info_t                       fi;
-    ngx_open_file_info_t                  of;
-    ngx_http_article_render_ctx_t        *ctx;
-    ngx_http_article_render_source_t      src;
-    ngx_http_article_render_loc_conf_t   *arlcf;
-    ngx_http_article_render_cache_key_t   key;
+    u_char                              *last;
+    size_t                               root;
+    ngx_int_t                            rc;
+    ngx_str_t                            path, *suffix;
+    ngx_open_file_info_t                 of;
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_loc_conf_t  *arlcf;
 
     arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
 
@@ -99,7 +107,13 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
     }
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        return ngx_http_article_render_not_allowed(r);
+        if (ngx_http_article_render_add_header(r, "Allow", "GET, HEAD")
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_HTTP_NOT_ALLOWED;
     }
 
     rc = ngx_http_discard_request_body(r);
@@ -107,124 +121,21 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
         return rc;
     }
 
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_article_render_ctx_t));
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_http_set_ctx(r, ctx, ngx_http_article_render_module);
-
-    key.path = path;
-    key.conf_id = arlcf->conf_id;
-
-    ngx_crc32_init(key.hash);
-    ngx_crc32_update(&key.hash, path.data, path.len);
-    ngx_crc32_update(&key.hash, (u_char *) &key.conf_id, sizeof(uint32_t));
-    ngx_crc32_final(key.hash);
-
-    if (arlcf->cache_zone == NULL) {
-        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
-
-    } else {
-
-        /* a fresh stat: the validators a cached page must still match */
-
-        if (ngx_fd_info(of.fd, &fi) == NGX_FILE_ERROR) {
-            ngx_log_error(NGX_LOG_CRIT, r->connection->log, ngx_errno,
-                          ngx_fd_info_n " \"%s\" failed", path.data);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ngx_http_article_render_version(&fi, &key.version);
-
-        ctx->cache_status = ngx_http_article_render_cache_lookup(r,
-                                                       arlcf->cache_zone,
-                                                       &key);
-
-        if (ctx->cache_status == NGX_HTTP_AR_CACHE_HIT) {
-            return ngx_http_article_render_send(r, arlcf, &key, 1);
-        }
-    }
-
-    rc = ngx_http_article_render_read(r, arlcf, &path, of.fd, &src);
+    rc = ngx_http_article_render_init_ctx(r, arlcf, &path, suffix, &of);
     if (rc != NGX_OK) {
         return rc;
     }
 
-    rc = ngx_http_article_render_page(r, arlcf, &path, suffix, &src,
-                                      &key.page);
-    if (rc != NGX_OK) {
-        return rc;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+
+    rc = ngx_http_article_render_process(r, ctx, arlcf);
+
+    if (rc == NGX_DONE) {
+        /* a render in the pool, or a wait: the request goes on later */
+        r->main->count++;
     }
 
-    key.version = src.version;
-    key.last_modified = ngx_max(src.version.mtime, arlcf->template->mtime);
-
-    /*
-     * a page read from a file that kept changing is neither kept nor
-     * given validators
-     */
-
-    if (arlcf->cache_zone && src.stable
-        && ngx_http_article_render_cache_store(r, arlcf->cache_zone, &key)
-           != NGX_OK)
-    {
-        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
-    }
-
-    return ngx_http_article_render_send(r, arlcf, &key, src.stable);
-}
-
-
-static ngx_int_t
-ngx_http_article_render_send(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf,
-    ngx_http_article_render_cache_key_t *key, ngx_uint_t validators)
-{
-    ngx_buf_t    *b;
-    ngx_int_t     rc;
-    ngx_chain_t   out;
-
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = key->page.len;
-
-    ngx_str_set(&r->headers_out.content_type, "text/html");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    ngx_str_set(&r->headers_out.charset, "utf-8");
-
-    if (validators) {
-        r->headers_out.last_modified_time = key->last_modified;
-
-        if (ngx_http_article_render_set_etag(r, arlcf, &key->version)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
-
-    r->allow_ranges = 1;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->pos = key->page.data;
-    b->last = key->page.data + key->page.len;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return rc;
 }
 
 
@@ -323,98 +234,7 @@ ngx_http_article_render_open(ngx_http_request_t *r, ngx_str_t *path,
 }
 
 
-/*
- * Reads the whole file into request memory.  The validators are taken
- * before and after the read: a file that changed in between is read
- * again, so a page is the rendering of one complete version.
- */
-
-static ngx_int_t
-ngx_http_article_render_read(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path, ngx_fd_t fd,
-    ngx_http_article_render_source_t *src)
-{
-    ssize_t                             n;
-    ngx_uint_t                          tries;
-    ngx_file_t                          file;
-    ngx_file_info_t                     fi;
-    ngx_http_article_render_version_t   after;
-
-    ngx_memzero(&file, sizeof(ngx_file_t));
-
-    file.fd = fd;
-    file.name = *path;
-    file.log = r->connection->log;
-
-    src->data = NULL;
-
-    for (tries = 1; /* void */; tries++) {
-
-        if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-            ngx_log_error(NGX_LOG_CRIT, r->connection->log, ngx_errno,
-                          ngx_fd_info_n " \"%s\" failed", path->data);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ngx_http_article_render_version(&fi, &src->version);
-
-        if (src->version.size > (off_t) arlcf->max_size) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "article \"%s\" is %O bytes, more than "
-                          "article_render_max_size %uz",
-                          path->data, src->version.size, arlcf->max_size);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (src->data) {
-            ngx_pfree(r->pool, src->data);
-        }
-
-        src->data = ngx_palloc(r->pool, (size_t) src->version.size + 1);
-        if (src->data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        n = ngx_read_file(&file, src->data, (size_t) src->version.size, 0);
-        if (n == NGX_ERROR) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        src->len = n;
-
-        if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-            ngx_log_error(NGX_LOG_CRIT, r->connection->log, ngx_errno,
-                          ngx_fd_info_n " \"%s\" failed", path->data);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ngx_http_article_render_version(&fi, &after);
-
-        src->stable = (n == src->version.size
-                       && ngx_memcmp(&after, &src->version,
-                              sizeof(ngx_http_article_render_version_t))
-                          == 0);
-
-        if (src->stable || tries == NGX_HTTP_AR_READ_TRIES) {
-            break;
-        }
-
-        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "article render: \"%s\" changed while read",
-                       path->data);
-    }
-
-    if (!src->stable) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "article \"%s\" kept changing while read, "
-                      "served uncached and without validators", path->data);
-    }
-
-    return NGX_OK;
-}
-
-
-static void
+void
 ngx_http_article_render_version(ngx_file_info_t *fi,
     ngx_http_article_render_version_t *v)
 {
@@ -432,73 +252,451 @@ ngx_http_article_render_version(ngx_file_info_t *fi,
 }
 
 
-/* renders the source into a page that lives as long as the request */
+
+
+/*
+ * The request's context: the cache key and the render job, both set up
+ * here once, and a cleanup that lets go of whatever the request still
+ * holds (a pinned page, a mark in the zone, a rendered page, a timer)
+ * however it ends.
+ */
 
 static ngx_int_t
-ngx_http_article_render_page(ngx_http_request_t *r,
+ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path,
-    ngx_str_t *suffix, ngx_http_article_render_source_t *src,
-    ngx_str_t *page)
+    ngx_str_t *suffix, ngx_open_file_info_t *of)
 {
-    int                  rc;
-    u_char              *name, *p;
-    ar_buf_t             out;
-    ar_article_t         article;
-    ngx_pool_cleanup_t  *cln;
+    u_char                              *name, *end;
+    ngx_file_info_t                      fi;
+    ngx_pool_cleanup_t                  *cln;
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_job_t       *job;
+    ngx_http_article_render_cache_key_t *key;
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_article_render_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* the fallback title: the file name without its suffix */
+    cln->handler = ngx_http_article_render_cleanup;
+    cln->data = r;
 
-    p = path->data + path->len - suffix->len;
-    name = p;
+    ngx_http_set_ctx(r, ctx, ngx_http_article_render_module);
 
-    while (name > path->data && name[-1] != '/') {
-        name--;
-    }
+    ctx->path = *path;
+    ctx->timer.data = r;
+    ctx->timer.log = r->connection->log;
 
-    ngx_memzero(&out, sizeof(ar_buf_t));
+    /* a fresh stat: the validators a cached page must still match */
 
-    rc = ar_render_article(&arlcf->render, (const char *) src->data,
-                           src->len, &article);
-
-    if (rc == AR_OK) {
-        rc = ar_template_expand(&arlcf->template->tpl, &article,
-                                (const char *) name, p - name, &out);
-        ar_article_free(&article);
-    }
-
-    ngx_pfree(r->pool, src->data);
-    src->data = NULL;
-
-    if (rc != AR_OK) {
-        ar_buf_free(&out);
-        ngx_log_error(NGX_LOG_CRIT, r->connection->log, 0,
-                      "rendering article \"%s\" of %uz bytes failed",
-                      path->data, src->len);
+    if (ngx_fd_info(of->fd, &fi) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_CRIT, r->connection->log, ngx_errno,
+                      ngx_fd_info_n " \"%s\" failed", path->data);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    cln->handler = ngx_http_article_render_free_page;
-    cln->data = out.data;
+    key = &ctx->key;
 
-    page->data = (u_char *) out.data;
-    page->len = out.len;
+    key->path = *path;
+    key->conf_id = arlcf->conf_id;
+
+    ngx_crc32_init(key->hash);
+    ngx_crc32_update(&key->hash, path->data, path->len);
+    ngx_crc32_update(&key->hash, (u_char *) &key->conf_id, sizeof(uint32_t));
+    ngx_crc32_final(key->hash);
+
+    ngx_http_article_render_version(&fi, &key->version);
+
+    /* the fallback title: the file name without its suffix */
+
+    end = path->data + path->len - suffix->len;
+
+    for (name = end; name > path->data && name[-1] != '/'; name--) {
+        /* void */
+    }
+
+    job = &ctx->job;
+
+    job->fd = of->fd;
+    job->max_size = arlcf->max_size;
+    job->render = &arlcf->render;
+    job->tpl = &arlcf->template->tpl;
+    job->limits.max_memory = arlcf->max_memory;
+    job->limits.timeout_ms = arlcf->timeout;
+#if (AR_TEST_HOOKS)
+    job->limits.test_delay_ms = arlcf->test_delay;
+#endif
+    job->fallback = name;
+    job->fallback_len = end - name;
 
     return NGX_OK;
 }
 
 
 static void
-ngx_http_article_render_free_page(void *data)
+ngx_http_article_render_cleanup(void *data)
 {
-    ar_buf_t  b;
+    ngx_http_request_t  *r = data;
 
-    b.data = data;
-    ar_buf_free(&b);
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_loc_conf_t  *arlcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+
+    if (ctx->pin.entry) {
+        ngx_http_article_render_cache_unpin(&ctx->pin);
+    }
+
+    if (ctx->marked) {
+        ngx_http_article_render_cache_unmark(arlcf->cache_zone, &ctx->key);
+    }
+
+    if (ctx->timer.timer_set) {
+        ngx_del_timer(&ctx->timer);
+    }
+
+    ar_buf_free(&ctx->job.page);
+}
+
+
+/*
+ * Answers from the zone, or waits, or renders.  Returns NGX_DONE when
+ * the request goes on later: a render in the pool, or a wait.
+ */
+
+static ngx_int_t
+ngx_http_article_render_process(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_uint_t  status, marked;
+
+    if (arlcf->cache_zone == NULL) {
+        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+
+    } else {
+        status = ngx_http_article_render_cache_lookup(arlcf->cache_zone,
+                                                      &ctx->key,
+                                                      &ctx->job.limits,
+                                                      &ctx->pin, &marked);
+        ctx->marked = marked;
+
+        switch (status) {
+
+        case NGX_HTTP_AR_CACHE_HIT:
+            ctx->cache_status = status;
+            return ngx_http_article_render_send(r, arlcf, &ctx->key, 1);
+
+        case NGX_HTTP_AR_CACHE_FAILED:
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "article \"%s\" passed its render budget before, "
+                          "not rendered again until it changes",
+                          ctx->path.data);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+
+        case NGX_HTTP_AR_CACHE_UPDATING:
+
+            if (ctx->wait_start == 0) {
+                ctx->wait_start = ngx_current_msec ? ngx_current_msec : 1;
+
+            } else if (ngx_current_msec - ctx->wait_start >= arlcf->timeout) {
+                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                              "article \"%s\" is still being rendered "
+                              "after %M ms", ctx->path.data, arlcf->timeout);
+
+                if (ngx_http_article_render_add_header(r, "Retry-After", "1")
+                    != NGX_OK)
+                {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+
+                return NGX_HTTP_SERVICE_UNAVAILABLE;
+            }
+
+            ctx->timer.handler = ngx_http_article_render_wait_handler;
+            ngx_add_timer(&ctx->timer, NGX_HTTP_AR_WAIT_POLL);
+
+            r->read_event_handler = ngx_http_test_reading;
+            r->write_event_handler = ngx_http_request_empty_handler;
+
+            return NGX_DONE;
+
+        default: /* MISS, EXPIRED */
+            ctx->cache_status = status;
+            break;
+        }
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "article render: rendering \"%s\"", ctx->path.data);
+
+#if (NGX_THREADS)
+
+    if (arlcf->pool) {
+        if (ngx_http_article_render_job_post(r, ctx, arlcf) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_DONE;
+    }
+
+#endif
+
+    ngx_http_article_render_job_run(&ctx->job);
+
+    return ngx_http_article_render_respond(r, ctx, arlcf);
+}
+
+
+static void
+ngx_http_article_render_wait_handler(ngx_event_t *ev)
+{
+    ngx_int_t                            rc;
+    ngx_connection_t                    *c;
+    ngx_http_request_t                  *r;
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_loc_conf_t  *arlcf;
+
+    r = ev->data;
+    c = r->connection;
+
+    ngx_http_set_log_request(c->log, r);
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+
+    rc = ngx_http_article_render_process(r, ctx, arlcf);
+
+    if (rc != NGX_DONE) {
+        ngx_http_finalize_request(r, rc);
+    }
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * Called when a render job has finished, inline or from the pool's
+ * completion handler, and whether or not the client is still there:
+ * keeps the page (or the failure) in the zone and logs what went wrong.
+ */
+
+void
+ngx_http_article_render_settled(ngx_http_request_t *r)
+{
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_loc_conf_t  *arlcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+
+    ctx->rendered = 1;
+    ctx->status = ngx_http_article_render_settle(r, ctx, arlcf);
+}
+
+
+static ngx_int_t
+ngx_http_article_render_settle(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_log_t                      *log;
+    ngx_http_article_render_job_t  *job;
+
+    log = r->connection->log;
+    job = &ctx->job;
+
+    switch (job->rc) {
+
+    case NGX_HTTP_AR_JOB_OK:
+
+        if (!job->stable) {
+            ngx_log_error(NGX_LOG_WARN, log, 0,
+                          "article \"%s\" kept changing while read, "
+                          "served uncached and without validators",
+                          ctx->path.data);
+        }
+
+        if (arlcf->cache_zone == NULL) {
+            return NGX_OK;
+        }
+
+        ctx->key.version = job->version;
+        ctx->key.last_modified = ngx_max(job->version.mtime,
+                                         arlcf->template->mtime);
+        ctx->key.page.data = (u_char *) job->page.data;
+        ctx->key.page.len = job->page.len;
+
+        if (job->stable) {
+            if (ngx_http_article_render_cache_store(arlcf->cache_zone,
+                                                    &ctx->key)
+                != NGX_OK)
+            {
+                ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+            }
+
+            ctx->marked = 0;
+        }
+
+        return NGX_OK;
+
+    case NGX_HTTP_AR_JOB_TOO_LARGE:
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "article \"%s\" is %O bytes, more than "
+                      "article_render_max_size %uz",
+                      ctx->path.data, job->version.size, arlcf->max_size);
+        break;
+
+    case NGX_HTTP_AR_JOB_SYSERR:
+        ngx_log_error(NGX_LOG_CRIT, log, job->err, "%s \"%s\" failed",
+                      job->failed, ctx->path.data);
+        break;
+
+    case NGX_HTTP_AR_JOB_MEMORY:
+    case NGX_HTTP_AR_JOB_TIME:
+
+        if (job->rc == NGX_HTTP_AR_JOB_MEMORY) {
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "article \"%s\" of %O bytes passed "
+                          "article_render_max_memory %uz, not rendered",
+                          ctx->path.data, job->version.size,
+                          arlcf->max_memory);
+        } else {
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "article \"%s\" of %O bytes passed "
+                          "article_render_timeout %M ms, not rendered",
+                          ctx->path.data, job->version.size, arlcf->timeout);
+        }
+
+        if (arlcf->cache_zone) {
+            ctx->key.version = job->version;
+            ngx_http_article_render_cache_fail(arlcf->cache_zone, &ctx->key,
+                                               &job->limits);
+            ctx->marked = 0;
+        }
+
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+
+    default: /* NGX_HTTP_AR_JOB_NOMEM */
+        ngx_log_error(NGX_LOG_CRIT, log, 0,
+                      "rendering article \"%s\" of %O bytes failed: "
+                      "out of memory", ctx->path.data, job->version.size);
+        break;
+    }
+
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
+/* the answer to a request whose render job has finished */
+
+static ngx_int_t
+ngx_http_article_render_respond(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_int_t  rc;
+
+    if (!ctx->rendered) {
+        ngx_http_article_render_settled(r);
+    }
+
+    rc = ctx->status;
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx->key.page.data = (u_char *) ctx->job.page.data;
+    ctx->key.page.len = ctx->job.page.len;
+    ctx->key.version = ctx->job.version;
+    ctx->key.last_modified = ngx_max(ctx->job.version.mtime,
+                                     arlcf->template->mtime);
+
+    return ngx_http_article_render_send(r, arlcf, &ctx->key,
+                                        ctx->job.stable);
+}
+
+
+/* the request's write handler while its render job is in the pool */
+
+void
+ngx_http_article_render_resume(ngx_http_request_t *r)
+{
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_loc_conf_t  *arlcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+
+    if (!ctx->rendered) {
+        /* a write event before the job finished */
+        return;
+    }
+
+    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ngx_http_finalize_request(r,
+                        ngx_http_article_render_respond(r, ctx, arlcf));
+}
+
+
+static ngx_int_t
+ngx_http_article_render_send(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf,
+    ngx_http_article_render_cache_key_t *key, ngx_uint_t validators)
+{
+    ngx_buf_t    *b;
+    ngx_int_t     rc;
+    ngx_chain_t   out;
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = key->page.len;
+
+    ngx_str_set(&r->headers_out.content_type, "text/html");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    ngx_str_set(&r->headers_out.charset, "utf-8");
+
+    if (validators) {
+        r->headers_out.last_modified_time = key->last_modified;
+
+        if (ngx_http_article_render_set_etag(r, arlcf, &key->version)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    r->allow_ranges = 1;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = key->page.data;
+    b->last = key->page.data + key->page.len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }
 
 
@@ -552,21 +750,24 @@ ngx_http_article_render_set_etag(ngx_http_request_t *r,
 
 
 static ngx_int_t
-ngx_http_article_render_not_allowed(ngx_http_request_t *r)
+ngx_http_article_render_add_header(ngx_http_request_t *r, char *key,
+    char *value)
 {
-    ngx_table_elt_t  *allow;
+    ngx_table_elt_t  *h;
 
-    allow = ngx_list_push(&r->headers_out.headers);
-    if (allow == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
     }
 
-    allow->hash = 1;
+    h->hash = 1;
 #if (nginx_version >= 1023000)
-    allow->next = NULL;
+    h->next = NULL;
 #endif
-    ngx_str_set(&allow->key, "Allow");
-    ngx_str_set(&allow->value, "GET, HEAD");
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value.data = (u_char *) value;
+    h->value.len = ngx_strlen(value);
 
-    return NGX_HTTP_NOT_ALLOWED;
+    return NGX_OK;
 }

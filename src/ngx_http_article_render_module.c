@@ -42,6 +42,8 @@ static ngx_http_article_render_template_t *
     ngx_http_article_render_template_new(ngx_conf_t *cf, ngx_str_t *name,
     u_char *text, size_t len, time_t mtime);
 static void ngx_http_article_render_template_cleanup(void *data);
+static char *ngx_http_article_render_thread_pool(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_cache_zone(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_cache(ngx_conf_t *cf,
@@ -115,6 +117,40 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_article_render_loc_conf_t, max_size),
       NULL },
+
+    { ngx_string("article_render_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_article_render_thread_pool,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("article_render_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, timeout),
+      NULL },
+
+    { ngx_string("article_render_max_memory"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, max_memory),
+      NULL },
+
+#if (AR_TEST_HOOKS)
+
+    /* test builds only: every render takes at least this long */
+
+    { ngx_string("article_render_test_delay"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, test_delay),
+      NULL },
+
+#endif
 
     { ngx_string("article_render_cache_zone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
@@ -375,6 +411,55 @@ ngx_http_article_render_template_cleanup(void *data)
     ngx_http_article_render_template_t  *t = data;
 
     ar_template_free(&t->tpl);
+}
+
+
+/* article_render_thread_pool NAME | off; */
+
+static char *
+ngx_http_article_render_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+#if (NGX_THREADS)
+    ngx_http_article_render_loc_conf_t *arlcf = conf;
+#endif
+
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+#if (NGX_THREADS)
+
+    if (arlcf->thread_pool != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        arlcf->thread_pool = NULL;
+        return NGX_CONF_OK;
+    }
+
+    /* a pool no "thread_pool" defines fails at the end of the config */
+
+    arlcf->thread_pool = ngx_thread_pool_add(cf, &value[1]);
+    if (arlcf->thread_pool == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+
+#else
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        return NGX_CONF_OK;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"%V\" cannot be used: nginx was built without "
+                       "thread support", &cmd->name);
+    return NGX_CONF_ERROR;
+
+#endif
 }
 
 
@@ -674,6 +759,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
      *     conf->render = { 0 };
      *     conf->conf_id = 0;
      *     conf->cache_zone = NULL;
+     *     conf->pool = NULL;
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -682,6 +768,14 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->max_size = NGX_CONF_UNSET_SIZE;
     conf->template = NGX_CONF_UNSET_PTR;
     conf->cache = NGX_CONF_UNSET_PTR;
+    conf->timeout = NGX_CONF_UNSET_MSEC;
+    conf->max_memory = NGX_CONF_UNSET_SIZE;
+#if (NGX_THREADS)
+    conf->thread_pool = NGX_CONF_UNSET_PTR;
+#endif
+#if (AR_TEST_HOOKS)
+    conf->test_delay = NGX_CONF_UNSET_MSEC;
+#endif
 
     return conf;
 }
@@ -712,6 +806,12 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
                               4 * 1024 * 1024);
     ngx_conf_merge_ptr_value(conf->template, prev->template, NULL);
+    ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 5000);
+    ngx_conf_merge_size_value(conf->max_memory, prev->max_memory,
+                              64 * 1024 * 1024);
+#if (AR_TEST_HOOKS)
+    ngx_conf_merge_msec_value(conf->test_delay, prev->test_delay, 0);
+#endif
 
     if (conf->template == NULL) {
 
@@ -774,6 +874,25 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
         }
     }
 
+#if (NGX_THREADS)
+
+    /* likewise for the pool: nginx's "default" one where renders happen */
+
+    ngx_conf_merge_ptr_value(conf->thread_pool, prev->thread_pool,
+                             NGX_CONF_UNSET_PTR);
+
+    if (conf->thread_pool != NGX_CONF_UNSET_PTR) {
+        conf->pool = conf->thread_pool;
+
+    } else if (conf->enable) {
+        conf->pool = ngx_thread_pool_add(cf, NULL);
+        if (conf->pool == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+#endif
+
     return NGX_CONF_OK;
 }
 
@@ -793,6 +912,16 @@ ngx_http_article_render_init(ngx_conf_t *cf)
                       "cmark-gfm %s lacks the GFM extensions",
                       ar_render_library_version());
         return NGX_ERROR;
+    }
+
+    if (ngx_is_init_cycle(cf->cycle->old_cycle)
+        && ar_render_library_outdated())
+    {
+        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                      "cmark-gfm %s has known slow and exploding inputs, "
+                      "fixed in 0.29.0.gfm.13: renders rely on "
+                      "article_render_timeout and article_render_max_memory",
+                      ar_render_library_version());
     }
 
     /* every zone named by "article_render_cache" must be defined */

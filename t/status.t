@@ -28,8 +28,11 @@ $t->write_file('site/limit/at.md', 'a' x 99 . "\n");
 $t->write_file('site/limit/over.md', 'a' x 100 . "\n");
 $t->write_file('site/k/at.md', 'k' x 1023 . "\n");
 $t->write_file('site/k/over.md', 'k' x 1024 . "\n");
-$t->write_file('site/default/at.md', "a\n" x (2 * 1024 * 1024));
-$t->write_file('site/default/over.md', "a\n" x (2 * 1024 * 1024) . "b");
+# 4 MiB of prose: lines of 1 KiB (a line per byte would pass the default
+# memory budget of a render long before the size limit)
+my $kib = 'a' x 1023 . "\n";
+$t->write_file('site/default/at.md', $kib x 4096);
+$t->write_file('site/default/over.md', $kib x 4096 . "b");
 
 $t->config(<<'EOF');
 http {

@@ -12,7 +12,7 @@ use File::Spec;
 my $build = $ENV{BUILD}
     || File::Spec->catdir(dirname(File::Spec->rel2abs(__FILE__)), '..',
         'build');
-my $bin = File::Spec->catfile($build, 'ar_unit_test');
+my $bin = $ENV{AR_UNIT_TEST} || File::Spec->catfile($build, 'ar_unit_test');
 
 unless (-x $bin) {
     print "1..0 # SKIP unit test binary not built (make unit)\n";

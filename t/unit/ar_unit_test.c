@@ -262,20 +262,157 @@ ar_int_is(const char *what, long got, long expected)
 }
 
 
+/* budgets */
+
+static int
+ar_render_limited(const char *md, size_t len, size_t max_memory,
+    unsigned timeout_ms, unsigned delay_ms, int expected)
+{
+    int               rc;
+    char              got[64];
+    ar_limits_t       limits;
+    ar_article_t      article;
+    ar_render_conf_t  conf;
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+
+    conf.gfm = AR_GFM_ALL;
+
+    limits.max_memory = max_memory;
+    limits.timeout_ms = timeout_ms;
+    limits.test_delay_ms = delay_ms;
+
+    rc = ar_render_article(&conf, &limits, md, len, &article);
+
+    if (rc == AR_OK) {
+        ar_article_free(&article);
+    }
+
+    if (rc != expected) {
+        snprintf(got, sizeof(got), "# got: rc %d, expected %d\n", rc,
+                 expected);
+        ar_diag_add(got);
+        return 0;
+    }
+
+    return 1;
+}
+
+
+/* a table of n columns and n rows: n * n cells from a few n bytes */
+
+static char *
+ar_table_bomb(size_t n, size_t *len)
+{
+    char    *md, *p;
+    size_t   i;
+
+    md = malloc(6 * n + 4);
+    if (md == NULL) {
+        return NULL;
+    }
+
+    p = md;
+
+    for (i = 0; i < n; i++) {
+        *p++ = 'x';
+        *p++ = '|';
+    }
+
+    *p++ = '\n';
+
+    for (i = 0; i < n; i++) {
+        *p++ = '-';
+        *p++ = '|';
+    }
+
+    *p++ = '\n';
+
+    for (i = 0; i < n; i++) {
+        *p++ = 'x';
+        *p++ = '\n';
+    }
+
+    *len = p - md;
+
+    return md;
+}
+
+
+static int
+t_budget_memory(void)
+{
+    int      ok;
+    char    *md;
+    size_t   len;
+
+    md = ar_table_bomb(2000, &len);
+    if (md == NULL) {
+        return 0;
+    }
+
+    ok = ar_render_limited(md, len, 4 * 1024 * 1024, 0, 0, AR_EMEMORY);
+
+    free(md);
+
+    return ok;
+}
+
+
+static int
+t_budget_time(void)
+{
+    return ar_render_limited(AR_S("# Slow\n\ntext\n"), 0, 50, 2000,
+                             AR_ETIME);
+}
+
+
+static int
+t_budget_within(void)
+{
+    return ar_render_limited(AR_S("# Fine\n\n| a | b |\n|---|---|\n"
+                                  "| 1 | 2 |\n\ntext[^1]\n\n[^1]: n\n"),
+                             1024 * 1024, 5000, 0, AR_OK);
+}
+
+
+static int
+t_budget_then_render(void)
+{
+    int      ok;
+    char    *md;
+    size_t   len;
+
+    md = ar_table_bomb(1000, &len);
+    if (md == NULL) {
+        return 0;
+    }
+
+    ok = ar_render_limited(md, len, 1024 * 1024, 0, 0, AR_EMEMORY)
+         && ar_render_limited(AR_S("# After\n"), 1024 * 1024, 0, 0, AR_OK);
+
+    free(md);
+
+    return ok;
+}
+
+
 /* fixtures */
 
 static int
 ar_render(unsigned gfm, unsigned unsafe, const char *md, size_t len,
     ar_article_t *article)
 {
+    ar_limits_t       limits;
     ar_render_conf_t  conf;
 
     memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
 
     conf.gfm = gfm;
     conf.unsafe = (unsafe != 0);
 
-    if (ar_render_article(&conf, md, len, article) != AR_OK) {
+    if (ar_render_article(&conf, &limits, md, len, article) != AR_OK) {
         ar_diag_add("# got: ar_render_article() failed\n");
         return 0;
     }
@@ -1324,6 +1461,15 @@ ar_run_render_case(const ar_render_case_t *c)
 
 
 static const ar_test_t  ar_tests[] = {
+
+    { "budget: a table of 2000 x 2000 cells passes a 4m memory budget",
+      t_budget_memory },
+    { "budget: a render slower than its 50ms time budget is abandoned",
+      t_budget_time },
+    { "budget: an ordinary article renders within its budgets",
+      t_budget_within },
+    { "budget: a render after an abandoned one works",
+      t_budget_then_render },
 
     { "buf: append copies bytes, NUL included, and tracks the length",
       t_buf_append },

@@ -31,7 +31,7 @@ package ArticleRender::Test;
 #
 # Methods: write_file, read_file, path, testdir, port, config,
 # test_config, run, stop, restart, reload, http, request, get,
-# error_log.
+# start_get, ready, finish_get, error_log.
 # Functions: article_html($body), http_date($time).
 #
 # Environment:
@@ -512,6 +512,69 @@ sub http {
     $self->verbose("<<< $reply");
 
     return $reply;
+}
+
+
+# start_get($uri): sends a GET and returns the socket at once, so that
+# several requests can be in flight; finish_get($socket) reads the answer
+# (parsed as by request()).  ready($socket) says whether the answer has
+# begun to arrive.
+
+sub start_get {
+    my ($self, $uri) = @_;
+
+    my $s = IO::Socket::INET->new(
+        PeerAddr => '127.0.0.1',
+        PeerPort => $self->port(),
+        Proto => 'tcp',
+    ) or die "cannot connect: $@\n";
+
+    binmode $s;
+    $s->autoflush(1);
+    print $s "GET $uri HTTP/1.0\r\nHost: localhost\r\n\r\n";
+
+    return $s;
+}
+
+
+sub ready {
+    my ($self, $s) = @_;
+
+    my $bits = '';
+    vec($bits, fileno($s), 1) = 1;
+
+    return select($bits, undef, undef, 0) > 0;
+}
+
+
+sub finish_get {
+    my ($self, $s) = @_;
+
+    my $reply = '';
+
+    eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        alarm(20);
+
+        while (1) {
+            my $n = sysread($s, my $buf, 65536);
+            die "read: $!\n" unless defined $n;
+            last if $n == 0;
+            $reply .= $buf;
+        }
+
+        alarm(0);
+    };
+
+    alarm(0);
+    close $s;
+
+    if ($@) {
+        Test::More::diag("request failed: $@");
+        return parse_response(undef);
+    }
+
+    return parse_response($reply);
 }
 
 

@@ -1,0 +1,47 @@
+/*
+ * A render's memory: every allocation cmark-gfm and the core make for one
+ * render, counted against a memory budget and a deadline, and freed all
+ * at once however the render ends.  A render that passes a budget
+ * unwinds (longjmp) to ar_arena_run()'s caller, so no library loop can
+ * hold a thread past its budgets for longer than between two allocations.
+ */
+
+#ifndef _AR_ARENA_H_INCLUDED_
+#define _AR_ARENA_H_INCLUDED_
+
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <cmark-gfm.h>
+
+#include "ar_buf.h"
+
+
+typedef struct ar_chunk_s  ar_chunk_t;
+
+typedef struct {
+    cmark_mem         mem;         /* hands the arena to cmark-gfm */
+    ar_chunk_t       *chunks;      /* every live allocation */
+    size_t            used;        /* bytes in them */
+    size_t            max_memory;  /* 0: no budget */
+    struct timespec   deadline;    /* tv_sec 0: no deadline */
+    unsigned          calls;       /* allocations since the last clock */
+    jmp_buf           unwind;
+} ar_arena_t;
+
+
+void ar_arena_init(ar_arena_t *arena, size_t max_memory,
+    unsigned timeout_ms);
+void ar_arena_enter(ar_arena_t *arena);
+void ar_arena_leave(void);
+void *ar_arena_alloc(size_t size);
+void *ar_arena_realloc(void *p, size_t size);
+void ar_arena_free(void *p);
+void ar_arena_check_time(ar_arena_t *arena);
+void ar_arena_release(ar_arena_t *arena);
+
+
+#endif /* _AR_ARENA_H_INCLUDED_ */

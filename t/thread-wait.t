@@ -1,0 +1,123 @@
+#!/usr/bin/perl
+
+# One render per change: concurrent misses for one article, in any
+# worker, wait for the render under way and get its page; a waiter gives
+# up with 503 at its time budget; a mark left by a worker that died does
+# not block the article for long; an unknown pool fails "nginx -t".
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use Time::HiRes qw(time sleep);
+use ArticleRender::Test;
+
+my $t = ArticleRender::Test->new(workers => 2);
+
+$t->config(<<'EOF');
+http {
+    %%TEST_GLOBALS_HTTP%%
+
+    error_log %%TESTDIR%%/error.log info;
+    error_log %%TESTDIR%%/debug.log debug;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        root %%TESTDIR%%/site;
+
+        article_render on;
+        article_render_test_delay 700ms;
+        article_render_timeout 1500ms;
+
+        # the same file and rendering as /, with a short time budget
+        location /impatient/ {
+            alias %%TESTDIR%%/site/;
+            article_render_timeout 200ms;
+        }
+    }
+}
+EOF
+
+my ($ok, $out) = $t->test_config();
+plan(skip_all => 'not the test build: article_render_test_delay unknown')
+    if !$ok && $out =~ /unknown directive "article_render_test_delay"/;
+
+$t->write_file('site/a.md', "# A\n\nversion 1\n");
+$t->write_file('site/b.md', "# B\n\nversion 1\n");
+$t->write_file('site/c.md', "# C\n\nversion 1\n");
+
+$t->plan(10)->run();
+
+sub renders {
+    my ($name) = @_;
+    my @l = grep { /article render: rendering "[^"]*\/\Q$name\E"/ }
+        split /\n/, $t->read_file('debug.log');
+    return scalar @l;
+}
+
+# after an edit, ten concurrent requests: one render, ten new pages
+
+$t->get('/a.md');
+$t->write_file('site/a.md', "# A\n\nversion 2\n");
+
+my @s = map { $t->start_get('/a.md') } 1 .. 10;
+my @r = map { $t->finish_get($_) } @s;
+
+is(scalar(grep { $_->{status} == 200 && $_->{body} =~ /version 2/ } @r),
+    10, 'every concurrent request gets the new page');
+is(renders('a.md'), 2, 'the edit is rendered once for all of them');
+
+# a waiter does not wait past its own time budget
+
+my $first = $t->start_get('/b.md');
+sleep(0.1);
+my $r = $t->get('/impatient/b.md');
+
+is($r->{status}, 503, 'a waiter past its budget gets 503');
+is($r->{headers}{'retry-after'}, '1', 'with Retry-After');
+is($t->finish_get($first)->{status}, 200, 'the render it waited for ends');
+
+# a worker that dies while rendering leaves its mark behind: the next
+# requests wait for it at most until it lapses, then render themselves
+
+$t->allow_alerts(qr/exited on signal 9/);
+
+my $dying = $t->start_get('/c.md');
+sleep(0.2);
+my ($pid) = $t->read_file('debug.log')
+    =~ /(\d+)#\d+: \*\d+ article render: rendering "[^"]*\/c\.md"/;
+kill 'KILL', $pid if $pid;
+close $dying;
+
+ok($pid, 'a worker was rendering');
+
+sleep(0.3);
+
+my $start = time();
+$r = $t->get('/c.md');
+$r = $t->get('/c.md') if $r->{status} == 503;
+my $took = time() - $start;
+
+is($r->{status}, 200, 'the article is rendered after its owner died');
+like($r->{body}, qr/version 1/, 'with its page');
+ok($took < 10, sprintf('the dead mark held it up for a while only (%.1fs)',
+    $took));
+
+# an unknown pool
+
+$t->stop();
+$t->config(<<'EOF');
+http {
+    %%TEST_GLOBALS_HTTP%%
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        article_render on;
+        article_render_thread_pool nosuch;
+    }
+}
+EOF
+($ok, $out) = $t->test_config();
+like($out, qr/unknown thread pool "nosuch"/, 'an unknown pool fails nginx -t');

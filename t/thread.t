@@ -1,0 +1,164 @@
+#!/usr/bin/perl
+
+# Renders in a thread pool: a slow render does not hold up the worker's
+# other requests; time and memory budgets end a render cleanly and the
+# failed version fails fast afterwards; inline rendering without a pool.
+#
+# Slow renders come from article_render_test_delay, which only the test
+# build (AR_TEST_HOOKS) has: deterministic whatever cmark-gfm is linked.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use Time::HiRes qw(time sleep);
+use ArticleRender::Test;
+
+my $t = ArticleRender::Test->new();
+
+$t->config(<<'EOF');
+http {
+    %%TEST_GLOBALS_HTTP%%
+
+    error_log %%TESTDIR%%/error.log info;
+    error_log %%TESTDIR%%/debug.log debug;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        root %%TESTDIR%%/site;
+
+        add_header X-Cache $article_render_cache always;
+
+        article_render on;
+
+        location /slow/ {
+            article_render_test_delay 2500ms;
+        }
+
+        location /budget/ {
+            article_render_test_delay 3s;
+            article_render_timeout 300ms;
+        }
+
+        location /memory/ {
+            article_render_max_memory 8m;
+        }
+
+        location /inline/ {
+            article_render_thread_pool off;
+        }
+    }
+}
+EOF
+
+my ($ok, $out) = $t->test_config();
+plan(skip_all => 'not the test build: article_render_test_delay unknown')
+    if !$ok && $out =~ /unknown directive "article_render_test_delay"/;
+
+$t->write_file('site/cached.md', "# Cached\n\nAlready rendered.\n");
+$t->write_file('site/slow/a.md', "# Slow\n\nTakes a while.\n");
+$t->write_file('site/budget/a.md', "# Over budget\n");
+$t->write_file('site/inline/a.md', "# Inline\n\n| a | b |\n|---|---|\n"
+    . "| 1 | 2 |\n");
+
+# a table of n columns and n rows: n * n cells from a few n bytes
+
+my $n = 3000;
+$t->write_file('site/memory/bomb.md',
+    ('x|' x $n) . "\n" . ('-|' x $n) . "\n" . ("x\n" x $n));
+$t->write_file('site/memory/fine.md', "# Fine\n");
+
+$t->plan(15)->run();
+
+sub renders {
+    my ($path) = @_;
+    my @l = grep { /article render: rendering "[^"]*\Q$path\E"/ }
+        split /\n/, $t->read_file('debug.log');
+    return scalar @l;
+}
+
+# while one request renders for seconds in the pool, the worker's other
+# requests are answered: all of them arrive before the slow page does
+
+$t->get('/cached.md');
+
+my $slow = $t->start_get('/slow/a.md');
+sleep(0.2);
+
+my ($answered, $worst) = (0, 0);
+
+for (1 .. 20) {
+    my $start = time();
+    my $r = $t->get('/cached.md');
+    my $took = time() - $start;
+    $worst = $took if $took > $worst;
+    $answered++ if $r->{status} == 200
+        && ($r->{headers}{'x-cache'} // '') eq 'HIT';
+}
+
+ok(!$t->ready($slow), 'the slow render is still running');
+is($answered, 20, 'cached pages are served while a render runs');
+diag(sprintf('slowest cached answer during the render: %.1f ms',
+    $worst * 1000));
+
+my $r = $t->finish_get($slow);
+is($r->{status}, 200, 'the slow render is then answered');
+like($r->{body}, qr{<h1>Slow</h1>}, 'with its page');
+
+# a render over its time budget ends at the budget with 500, and the
+# version that failed is not rendered again
+
+my $start = time();
+$r = $t->get('/budget/a.md');
+my $took = time() - $start;
+
+is($r->{status}, 500, 'render over its time budget: 500');
+ok($took < 2.5, 'render over its time budget ends before the render would');
+like($t->error_log(),
+    qr/\[error\] .*budget\/a\.md" of \d+ bytes passed article_render_timeout/,
+    'the error log names the file and the budget');
+
+$r = $t->get('/budget/a.md');
+is($r->{status}, 500, 'the failed version fails again');
+is(renders('/budget/a.md'), 1, 'without a second render');
+
+$t->write_file('site/budget/a.md', "# Over budget, edited\n");
+$t->get('/budget/a.md');
+is(renders('/budget/a.md'), 2, 'an edit gives the article another render');
+
+# output explosion under a small memory budget
+
+my $pid = worker_pid();
+my $rss_before = rss($pid);
+
+for (1 .. 3) {
+    $r = $t->get('/memory/bomb.md');
+}
+
+is($r->{status}, 500, 'table explosion over the memory budget: 500');
+like($t->error_log(), qr/bomb\.md" of \d+ bytes passed article_render_max_memory/,
+    'the error log names the memory budget');
+is($t->get('/memory/fine.md')->{status}, 200,
+    'the worker serves on after the failed render');
+
+my $grown = rss($pid) - $rss_before;
+ok($grown < 32 * 1024, "worker memory stays bounded (grew $grown kB)");
+
+# without a pool, renders are inline and right
+
+like($t->get('/inline/a.md')->{body}, qr{<td>1</td>}, 'inline render');
+
+sub worker_pid {
+    my ($pid) = $t->error_log() =~ /start worker process (\d+)/;
+    return $pid;
+}
+
+sub rss {
+    my ($pid) = @_;
+    open my $fh, '<', "/proc/$pid/status" or return 0;
+    my ($kb) = join('', <$fh>) =~ /^VmRSS:\s+(\d+) kB/m;
+    return $kb // 0;
+}
