@@ -36,7 +36,7 @@ UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter
 UNIT_TEST   := $(BUILD)/ar_unit_test
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-               pkg-config gcc make perl cppcheck wrk curl
+               pkg-config gcc make perl cppcheck wrk curl chromium tidy
 
 .PHONY: all deps test unit lint demo bench clean
 
@@ -81,6 +81,7 @@ $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 $(UNIT_TEST): t/unit/ar_unit_test.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
 	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ t/unit/ar_unit_test.c $(CORE_SRCS) \
+	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
 	    $(CMARK_LIBS)
 
 unit: $(UNIT_TEST)

@@ -836,6 +836,64 @@ t_tpl_builtin_table_borders(void)
 }
 
 
+/*
+ * conf.example/template.html is the built-in template as a file; the
+ * Makefile passes its path as AR_TEMPLATE_EXAMPLE.
+ */
+
+static int
+t_tpl_builtin_example_file(void)
+{
+    int      ok;
+    FILE    *f;
+    char    *text, msg[256];
+    size_t   len, size, n, line;
+
+    f = fopen(AR_TEMPLATE_EXAMPLE, "rb");
+    if (f == NULL) {
+        ar_diag_add("# cannot open " AR_TEMPLATE_EXAMPLE "\n");
+        return 0;
+    }
+
+    size = 64 * 1024;
+    text = malloc(size);
+    len = 0;
+
+    while (text != NULL && (n = fread(text + len, 1, size - len, f)) > 0) {
+        len += n;
+    }
+
+    fclose(f);
+
+    if (text == NULL || len == size) {
+        free(text);
+        ar_diag_add("# " AR_TEMPLATE_EXAMPLE " unreadable or over 64k\n");
+        return 0;
+    }
+
+    ok = (len == strlen(ar_template_builtin)
+          && memcmp(text, ar_template_builtin, len) == 0);
+
+    if (!ok) {
+        line = 1;
+
+        for (n = 0; n < len && text[n] == ar_template_builtin[n]; n++) {
+            line += (text[n] == '\n');
+        }
+
+        snprintf(msg, sizeof(msg), "# %s (%zu bytes) and the built-in "
+                 "template (%zu bytes) differ from line %zu on\n",
+                 AR_TEMPLATE_EXAMPLE, len, strlen(ar_template_builtin),
+                 line);
+        ar_diag_add(msg);
+    }
+
+    free(text);
+
+    return ok;
+}
+
+
 static int
 t_tpl_builtin_fallback(void)
 {
@@ -1367,6 +1425,8 @@ static const ar_test_t  ar_tests[] = {
       " viewport, title, style and article", t_tpl_builtin_document },
     { "template: the built-in stylesheet gives table cells borders",
       t_tpl_builtin_table_borders },
+    { "template: conf.example/template.html is byte for byte the built-in"
+      " template", t_tpl_builtin_example_file },
     { "template: the built-in page without a heading has the escaped"
       " fallback title", t_tpl_builtin_fallback },
     { "template: {{content}} and {{title}} are filled, the rest kept byte"
