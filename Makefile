@@ -24,8 +24,8 @@ NGX_TREE    := $(BUILD)/nginx
 CONFIGURED  := $(NGX_TREE)/objs/Makefile
 
 CORE_SRCS   := src/ar_buf.c src/ar_render.c src/ar_template.c \
-               src/ar_template_builtin.c
-CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h
+               src/ar_template_builtin.c src/ar_accept.c
+CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h src/ar_accept.h
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \

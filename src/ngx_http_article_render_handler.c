@@ -107,6 +107,10 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
         return rc;
     }
 
+    if (ngx_http_article_render_wants_markdown(r)) {
+        return ngx_http_article_render_send_markdown(r, &path, &of);
+    }
+
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_article_render_ctx_t));
     if (ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -200,6 +204,10 @@ ngx_http_article_render_send(ngx_http_request_t *r,
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
+    }
+
+    if (ngx_http_article_render_add_vary(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     r->allow_ranges = 1;

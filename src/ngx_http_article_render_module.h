@@ -48,6 +48,12 @@ typedef struct {
 
 ngx_int_t ngx_http_article_render_handler(ngx_http_request_t *r);
 
+/* ngx_http_article_render_markdown.c */
+ngx_uint_t ngx_http_article_render_wants_markdown(ngx_http_request_t *r);
+ngx_int_t ngx_http_article_render_send_markdown(ngx_http_request_t *r,
+    ngx_str_t *path, ngx_open_file_info_t *of);
+ngx_int_t ngx_http_article_render_add_vary(ngx_http_request_t *r);
+
 
 extern ngx_module_t  ngx_http_article_render_module;
 
