@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 
 # The built-in template: pages made with it are valid HTML5 by HTML Tidy
-# (Debian's "tidy"), and it refers to nothing outside the page.  conf.example/template.html is the
+# (Debian's "tidy"), with and without the live reload script, and it
+# refers to nothing outside the page.  conf.example/template.html is the
 # same text (a unit test of the core compares the two byte for byte), so
 # it is the one read here.
 
@@ -67,11 +68,16 @@ http {
         root %%TESTDIR%%/site;
 
         article_render on;
+
+        location /live/ {
+            alias %%TESTDIR%%/site/;
+            article_render_live_reload 2s;
+        }
     }
 }
 EOF
 
-$t->plan(6)->run();
+$t->plan(7)->run();
 
 # no external requests: nothing that loads a resource
 
@@ -100,12 +106,16 @@ sub tidy {
 
 SKIP: {
     skip 'HTML Tidy is not installed (Debian package "tidy"; "make deps" '
-        . 'installs it)', 4 unless $tidy;
+        . 'installs it)', 5 unless $tidy;
 
     my ($rc, $out) = tidy($t->get('/page.md')->{body});
 
     is("$rc $out", '0 ', 'a page of the built-in template is valid HTML5 '
         . 'for tidy');
+
+    ($rc, $out) = tidy($t->get('/live/page.md')->{body});
+
+    is("$rc $out", '0 ', 'with the live reload script, still valid');
 
     ($rc, $out) = tidy($template);
 
