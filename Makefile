@@ -28,8 +28,9 @@ TEST_TREE   := $(TEST_BUILD)/nginx
 TEST_CONFIGURED := $(TEST_TREE)/objs/Makefile
 
 CORE_SRCS   := src/ar_arena.c src/ar_buf.c src/ar_render.c \
-               src/ar_template.c src/ar_template_builtin.c
-CORE_HDRS   := src/ar_arena.h src/ar_buf.h src/ar_render.h src/ar_template.h
+               src/ar_template.c src/ar_template_builtin.c src/ar_accept.c
+CORE_HDRS   := src/ar_arena.h src/ar_buf.h src/ar_render.h \
+               src/ar_template.h src/ar_accept.h
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
@@ -41,7 +42,7 @@ UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 UNIT_TEST   := $(BUILD)/ar_unit_test
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-               pkg-config gcc make perl cppcheck wrk curl
+               pkg-config gcc make perl cppcheck wrk curl chromium tidy
 
 .PHONY: all deps test unit lint demo bench clean
 
@@ -101,6 +102,7 @@ $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 $(UNIT_TEST): t/unit/ar_unit_test.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
 	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ t/unit/ar_unit_test.c $(CORE_SRCS) \
+	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
 	    $(CMARK_LIBS)
 
 unit: $(UNIT_TEST)

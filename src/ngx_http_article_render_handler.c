@@ -54,6 +54,8 @@ static ngx_int_t ngx_http_article_render_respond(ngx_http_request_t *r,
 static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_cache_key_t *key, ngx_uint_t validators);
+static ngx_chain_t *ngx_http_article_render_body(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page);
 static ngx_int_t ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_version_t *v);
@@ -119,6 +121,10 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
         return rc;
+    }
+
+    if (ngx_http_article_render_wants_markdown(r)) {
+        return ngx_http_article_render_send_markdown(r, &path, &of);
     }
 
     rc = ngx_http_article_render_init_ctx(r, arlcf, &path, suffix, &of);
@@ -653,12 +659,11 @@ ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_cache_key_t *key, ngx_uint_t validators)
 {
-    ngx_buf_t    *b;
+    off_t         len;
     ngx_int_t     rc;
-    ngx_chain_t   out;
+    ngx_chain_t  *out, *cl;
 
     r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = key->page.len;
 
     ngx_str_set(&r->headers_out.content_type, "text/html");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
@@ -674,6 +679,22 @@ ngx_http_article_render_send(ngx_http_request_t *r,
         }
     }
 
+    if (ngx_http_article_render_add_vary(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    out = ngx_http_article_render_body(r, arlcf, &key->page);
+    if (out == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = 0;
+
+    for (cl = out; cl; cl = cl->next) {
+        len += ngx_buf_size(cl->buf);
+    }
+
+    r->headers_out.content_length_n = len;
     r->allow_ranges = 1;
 
     rc = ngx_http_send_header(r);
@@ -682,21 +703,43 @@ ngx_http_article_render_send(ngx_http_request_t *r,
         return rc;
     }
 
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return ngx_http_output_filter(r, out);
+}
+
+
+/* the page, with the live reload script when that is on */
+
+static ngx_chain_t *
+ngx_http_article_render_body(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *out;
+
+    if (arlcf->live_reload) {
+        return ngx_http_article_render_live_reload_body(r, arlcf, page);
     }
 
-    b->pos = key->page.data;
-    b->last = key->page.data + key->page.len;
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->pos = page->data;
+    b->last = page->data + page->len;
     b->memory = 1;
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 
-    out.buf = b;
-    out.next = NULL;
+    out = ngx_alloc_chain_link(r->pool);
+    if (out == NULL) {
+        return NULL;
+    }
 
-    return ngx_http_output_filter(r, &out);
+    out->buf = b;
+    out->next = NULL;
+
+    return out;
 }
 
 

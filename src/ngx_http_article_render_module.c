@@ -118,6 +118,13 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       offsetof(ngx_http_article_render_loc_conf_t, max_size),
       NULL },
 
+    { ngx_string("article_render_live_reload"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_article_render_live_reload,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("article_render_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_article_render_thread_pool,
@@ -766,6 +773,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->suffixes = NGX_CONF_UNSET_PTR;
     conf->unsafe = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
+    conf->live_reload = NGX_CONF_UNSET_MSEC;
     conf->template = NGX_CONF_UNSET_PTR;
     conf->cache = NGX_CONF_UNSET_PTR;
     conf->timeout = NGX_CONF_UNSET_MSEC;
@@ -805,6 +813,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_value(conf->unsafe, prev->unsafe, 0);
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
                               4 * 1024 * 1024);
+    ngx_conf_merge_msec_value(conf->live_reload, prev->live_reload, 0);
     ngx_conf_merge_ptr_value(conf->template, prev->template, NULL);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 5000);
     ngx_conf_merge_size_value(conf->max_memory, prev->max_memory,
@@ -843,6 +852,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
                      sizeof(uint32_t));
     ngx_crc32_update(&crc, (u_char *) &conf->render.gfm, sizeof(unsigned));
     ngx_crc32_update(&crc, (u_char *) &conf->unsafe, sizeof(ngx_flag_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->live_reload,
+                     sizeof(ngx_msec_t));
 
     /* the suffix that matches decides the fallback title */
 

@@ -30,6 +30,7 @@ typedef struct {
     ngx_uint_t                 gfm;       /* NGX_HTTP_AR_GFM_* bits */
     ngx_flag_t                 unsafe;
     size_t                     max_size;
+    ngx_msec_t                 live_reload;  /* 0 for off */
 
     ngx_http_article_render_template_t  *template;
     ngx_shm_zone_t            *cache;     /* as configured, NULL for off */
@@ -110,6 +111,18 @@ void ngx_http_article_render_settled(ngx_http_request_t *r);
 void ngx_http_article_render_resume(ngx_http_request_t *r);
 void ngx_http_article_render_version(ngx_file_info_t *fi,
     ngx_http_article_render_version_t *v);
+
+/* ngx_http_article_render_markdown.c */
+ngx_uint_t ngx_http_article_render_wants_markdown(ngx_http_request_t *r);
+ngx_int_t ngx_http_article_render_send_markdown(ngx_http_request_t *r,
+    ngx_str_t *path, ngx_open_file_info_t *of);
+ngx_int_t ngx_http_article_render_add_vary(ngx_http_request_t *r);
+
+/* ngx_http_article_render_reload.c */
+char *ngx_http_article_render_live_reload(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_chain_t *ngx_http_article_render_live_reload_body(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page);
 
 
 extern ngx_module_t  ngx_http_article_render_module;

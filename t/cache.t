@@ -26,7 +26,7 @@ http {
     %%TEST_GLOBALS_HTTP%%
 
     article_render_cache_zone tiny:32k;
-    article_render_cache_zone small:1m max_entry=2k;
+    article_render_cache_zone small:1m max_entry=8k;
 
     log_format cache "$uri $article_render_cache";
 
@@ -71,7 +71,7 @@ $t->write_file('site/same.md', "# Same\n\nversion AAAA\n");
 $t->write_file('site/gone.md', "# Gone\n\nversion one\n");
 $t->write_file('site/cond.md', "# Cond\n\n" . ("Some text. " x 50) . "\n");
 $t->write_file('site/nocache/n.md', "# No cache\n");
-$t->write_file('site/small/big.md', "# Big\n\n" . ("word " x 1000) . "\n");
+$t->write_file('site/small/big.md', "# Big\n\n" . ("word " x 2000) . "\n");
 $t->write_file('site/small/little.md', "# Little\n");
 $t->write_file('site/shared/one.md', "# One file\n");
 
@@ -169,7 +169,7 @@ $t->get('/small/little.md');
 is(cache_status($t->get('/small/little.md')), 'HIT',
     'page under max_entry in the same zone is kept');
 
-# a zone of 32k holds a few of forty 2.5k pages: the least recently used
+# a zone of 32k holds a few of forty 6.5k pages: the least recently used
 # are evicted, and every page stays right
 
 my ($right, @statuses) = (0);

@@ -1,7 +1,7 @@
 /*
- * Unit tests of the article core (ar_buf, ar_render, ar_template), with
- * no nginx.  The output is TAP, so prove runs it through t/unit.t; the
- * exit status is non-zero if any test fails.
+ * Unit tests of the article core (ar_buf, ar_render, ar_template,
+ * ar_accept), with no nginx.  The output is TAP, so prove runs it
+ * through t/unit.t; the exit status is non-zero if any test fails.
  *
  * Expected strings were taken from cmark-gfm 0.29.0.gfm.6; where later
  * releases may differ in detail, the tests check substrings that hold
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ar_accept.h"
 #include "ar_buf.h"
 #include "ar_render.h"
 #include "ar_template.h"
@@ -52,6 +53,16 @@ typedef struct {
 } ar_render_case_t;
 
 
+/* an Accept header and whether it chooses the Markdown source */
+
+typedef struct {
+    const char    *name;
+    const char    *accept;
+    size_t         len;
+    int            markdown;
+} ar_accept_case_t;
+
+
 static void ar_diag_add(const char *s);
 static void ar_diag_quote(const char *s, size_t len);
 static int ar_fail(const char *got, size_t got_len, const char *how,
@@ -71,6 +82,7 @@ static int ar_parse_fails(const char *text, unsigned line, const char *msg);
 static int ar_page(const char *tpl_text, const char *md,
     const char *fallback, const char *expected);
 static int ar_run_render_case(const ar_render_case_t *c);
+static int ar_run_accept_case(const ar_accept_case_t *c);
 
 
 static char    ar_diag[AR_DIAG_LEN];   /* why the running test failed */
@@ -907,6 +919,121 @@ t_render_repeatable(void)
 }
 
 
+/* ar_accept */
+
+#define AR_ACCEPT(name, accept, markdown)                                    \
+    { "accept: " name, accept, sizeof(accept) - 1, markdown }
+
+static const ar_accept_case_t  ar_accept_cases[] = {
+
+    AR_ACCEPT("an empty header chooses the page", "", 0),
+    AR_ACCEPT("text/markdown alone chooses the source", "text/markdown", 1),
+    AR_ACCEPT("text/html alone chooses the page", "text/html", 0),
+    AR_ACCEPT("a browser's header chooses the page",
+              "text/html,application/xhtml+xml,application/xml;q=0.9,"
+              "image/avif,image/webp,*/*;q=0.8", 0),
+    AR_ACCEPT("both at q=1 (equal) choose the page",
+              "text/markdown, text/html", 0),
+    AR_ACCEPT("equal explicit q values choose the page",
+              "text/markdown;q=0.5, text/html;q=0.5", 0),
+    AR_ACCEPT("a higher q for markdown chooses the source, in any order",
+              "text/html;q=0.9, text/markdown", 1),
+    AR_ACCEPT("a lower q for markdown chooses the page",
+              "text/markdown;q=0.4, text/html;q=0.5", 0),
+    AR_ACCEPT("*/* alone chooses the page", "*/*", 0),
+    AR_ACCEPT("text/* alone chooses the page", "text/*", 0),
+    AR_ACCEPT("markdown over a weaker */* chooses the source",
+              "text/markdown, */*;q=0.1", 1),
+    AR_ACCEPT("markdown over a weaker text/* chooses the source",
+              "text/*;q=0.5, text/markdown", 1),
+    AR_ACCEPT("the exact range wins over text/* though its q is lower",
+              "text/markdown;q=0.8, text/*;q=0.9", 0),
+    AR_ACCEPT("text/* wins over */* for html",
+              "*/*, text/*;q=0.2, text/markdown;q=0.3", 1),
+    AR_ACCEPT("html refused (q=0) and markdown through */* chooses the"
+              " source", "text/html;q=0, */*", 1),
+    AR_ACCEPT("markdown refused (q=0) alone chooses the page",
+              "text/markdown;q=0", 0),
+    AR_ACCEPT("the smallest weight above 0 is more than 0",
+              "text/markdown;q=0.001, text/html;q=0", 1),
+    AR_ACCEPT("q=1.000 is 1", "text/markdown;q=1.000, text/html;q=0.999",
+              1),
+    AR_ACCEPT("a type that names neither chooses the page", "image/png",
+              0),
+    AR_ACCEPT("markdown with an unrelated type chooses the source",
+              "application/json, text/markdown;q=0.9", 1),
+    AR_ACCEPT("names are compared without case",
+              "TEXT/Markdown; Q=0.9, Text/HTML;q=0.8", 1),
+    AR_ACCEPT("blanks around elements and parameters are allowed",
+              " text/markdown ;\tq=0.9 ,text/html; q=0.1 ", 1),
+    AR_ACCEPT("other parameters are skipped",
+              "text/markdown;charset=utf-8;variant=GFM;q=0.9, "
+              "text/html;q=0.8", 1),
+    AR_ACCEPT("a comma in a quoted parameter does not end the range",
+              "text/markdown;x=\"a, text/html;q=1\", text/html;q=0.5", 1),
+    AR_ACCEPT("an escaped quote in a quoted parameter is skipped",
+              "text/markdown;x=\"a\\\", b\";q=0.7, text/html;q=0.6", 1),
+    AR_ACCEPT("empty elements and empty parameters are skipped",
+              ",, text/markdown;;q=0.3;, ,text/html;q=0.2,", 1),
+    AR_ACCEPT("a range with q over 1 is ignored",
+              "text/markdown;q=2, text/html;q=0.5", 0),
+    AR_ACCEPT("a range with four decimals is ignored",
+              "text/markdown;q=0.5000, text/html;q=0.4", 0),
+    AR_ACCEPT("a range with q=1.5 is ignored",
+              "text/markdown;q=1.5, text/html;q=0.4", 0),
+    AR_ACCEPT("a range with an empty q is ignored",
+              "text/markdown;q=, text/html;q=0.4", 0),
+    AR_ACCEPT("a range with an unterminated quote is ignored",
+              "text/html;q=0.1, text/markdown;q=0.9;x=\"abc", 0),
+    AR_ACCEPT("of two equal ranges the first counts",
+              "text/markdown;q=0.9, text/markdown;q=0.1, text/html;q=0.5",
+              1),
+    AR_ACCEPT("a range without a subtype is ignored",
+              "text/, text/html;q=0.1", 0),
+    AR_ACCEPT("a type without a slash is ignored", "markdown", 0),
+    AR_ACCEPT("a longer subtype is not markdown",
+              "text/markdown-extended", 0),
+    AR_ACCEPT("*/markdown is not a range", "*/markdown", 0),
+    AR_ACCEPT("a NUL byte ends the type",
+              "text/mark\0down, text/html;q=0.1", 0),
+    { "accept: only len bytes are read", "text/markdownXYZ", 9, 0 },
+    { "accept: the header need not be NUL-terminated",
+      "text/markdown;q=0.9, text/html;q=0.8", 13, 1 }
+};
+
+
+static int
+ar_run_accept_case(const ar_accept_case_t *c)
+{
+    char  *copy;
+    int    got;
+
+    /* a copy of exactly len bytes, so that a read past it is caught */
+
+    copy = malloc(c->len ? c->len : 1);
+    if (copy == NULL) {
+        return 0;
+    }
+
+    memcpy(copy, c->accept, c->len);
+
+    got = ar_accept_markdown(copy, c->len);
+
+    free(copy);
+
+    if (got == c->markdown) {
+        return 1;
+    }
+
+    ar_diag_add("# Accept: ");
+    ar_diag_quote(c->accept, c->len);
+    ar_diag_add(got ? "\\n# chose the source, expected the page\\n"
+                    : "\\n# chose the page, expected the source\\n");
+
+    return 0;
+}
+
+
 /* ar_template */
 
 static int
@@ -970,6 +1097,64 @@ t_tpl_builtin_table_borders(void)
     return ar_int_is("th/td border rule in the built-in stylesheet",
                      strstr(ar_template_builtin, "th,td{border:") != NULL,
                      1);
+}
+
+
+/*
+ * conf.example/template.html is the built-in template as a file; the
+ * Makefile passes its path as AR_TEMPLATE_EXAMPLE.
+ */
+
+static int
+t_tpl_builtin_example_file(void)
+{
+    int      ok;
+    FILE    *f;
+    char    *text, msg[256];
+    size_t   len, size, n, line;
+
+    f = fopen(AR_TEMPLATE_EXAMPLE, "rb");
+    if (f == NULL) {
+        ar_diag_add("# cannot open " AR_TEMPLATE_EXAMPLE "\n");
+        return 0;
+    }
+
+    size = 64 * 1024;
+    text = malloc(size);
+    len = 0;
+
+    while (text != NULL && (n = fread(text + len, 1, size - len, f)) > 0) {
+        len += n;
+    }
+
+    fclose(f);
+
+    if (text == NULL || len == size) {
+        free(text);
+        ar_diag_add("# " AR_TEMPLATE_EXAMPLE " unreadable or over 64k\n");
+        return 0;
+    }
+
+    ok = (len == strlen(ar_template_builtin)
+          && memcmp(text, ar_template_builtin, len) == 0);
+
+    if (!ok) {
+        line = 1;
+
+        for (n = 0; n < len && text[n] == ar_template_builtin[n]; n++) {
+            line += (text[n] == '\n');
+        }
+
+        snprintf(msg, sizeof(msg), "# %s (%zu bytes) and the built-in "
+                 "template (%zu bytes) differ from line %zu on\n",
+                 AR_TEMPLATE_EXAMPLE, len, strlen(ar_template_builtin),
+                 line);
+        ar_diag_add(msg);
+    }
+
+    free(text);
+
+    return ok;
 }
 
 
@@ -1513,6 +1698,8 @@ static const ar_test_t  ar_tests[] = {
       " viewport, title, style and article", t_tpl_builtin_document },
     { "template: the built-in stylesheet gives table cells borders",
       t_tpl_builtin_table_borders },
+    { "template: conf.example/template.html is byte for byte the built-in"
+      " template", t_tpl_builtin_example_file },
     { "template: the built-in page without a heading has the escaped"
       " fallback title", t_tpl_builtin_fallback },
     { "template: {{content}} and {{title}} are filled, the rest kept byte"
@@ -1552,15 +1739,16 @@ int
 main(void)
 {
     int          ok;
-    size_t       i, n, ntests, ncases, failed;
+    size_t       i, n, ntests, ncases, naccept, failed;
     const char  *name;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     ntests = sizeof(ar_tests) / sizeof(ar_tests[0]);
     ncases = sizeof(ar_render_cases) / sizeof(ar_render_cases[0]);
+    naccept = sizeof(ar_accept_cases) / sizeof(ar_accept_cases[0]);
 
-    printf("1..%zu\n", ntests + ncases);
+    printf("1..%zu\n", ntests + ncases + naccept);
 
     if (ar_render_init() != AR_OK) {
         printf("Bail out! ar_render_init() failed\n");
@@ -1569,7 +1757,7 @@ main(void)
 
     failed = 0;
 
-    for (n = 1, i = 0; i < ntests + ncases; i++, n++) {
+    for (n = 1, i = 0; i < ntests + ncases + naccept; i++, n++) {
         ar_diag_len = 0;
         ar_diag[0] = '\0';
 
@@ -1577,9 +1765,13 @@ main(void)
             name = ar_tests[i].name;
             ok = ar_tests[i].run();
 
-        } else {
+        } else if (i < ntests + ncases) {
             name = ar_render_cases[i - ntests].name;
             ok = ar_run_render_case(&ar_render_cases[i - ntests]);
+
+        } else {
+            name = ar_accept_cases[i - ntests - ncases].name;
+            ok = ar_run_accept_case(&ar_accept_cases[i - ntests - ncases]);
         }
 
         printf("%sok %zu - %s\n", ok ? "" : "not ", n, name);
@@ -1591,7 +1783,8 @@ main(void)
     }
 
     if (failed) {
-        printf("# %zu of %zu failed\n", failed, ntests + ncases);
+        printf("# %zu of %zu failed\n", failed,
+               ntests + ncases + naccept);
     }
 
     return failed ? 1 : 0;

@@ -1,0 +1,17 @@
+/*
+ * Content negotiation for the article core: which of an article's two
+ * representations, the rendered page (text/html) or its Markdown source
+ * (text/markdown), a request's Accept header prefers.
+ */
+
+#ifndef _AR_ACCEPT_H_INCLUDED_
+#define _AR_ACCEPT_H_INCLUDED_
+
+
+#include <stddef.h>
+
+
+int ar_accept_markdown(const char *accept, size_t len);
+
+
+#endif /* _AR_ACCEPT_H_INCLUDED_ */

@@ -1,0 +1,206 @@
+/*
+ * ngx_http_article_render_module: the article's Markdown source for
+ * clients that ask for it.
+ *
+ * An article has two representations: the rendered page and the file
+ * itself.  A request whose Accept header gives text/markdown a higher
+ * weight than text/html (the rule is in ar_accept.c) gets the file as
+ * the static module would send it, with its own ETag and Last-Modified,
+ * and as text/markdown; so 304, HEAD and ranges work as for any static
+ * file.  Both representations say "Vary: Accept", so that caches keep
+ * them apart.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ar_accept.h"
+#include "ngx_http_article_render_module.h"
+
+
+static ngx_uint_t ngx_http_article_render_is_accept(ngx_table_elt_t *h);
+
+
+/*
+ * Every Accept header of the request, as one list: headers that repeat
+ * are joined with commas, as RFC 9110 says they may be.
+ */
+
+ngx_uint_t
+ngx_http_article_render_wants_markdown(ngx_http_request_t *r)
+{
+    u_char           *p;
+    size_t            len;
+    ngx_str_t        *value;
+    ngx_uint_t        i, n;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    value = NULL;
+    len = 0;
+    n = 0;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (ngx_http_article_render_is_accept(&h[i])) {
+            value = &h[i].value;
+            len += h[i].value.len + 1;
+            n++;
+        }
+    }
+
+    if (n == 0) {
+        return 0;
+    }
+
+    if (n == 1) {
+        return ar_accept_markdown((const char *) value->data, value->len);
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return 0;
+    }
+
+    len = 0;
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (ngx_http_article_render_is_accept(&h[i])) {
+            ngx_memcpy(p + len, h[i].value.data, h[i].value.len);
+            len += h[i].value.len;
+            p[len++] = ',';
+        }
+    }
+
+    return ar_accept_markdown((const char *) p, len);
+}
+
+
+static ngx_uint_t
+ngx_http_article_render_is_accept(ngx_table_elt_t *h)
+{
+    return h->key.len == sizeof("Accept") - 1
+           && ngx_strncasecmp(h->key.data, (u_char *) "Accept",
+                              sizeof("Accept") - 1) == 0;
+}
+
+
+/* sends the file as it is, as the static module does */
+
+ngx_int_t
+ngx_http_article_render_send_markdown(ngx_http_request_t *r,
+    ngx_str_t *path, ngx_open_file_info_t *of)
+{
+    ngx_buf_t    *b;
+    ngx_int_t     rc;
+    ngx_chain_t   out;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "article render: markdown source \"%s\"", path->data);
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = of->size;
+    r->headers_out.last_modified_time = of->mtime;
+
+    ngx_str_set(&r->headers_out.content_type, "text/markdown");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    ngx_str_set(&r->headers_out.charset, "utf-8");
+
+    if (ngx_http_set_etag(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_article_render_add_vary(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (r != r->main && of->size == 0) {
+        return ngx_http_send_header(r);
+    }
+
+    r->allow_ranges = 1;
+
+    /* everything is allocated before the header goes out */
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->file = ngx_pcalloc(r->pool, sizeof(ngx_file_t));
+    if (b->file == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->file_pos = 0;
+    b->file_last = of->size;
+
+    b->in_file = b->file_last ? 1 : 0;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+    b->sync = (b->in_file || b->last_buf) ? 0 : 1;
+
+    b->file->fd = of->fd;
+    b->file->name = *path;
+    b->file->log = r->connection->log;
+    b->file->directio = of->is_directio;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+ngx_int_t
+ngx_http_article_render_add_vary(ngx_http_request_t *r)
+{
+    ngx_table_elt_t  *vary;
+
+    vary = ngx_list_push(&r->headers_out.headers);
+    if (vary == NULL) {
+        return NGX_ERROR;
+    }
+
+    vary->hash = 1;
+#if (nginx_version >= 1023000)
+    vary->next = NULL;
+#endif
+    ngx_str_set(&vary->key, "Vary");
+    ngx_str_set(&vary->value, "Accept");
+
+    return NGX_OK;
+}
