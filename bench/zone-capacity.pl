@@ -25,7 +25,7 @@ my $zone_kb = shift || 1024;
 
 # offsetof(ngx_http_article_render_entry_t, data) on x86_64
 
-my $HEADER = 136;
+my $HEADER = 168;
 my $PAGE = 4096;
 my $DESCRIPTOR = 24;
 
