@@ -33,7 +33,9 @@ CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
 CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
                  -lcmark-gfm-extensions)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter
-UNIT_TEST   := $(BUILD)/ar_unit_test
+# one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
+UNIT_TESTS  := $(patsubst t/unit/%.c,$(BUILD)/%,\
+                 $(wildcard t/unit/ar_unit_*.c))
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                pkg-config gcc make perl cppcheck wrk curl
@@ -78,12 +80,11 @@ $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(NGX_TREE) -f objs/Makefile modules
 	cp $(NGX_TREE)/objs/$(MODULE).so $@
 
-$(UNIT_TEST): t/unit/ar_unit_test.c $(CORE_SRCS) $(CORE_HDRS)
+$(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ t/unit/ar_unit_test.c $(CORE_SRCS) \
-	    $(CMARK_LIBS)
+	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< $(CORE_SRCS) $(CMARK_LIBS)
 
-unit: $(UNIT_TEST)
+unit: $(UNIT_TESTS)
 
 lint:
 	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
