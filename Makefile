@@ -24,21 +24,24 @@ NGX_TREE    := $(BUILD)/nginx
 CONFIGURED  := $(NGX_TREE)/objs/Makefile
 
 CORE_SRCS   := src/ar_buf.c src/ar_render.c src/ar_template.c \
-               src/ar_template_builtin.c
-CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h
+               src/ar_template_builtin.c src/ar_frontmatter.c src/ar_slug.c \
+               src/ar_toc.c
+CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h \
+               src/ar_frontmatter.h src/ar_slug.h src/ar_toc.h
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
                  || echo -lcmark-gfm)
 CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
                  -lcmark-gfm-extensions)
+YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter
 # one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
 UNIT_TESTS  := $(patsubst t/unit/%.c,$(BUILD)/%,\
                  $(wildcard t/unit/ar_unit_*.c))
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-               pkg-config gcc make perl cppcheck wrk curl
+               libyaml-dev pkg-config gcc make perl cppcheck wrk curl
 
 .PHONY: all deps test unit lint demo bench clean
 
@@ -82,7 +85,8 @@ $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 
 $(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< $(CORE_SRCS) $(CMARK_LIBS)
+	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< $(CORE_SRCS) \
+	    $(CMARK_LIBS) $(YAML_LIBS)
 
 unit: $(UNIT_TESTS)
 

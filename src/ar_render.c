@@ -1,6 +1,11 @@
 /*
  * Markdown to HTML with cmark-gfm.
  *
+ * The steps: the front matter is taken off (ar_frontmatter.c);
+ * cmark-gfm parses the rest; raw HTML is made text in safe mode; the
+ * title is found; headings get ids and anchors and the table of contents
+ * is built (ar_toc.c); cmark-gfm renders the HTML.
+ *
  * Safe mode is cmark-gfm's own (dangerous URLs dropped) plus one step of
  * ours: raw HTML is turned into text before rendering, so that readers
  * see it escaped instead of having it silently omitted.
@@ -13,6 +18,8 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "ar_render.h"
+#include "ar_slug.h"
+#include "ar_toc.h"
 
 
 static const struct {
@@ -29,6 +36,7 @@ static const struct {
 
 static int ar_render_escape_raw_html(cmark_node *doc);
 static int ar_render_title(cmark_node *doc, ar_buf_t *title);
+static int ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title);
 
 
 /*
@@ -42,6 +50,7 @@ ar_render_init(void)
     size_t  i;
 
     cmark_gfm_core_extensions_ensure_registered();
+    ar_slug_init();
 
     for (i = 0; i < sizeof(ar_render_extensions)
                     / sizeof(ar_render_extensions[0]); i++)
@@ -63,12 +72,19 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
 {
     int                       options, rc;
     char                     *html;
-    size_t                    i;
+    size_t                    i, body;
     cmark_node               *doc;
     cmark_parser             *parser;
     cmark_syntax_extension   *ext;
 
     memset(article, 0, sizeof(ar_article_t));
+
+    if (ar_frontmatter_parse(src, len, &article->meta, &body) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    src += body;
+    len -= body;
 
     options = CMARK_OPT_VALIDATE_UTF8;
 
@@ -82,6 +98,7 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
 
     parser = cmark_parser_new(options);
     if (parser == NULL) {
+        ar_article_free(article);
         return AR_ERROR;
     }
 
@@ -97,15 +114,19 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
         if (ext == NULL || !cmark_parser_attach_syntax_extension(parser, ext))
         {
             cmark_parser_free(parser);
+            ar_article_free(article);
             return AR_ERROR;
         }
     }
 
-    cmark_parser_feed(parser, src, len);
+    if (len) {
+        cmark_parser_feed(parser, src, len);
+    }
 
     doc = cmark_parser_finish(parser);
     if (doc == NULL) {
         cmark_parser_free(parser);
+        ar_article_free(article);
         return AR_ERROR;
     }
 
@@ -116,7 +137,17 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
     }
 
     if (rc == AR_OK) {
+        rc = ar_render_meta_title(&article->meta, &article->title);
+    }
+
+    if (rc == AR_OK && article->title.len == 0) {
         rc = ar_render_title(doc, &article->title);
+    }
+
+    /* after the safe-mode step: the markup it adds is ours */
+
+    if (rc == AR_OK) {
+        rc = ar_toc_headings(doc, options, &article->toc);
     }
 
     if (rc == AR_OK) {
@@ -137,6 +168,10 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
 
     if (rc == AR_OK) {
         rc = ar_buf_utf8_repair(&article->title);
+    }
+
+    if (rc == AR_OK) {
+        rc = ar_buf_utf8_repair(&article->toc);
     }
 
     cmark_node_free(doc);
@@ -354,11 +389,46 @@ ar_render_title(cmark_node *doc, ar_buf_t *title)
 }
 
 
+/*
+ * The front matter's title, escaped already, with line ends as spaces;
+ * nothing when it has none or an empty one.
+ */
+
+static int
+ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title)
+{
+    size_t                 i;
+    const ar_meta_item_t  *item;
+
+    item = ar_meta_find(meta, "title", 5);
+
+    if (item == NULL || item->value_len == 0) {
+        return AR_OK;
+    }
+
+    if (ar_buf_append(title, ar_meta_value(meta, item), item->value_len)
+        != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    for (i = 0; i < title->len; i++) {
+        if (title->data[i] == '\n' || title->data[i] == '\r') {
+            title->data[i] = ' ';
+        }
+    }
+
+    return AR_OK;
+}
+
+
 void
 ar_article_free(ar_article_t *article)
 {
     ar_buf_free(&article->html);
     ar_buf_free(&article->title);
+    ar_buf_free(&article->toc);
+    ar_meta_free(&article->meta);
 }
 
 

@@ -8,6 +8,7 @@
 
 
 #include "ar_buf.h"
+#include "ar_frontmatter.h"
 
 
 /* GFM extensions, as enabled by "article_render_gfm" */
@@ -28,7 +29,11 @@ typedef struct {
 
 typedef struct {
     ar_buf_t    html;         /* the article's HTML */
-    ar_buf_t    title;        /* plain text of the first heading, escaped */
+    ar_buf_t    title;        /* the front matter's title, or the plain
+                                 text of the first heading; escaped */
+    ar_buf_t    toc;          /* <nav> of the h2-h3 headings, or empty */
+    ar_meta_t   meta;         /* the front matter's keys; meta.invalid
+                                 and meta.error when it did not parse */
 } ar_article_t;
 
 

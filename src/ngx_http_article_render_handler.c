@@ -466,6 +466,13 @@ ngx_http_article_render_page(ngx_http_request_t *r,
                            src->len, &article);
 
     if (rc == AR_OK) {
+
+        if (article.meta.invalid) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "article \"%s\": front matter ignored, %s",
+                          path->data, article.meta.error);
+        }
+
         rc = ar_template_expand(&arlcf->template->tpl, &article,
                                 (const char *) name, p - name, &out);
         ar_article_free(&article);
