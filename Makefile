@@ -24,10 +24,10 @@ NGX_TREE    := $(BUILD)/nginx
 CONFIGURED  := $(NGX_TREE)/objs/Makefile
 
 CORE_SRCS   := src/ar_buf.c src/ar_render.c src/ar_template.c \
-               src/ar_template_builtin.c src/ar_frontmatter.c src/ar_slug.c \
-               src/ar_toc.c
+               src/ar_template_builtin.c src/ar_block.c src/ar_frontmatter.c \
+               src/ar_slug.c src/ar_toc.c
 CORE_HDRS   := src/ar_buf.h src/ar_render.h src/ar_template.h \
-               src/ar_frontmatter.h src/ar_slug.h src/ar_toc.h
+               src/ar_block.h src/ar_frontmatter.h src/ar_slug.h src/ar_toc.h
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \

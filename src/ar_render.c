@@ -1,10 +1,11 @@
 /*
  * Markdown to HTML with cmark-gfm.
  *
- * The steps: the front matter is taken off (ar_frontmatter.c);
- * cmark-gfm parses the rest; raw HTML is made text in safe mode; the
- * title is found; headings get ids and anchors and the table of contents
- * is built (ar_toc.c); cmark-gfm renders the HTML.
+ * The steps: the front matter is taken off (ar_frontmatter.c); with
+ * "newline block" the rest is turned into CommonMark (ar_block.c);
+ * cmark-gfm parses it; raw HTML is made text in safe mode; the title is
+ * found; headings get ids and anchors and the table of contents is
+ * built (ar_toc.c); cmark-gfm renders the HTML.
  *
  * Safe mode is cmark-gfm's own (dangerous URLs dropped) plus one step of
  * ours: raw HTML is turned into text before rendering, so that readers
@@ -17,6 +18,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "ar_block.h"
 #include "ar_render.h"
 #include "ar_slug.h"
 #include "ar_toc.h"
@@ -73,6 +75,7 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
     int                       options, rc;
     char                     *html;
     size_t                    i, body;
+    ar_buf_t                  block;
     cmark_node               *doc;
     cmark_parser             *parser;
     cmark_syntax_extension   *ext;
@@ -86,6 +89,22 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
     src += body;
     len -= body;
 
+    memset(&block, 0, sizeof(ar_buf_t));
+
+    if (conf->newline == AR_NEWLINE_BLOCK) {
+        if (ar_block_transform(src, len, conf->noheadings
+                                         ? 0 : AR_BLOCK_HEADINGS, &block)
+            != AR_OK)
+        {
+            ar_buf_free(&block);
+            ar_article_free(article);
+            return AR_ERROR;
+        }
+
+        src = block.data;
+        len = block.len;
+    }
+
     options = CMARK_OPT_VALIDATE_UTF8;
 
     if (conf->gfm & AR_GFM_FOOTNOTES) {
@@ -96,8 +115,13 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
         options |= CMARK_OPT_UNSAFE;
     }
 
+    if (conf->newline == AR_NEWLINE_HARD) {
+        options |= CMARK_OPT_HARDBREAKS;
+    }
+
     parser = cmark_parser_new(options);
     if (parser == NULL) {
+        ar_buf_free(&block);
         ar_article_free(article);
         return AR_ERROR;
     }
@@ -114,6 +138,7 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
         if (ext == NULL || !cmark_parser_attach_syntax_extension(parser, ext))
         {
             cmark_parser_free(parser);
+            ar_buf_free(&block);
             ar_article_free(article);
             return AR_ERROR;
         }
@@ -124,6 +149,9 @@ ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
     }
 
     doc = cmark_parser_finish(parser);
+
+    ar_buf_free(&block);
+
     if (doc == NULL) {
         cmark_parser_free(parser);
         ar_article_free(article);

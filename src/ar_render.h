@@ -21,9 +21,17 @@
 #define AR_GFM_ALL            0x003f
 
 
+/* what a newline is, as set by "article_render_newline" */
+#define AR_NEWLINE_SOFT       0   /* CommonMark: a soft line break */
+#define AR_NEWLINE_HARD       1   /* a line break inside paragraphs */
+#define AR_NEWLINE_BLOCK      2   /* the end of a block: see ar_block.c */
+
+
 typedef struct {
     unsigned    gfm;          /* AR_GFM_* bits */
+    unsigned    newline;      /* AR_NEWLINE_* */
     unsigned    unsafe:1;     /* pass raw HTML and every URL through */
+    unsigned    noheadings:1; /* block: no section titles as headings */
 } ar_render_conf_t;
 
 

@@ -29,6 +29,8 @@ typedef struct {
     ngx_array_t               *suffixes;  /* of ngx_str_t */
     ngx_uint_t                 gfm;       /* NGX_HTTP_AR_GFM_* bits */
     ngx_flag_t                 unsafe;
+    ngx_uint_t                 newline;   /* AR_NEWLINE_* */
+    ngx_flag_t                 noheadings;
     size_t                     max_size;
 
     ngx_http_article_render_template_t  *template;

@@ -1,9 +1,9 @@
 /*
  * Unit tests of the article core's handling of articles as authors write
- * them: YAML front matter (ar_frontmatter), heading slugs (ar_slug),
- * heading ids, anchors and the table of contents (ar_toc, through
- * ar_render_article), and the {{toc}} and {{meta.KEY}} placeholders.
- * TAP on stdout, run by t/unit.t.
+ * them: one block per line (ar_block), YAML front matter
+ * (ar_frontmatter), heading slugs (ar_slug), heading ids, anchors and the
+ * table of contents (ar_toc, through ar_render_article), and the
+ * {{toc}} and {{meta.KEY}} placeholders.  TAP on stdout, run by t/unit.t.
  */
 
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ar_block.h"
 #include "ar_buf.h"
 #include "ar_frontmatter.h"
 #include "ar_render.h"
@@ -28,11 +29,23 @@
 #define AR_DIAG_LEN   8192
 #define AR_QUOTE_MAX  2000
 
+#define AR_H  AR_BLOCK_HEADINGS
+
 
 typedef struct {
     const char    *name;
     int          (*run)(void);
 } ar_test_t;
+
+
+/* a block case: the text, the flags, the CommonMark expected */
+
+typedef struct {
+    const char    *name;
+    unsigned       flags;
+    const char    *in;
+    const char    *out;
+} ar_block_case_t;
 
 
 /* a slug case: the heading text and its slug */
@@ -244,14 +257,16 @@ ar_ids_unique(const ar_buf_t *html)
 /* fixtures */
 
 static int
-ar_render_with(unsigned unsafe, const char *md, size_t len,
-    ar_article_t *a)
+ar_render_with(unsigned newline, unsigned noheadings, unsigned unsafe,
+    const char *md, size_t len, ar_article_t *a)
 {
     ar_render_conf_t  conf;
 
     memset(&conf, 0, sizeof(ar_render_conf_t));
 
     conf.gfm = AR_GFM_ALL;
+    conf.newline = newline;
+    conf.noheadings = (noheadings != 0);
     conf.unsafe = (unsafe != 0);
 
     if (ar_render_article(&conf, md, len, a) != AR_OK) {
@@ -267,7 +282,25 @@ ar_render_with(unsigned unsafe, const char *md, size_t len,
 static int
 ar_render_soft(const char *md, ar_article_t *a)
 {
-    return ar_render_with(0, md, strlen(md), a);
+    return ar_render_with(AR_NEWLINE_SOFT, 0, 0, md, strlen(md), a);
+}
+
+
+static int
+ar_block_is(unsigned flags, const char *in, size_t len, const char *out)
+{
+    int       ok;
+    ar_buf_t  b;
+
+    memset(&b, 0, sizeof(ar_buf_t));
+
+    ok = ar_int_is("ar_block_transform() rc",
+                   ar_block_transform(in, len, flags, &b), AR_OK)
+         && ar_buf_is(&b, out);
+
+    ar_buf_free(&b);
+
+    return ok;
 }
 
 
@@ -355,6 +388,327 @@ ar_tpl_fails(const char *text, unsigned line, const char *msg)
          && ar_is(err.msg, strlen(err.msg), msg, strlen(msg));
 
     ar_template_free(&tpl);
+
+    return ok;
+}
+
+
+/* ar_block: the rules, one case each */
+
+static const ar_block_case_t  ar_block_cases[] = {
+
+    { "block: every line of plain text is a paragraph of its own", AR_H,
+      "One.\nTwo.\nThree.\n",
+      "One.\n\nTwo.\n\nThree.\n" },
+
+    { "block: text with a blank line between blocks is returned as it is",
+      AR_H,
+      "Title\nwrapped line.\n\n- a\nlazy\n\n| a |\n|---|\nrow\n",
+      "Title\nwrapped line.\n\n- a\nlazy\n\n| a |\n|---|\nrow\n" },
+
+    { "block: blank lines before the first and after the last line are no"
+      " blank lines between blocks", AR_H,
+      "\n\nOne.\nTwo.\n\n",
+      "\n\nOne.\n\nTwo.\n\n" },
+
+    { "block: blank lines inside fenced code are no blank lines between"
+      " blocks", AR_H,
+      "One.\n```\nx\n\ny\n```\nTwo.\n",
+      "One.\n\n```\nx\n\ny\n```\n\nTwo.\n" },
+
+    { "block: a fenced code block is kept as written", AR_H,
+      "Code:\n~~~ sh\nSection Title\n- item\na | b\n--|--\n> q\n~~~\nEnd.\n",
+      "Code:\n\n~~~ sh\nSection Title\n- item\na | b\n--|--\n> q\n~~~\n\n"
+      "End.\n" },
+
+    { "block: a fence closes only with as many of its characters", AR_H,
+      "````\n```\nstill code\n````\nEnd.\n",
+      "````\n```\nstill code\n````\n\nEnd.\n" },
+
+    { "block: an unclosed fence runs to the end of the text", AR_H,
+      "One.\n```\ncode\nmore\n",
+      "One.\n\n```\ncode\nmore\n" },
+
+    { "block: consecutive list items are one list", AR_H,
+      "Items:\n- a\n* b\n+ c\n1. d\n2) e\nAfter.\n",
+      "Items:\n\n- a\n* b\n+ c\n1. d\n2) e\n\nAfter.\n" },
+
+    { "block: indented lines under a list item stay in the list", AR_H,
+      "- a\n  more a\n\tand more\n  - nested\n- b\nAfter.\n",
+      "- a\n  more a\n\tand more\n  - nested\n- b\n\nAfter.\n" },
+
+    { "block: a line after a list is no lazy continuation", AR_H,
+      "- a\nNot in the list.\n",
+      "- a\n\nNot in the list.\n" },
+
+    { "block: a fence inside a list item stays in the list", AR_H,
+      "- a\n  ```\ncode\n  ```\n- b\nAfter.\n",
+      "- a\n  ```\ncode\n  ```\n- b\n\nAfter.\n" },
+
+    { "block: header, delimiter and body rows are one table", AR_H,
+      "Table:\nA | B | C |\n---|:-:|--:|\n1 | 2 | 3 |\n4 | 5 | 6 |\nAfter.\n",
+      "Table:\n\nA | B | C |\n---|:-:|--:|\n1 | 2 | 3 |\n4 | 5 | 6 |\n\n"
+      "After.\n" },
+
+    { "block: leading pipes and escaped pipes count as GFM counts them",
+      AR_H,
+      "| a | b \\| c |\n|:--|---|\n| 1 | 2 |\nAfter.\n",
+      "| a | b \\| c |\n|:--|---|\n| 1 | 2 |\n\nAfter.\n" },
+
+    { "block: a delimiter row with another number of cells makes no table",
+      AR_H,
+      "A | B.\n---|---|---\nAfter.\n",
+      "A | B.\n\n---|---|---\n\nAfter.\n" },
+
+    { "block: a list item after a table ends it", AR_H,
+      "a | b\n--|--\n1 | 2\n- x | y\n",
+      "a | b\n--|--\n1 | 2\n\n- x | y\n" },
+
+    { "block: consecutive > lines are one quote of one block per line", AR_H,
+      "> One.\n> Two\n>Three\n> > Four.\n> > Five.\nAfter.\n",
+      "> One.\n>\n> Two\n>\n> Three\n>\n> > Four.\n> >\n> > Five.\n\n"
+      "After.\n" },
+
+    { "block: a quote that has blank lines is kept", AR_H,
+      "> One\n> two.\n>\n> Three.\nAfter.\n",
+      "> One\n> two.\n>\n> Three.\n\nAfter.\n" },
+
+    { "block: quotes nested deeper than eight are kept as written", AR_H,
+      "> > > > > > > > > a\n> > > > > > > > > b\n",
+      "> > > > > > > > > a\n> > > > > > > > > b\n" },
+
+    { "block: consecutive lines indented by four are one code block", AR_H,
+      "Code:\n    x = 1\n\ty = 2\nAfter.\n",
+      "Code:\n\n    x = 1\n\ty = 2\n\nAfter.\n" },
+
+    { "block: CRLF line ends are kept, the blank lines put in are LF", AR_H,
+      "One.\r\nTwo.\r\nSection\r\nThree.",
+      "One.\r\n\nTwo.\r\n\n## Section\r\n\nThree." },
+
+    { "block: a lone CR ends a line", AR_H,
+      "One.\rTwo.\r",
+      "One.\r\rTwo.\r" },
+
+    { "block: empty text stays empty", AR_H, "", "" },
+
+    /* the section title rule */
+
+    { "title: a short line followed by text becomes a level 2 heading",
+      AR_H,
+      "Intro.\nWhat Happens Next\nText.\n",
+      "Intro.\n\n## What Happens Next\n\nText.\n" },
+
+    { "title: the last line is no heading", AR_H,
+      "Text.\nClosing words\n",
+      "Text.\n\nClosing words\n" },
+
+    { "title: a line followed by a blank line is no heading", AR_H,
+      "Text.\nClosing words\n\n",
+      "Text.\n\nClosing words\n\n" },
+
+    { "title: lines ending in . ! ? : ; , are no headings", AR_H,
+      "a.\nb!\nc?\nd:\ne;\nf,\ng.\n",
+      "a.\n\nb!\n\nc?\n\nd:\n\ne;\n\nf,\n\ng.\n" },
+
+    { "title: the rule looks at the last character before trailing"
+      " blanks", AR_H,
+      "Done. \t\nNext Part  \nx\n",
+      "Done. \t\n\n## Next Part\n\nx\n" },
+
+    { "title: list items, quotes, table rows and code are no headings",
+      AR_H,
+      "- Item\n> Quote\nA | B\n--|--\nC | D\n    Code\nx\n",
+      "- Item\n\n> Quote\n\nA | B\n--|--\nC | D\n\n    Code\n\nx\n" },
+
+    { "title: ATX headings, thematic breaks, HTML and definitions are no"
+      " headings", AR_H,
+      "# Heading\n***\n<div>\n[a]: http://x/\n[^n]: Note\nx\n",
+      "# Heading\n\n***\n\n<div>\n\n[a]: http://x/\n\n[^n]: Note\n\nx\n" },
+
+    { "title: leading blanks are dropped from the heading", AR_H,
+      "   Indented Title\nx\n",
+      "## Indented Title\n\nx\n" },
+
+    { "title: a line without a letter or a digit is no heading", AR_H,
+      "=====\n-- | --\n(...)\n\xC3\xA9t\xC3\xA9\n42\nx\n",
+      "=====\n\n-- | --\n\n(...)\n\n## \xC3\xA9t\xC3\xA9\n\n## 42\n\nx\n" },
+
+    { "title: a closing run of # is escaped, an inner one kept", AR_H,
+      "Part #\nC# and F#\nSeven #######\nx\n",
+      "## Part \\#\n\n## C# and F#\n\n## Seven \\#######\n\nx\n" },
+
+    { "title: headings off: section titles stay paragraphs", 0,
+      "Intro.\nWhat Happens Next\nText.\n",
+      "Intro.\n\nWhat Happens Next\n\nText.\n" },
+
+    { "title: no heading is made inside a quote", AR_H,
+      "> Quote Title\n> Quote text.\n",
+      "> Quote Title\n>\n> Quote text.\n" }
+};
+
+
+static int
+t_block_cases(void)
+{
+    size_t                  i;
+    const ar_block_case_t  *c;
+
+    for (i = 0; i < sizeof(ar_block_cases) / sizeof(ar_block_cases[0]);
+         i++)
+    {
+        c = &ar_block_cases[i];
+
+        if (!ar_block_is(c->flags, c->in, strlen(c->in), c->out)) {
+            ar_diag_str("# in case: ");
+            ar_diag_str(c->name);
+            ar_diag_str("\n");
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static int
+t_block_title_length(void)
+{
+    int    ok;
+    char   in[1024], out[1024];
+    size_t  i;
+
+    /* 100 characters */
+
+    memset(in, 'x', 100);
+    memcpy(in + 100, "\nText.\n", 8);
+    memcpy(out, "## ", 3);
+    memset(out + 3, 'x', 100);
+    memcpy(out + 103, "\n\nText.\n", 9);
+
+    ok = ar_block_is(AR_H, in, strlen(in), out);
+
+    /* 101 characters */
+
+    memset(in, 'x', 101);
+    memcpy(in + 101, "\nText.\n", 8);
+    memset(out, 'x', 101);
+    memcpy(out + 101, "\n\nText.\n", 9);
+
+    ok = ok && ar_block_is(AR_H, in, strlen(in), out);
+
+    /* 100 two-byte characters are 100 characters */
+
+    for (i = 0; i < 100; i++) {
+        memcpy(in + 2 * i, "\xC3\xA9", 2);
+    }
+
+    memcpy(in + 200, "\nText.\n", 8);
+    memcpy(out, "## ", 3);
+    memcpy(out + 3, in, 200);
+    memcpy(out + 203, "\n\nText.\n", 9);
+
+    return ok && ar_block_is(AR_H, in, strlen(in), out);
+}
+
+
+/* NUL bytes are ordinary bytes, also at the end of a title line */
+
+static int
+t_block_nul_bytes(void)
+{
+    int       ok;
+    ar_buf_t  a, b;
+
+    memset(&a, 0, sizeof(ar_buf_t));
+    memset(&b, 0, sizeof(ar_buf_t));
+
+    ok = ar_int_is("rc", ar_block_transform(AR_S("a\0b.\nc.\n"), AR_H, &a),
+                   AR_OK)
+         && ar_is(a.data, a.len, AR_S("a\0b.\n\nc.\n"))
+         && ar_int_is("rc", ar_block_transform(AR_S("A\0\nb.\n"), AR_H, &b),
+                      AR_OK)
+         && ar_is(b.data, b.len, AR_S("## A\0\n\nb.\n"));
+
+    ar_buf_free(&a);
+    ar_buf_free(&b);
+
+    return ok;
+}
+
+
+/*
+ * Random texts of block-ish pieces: the transform never fails, is its
+ * own fixed point (its output has its blank lines already), and what it
+ * makes renders, with no id twice on the page.
+ */
+
+static int
+t_block_random(void)
+{
+    static const char  *pieces[] = {
+        "- ", "1. ", "> ", "| ", "|", "---", "```", "~~~", "#", "## ",
+        "    ", "\t", " ", "a", "Title", ".", ":", "\n", "\n", "\n",
+        "\r\n", "\r", "\\", "[x]: y", "<b>", "\xC3\xA9", "\xFF", "[^1]",
+        "[^1]: n", "fn-1", "--|--", "Same"
+    };
+
+    int           ok, round, k, n;
+    char          text[2048];
+    const char   *piece;
+    size_t        len, plen;
+    uint32_t      seed;
+    ar_buf_t      once, twice;
+    ar_article_t  a;
+
+    seed = 2463534242u;
+    ok = 1;
+
+    for (round = 0; ok && round < 3000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        n = 1 + (seed >> 16) % 80;
+        len = 0;
+
+        for (k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            piece = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+            plen = strlen(piece);
+
+            if (len + plen >= sizeof(text)) {
+                break;
+            }
+
+            memcpy(text + len, piece, plen);
+            len += plen;
+        }
+
+        memset(&once, 0, sizeof(ar_buf_t));
+        memset(&twice, 0, sizeof(ar_buf_t));
+
+        ok = ar_int_is("first rc", ar_block_transform(text, len, AR_H, &once),
+                       AR_OK)
+             && ar_int_is("second rc",
+                          ar_block_transform(once.data, once.len, AR_H,
+                                             &twice),
+                          AR_OK)
+             && ar_is(twice.data, twice.len, once.data, once.len);
+
+        if (ok) {
+            ok = ar_render_with(AR_NEWLINE_BLOCK, 0, round & 1, text, len,
+                                &a)
+                 && ar_ids_unique(&a.html);
+
+            ar_article_free(&a);
+        }
+
+        if (!ok) {
+            ar_diag_str("# for the text: ");
+            ar_diag_quote(text, len);
+            ar_diag_str("\n");
+        }
+
+        ar_buf_free(&once);
+        ar_buf_free(&twice);
+    }
 
     return ok;
 }
@@ -847,7 +1201,8 @@ t_heading_safe(void)
          && ar_has(&a.html, "<h2 id=\"img-srcx-onerroralert1-bad\">"
                             "&lt;img src=x onerror=alert(1)&gt; Bad<a ")
          && ar_lacks(&a.html, "<img")
-         && ar_render_with(1, AR_S("## <b>Bold</b> text\n"), &u)
+         && ar_render_with(AR_NEWLINE_SOFT, 0, 1,
+                           AR_S("## <b>Bold</b> text\n"), &u)
          && ar_has(&u.html, "<h2 id=\"bold-text\"><b>Bold</b> text<a ");
 
     ar_article_free(&a);
@@ -994,6 +1349,89 @@ t_render_front_matter_only(void)
 }
 
 
+/* newline modes through a render */
+
+static int
+t_render_hard(void)
+{
+    int           ok;
+    ar_article_t  a, s;
+
+    memset(&s, 0, sizeof(ar_article_t));
+
+    ok = ar_render_with(AR_NEWLINE_HARD, 0, 0, AR_S("one\ntwo\n"), &a)
+         && ar_buf_is(&a.html, "<p>one<br />\ntwo</p>\n")
+         && ar_render_soft("one\ntwo\n", &s)
+         && ar_buf_is(&s.html, "<p>one\ntwo</p>\n");
+
+    ar_article_free(&a);
+    ar_article_free(&s);
+
+    return ok;
+}
+
+
+static int
+t_render_block(void)
+{
+    int           ok;
+    ar_article_t  a;
+
+    ok = ar_render_with(AR_NEWLINE_BLOCK, 0, 0,
+                        AR_S("---\ntitle: T\n---\nFirst.\nSection\n- a\n"
+                             "- b\nLast.\n"), &a)
+         && ar_buf_is(&a.html, "<p>First.</p>\n<h2 id=\"section\">Section"
+                               AR_ANCHOR("section") "</h2>\n<ul>\n"
+                               "<li>a</li>\n<li>b</li>\n</ul>\n"
+                               "<p>Last.</p>\n")
+         && ar_buf_is(&a.title, "T");
+
+    ar_article_free(&a);
+
+    return ok;
+}
+
+
+static int
+t_render_block_noheadings(void)
+{
+    int           ok;
+    ar_article_t  a;
+
+    ok = ar_render_with(AR_NEWLINE_BLOCK, 1, 0, AR_S("First.\nSection\n"
+                                                     "Last.\n"), &a)
+         && ar_buf_is(&a.html, "<p>First.</p>\n<p>Section</p>\n"
+                               "<p>Last.</p>\n");
+
+    ar_article_free(&a);
+
+    return ok;
+}
+
+
+static int
+t_render_block_blank_lines_as_soft(void)
+{
+    int           ok;
+    ar_article_t  a, b;
+    const char   *md;
+
+    md = "# Title\nstill title?\n\nA paragraph\nwrapped.\n\n- a\nlazy\n\n"
+         "| a | b |\n|---|---|\n| 1 | 2 |\nrow\n";
+
+    memset(&b, 0, sizeof(ar_article_t));
+
+    ok = ar_render_soft(md, &a)
+         && ar_render_with(AR_NEWLINE_BLOCK, 0, 0, md, strlen(md), &b)
+         && ar_is(b.html.data, b.html.len, a.html.data, a.html.len);
+
+    ar_article_free(&a);
+    ar_article_free(&b);
+
+    return ok;
+}
+
+
 /* templates */
 
 static int
@@ -1091,6 +1529,15 @@ t_tpl_builtin_description(void)
 
 static const ar_test_t  ar_tests[] = {
 
+    { "block: each rule of one block per line, case by case",
+      t_block_cases },
+    { "title: at most 100 characters, counted as characters, not bytes",
+      t_block_title_length },
+    { "block: NUL bytes neither end a line nor stop a title",
+      t_block_nul_bytes },
+    { "block: random texts transform to a fixed point and render with"
+      " unique ids", t_block_random },
+
     { "front matter: scalar keys become escaped metadata, the body follows",
       t_fm_basic },
     { "front matter: ... closes, blanks after marks, CRLF, BOM, front"
@@ -1137,6 +1584,15 @@ static const ar_test_t  ar_tests[] = {
       t_render_front_matter_invalid },
     { "render: front matter only gives an empty article with its title",
       t_render_front_matter_only },
+    { "render: newline hard makes line breaks, soft does not",
+      t_render_hard },
+    { "render: newline block makes blocks of lines after the front matter",
+      t_render_block },
+    { "render: newline block noheadings leaves section titles paragraphs",
+      t_render_block_noheadings },
+    { "render: text with blank lines renders alike under soft and block",
+      t_render_block_blank_lines_as_soft },
+
     { "template: {{meta.KEY}} gives the escaped value", t_tpl_meta },
     { "template: {{meta.KEY}} of an absent key is empty",
       t_tpl_meta_absent },
