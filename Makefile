@@ -28,21 +28,27 @@ TEST_TREE   := $(TEST_BUILD)/nginx
 TEST_CONFIGURED := $(TEST_TREE)/objs/Makefile
 
 CORE_SRCS   := src/ar_arena.c src/ar_buf.c src/ar_render.c \
-               src/ar_template.c src/ar_template_builtin.c src/ar_accept.c
+               src/ar_template.c src/ar_template_builtin.c src/ar_accept.c \
+               src/ar_block.c src/ar_frontmatter.c src/ar_slug.c src/ar_toc.c
 CORE_HDRS   := src/ar_arena.h src/ar_buf.h src/ar_render.h \
-               src/ar_template.h src/ar_accept.h
+               src/ar_template.h src/ar_accept.h src/ar_block.h \
+               src/ar_frontmatter.h src/ar_slug.h src/ar_toc.h
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
                  || echo -lcmark-gfm)
 CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
                  -lcmark-gfm-extensions)
+YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -DAR_TEST_HOOKS=1
-UNIT_TEST   := $(BUILD)/ar_unit_test
+# one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
+UNIT_TESTS  := $(patsubst t/unit/%.c,$(BUILD)/%,\
+                 $(wildcard t/unit/ar_unit_*.c))
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-               pkg-config gcc make perl cppcheck wrk curl chromium tidy
+               libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
+               chromium tidy
 
 .PHONY: all deps test unit lint demo bench clean
 
@@ -99,13 +105,14 @@ $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(TEST_TREE) -f objs/Makefile modules
 	cp $(TEST_TREE)/objs/$(MODULE).so $@
 
-$(UNIT_TEST): t/unit/ar_unit_test.c $(CORE_SRCS) $(CORE_HDRS)
+$(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(CORE_SRCS) $(CORE_HDRS) \
+    conf.example/template.html
 	mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ t/unit/ar_unit_test.c $(CORE_SRCS) \
+	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< $(CORE_SRCS) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
-	    $(CMARK_LIBS)
+	    $(CMARK_LIBS) $(YAML_LIBS)
 
-unit: $(UNIT_TEST)
+unit: $(UNIT_TESTS)
 
 lint:
 	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
@@ -116,7 +123,7 @@ lint:
 	    --suppress=missingIncludeSystem src/ar_*.c
 
 test: deps all $(TEST_SO) unit lint
-	BUILD=$(TEST_BUILD) AR_UNIT_TEST=$(UNIT_TEST) NGINX_BIN=$(NGINX_BIN) \
+	BUILD=$(TEST_BUILD) AR_UNIT_DIR=$(BUILD) NGINX_BIN=$(NGINX_BIN) \
 	    prove -r t/
 
 demo: deps all

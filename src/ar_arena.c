@@ -226,6 +226,50 @@ ar_arena_free(void *p)
 }
 
 
+/*
+ * The core's own allocations (buffers, tables) go through these, so
+ * that inside a render they too are counted and freed with the arena,
+ * and outside one they are plain malloc(3) memory.  Memory must be freed
+ * on the same side of ar_arena_enter()/ar_arena_leave() it was taken.
+ */
+
+void *
+ar_mem_realloc(void *p, size_t size)
+{
+    return ar_arena_current ? ar_arena_realloc(p, size) : realloc(p, size);
+}
+
+
+void *
+ar_mem_calloc(size_t n, size_t size)
+{
+    return ar_arena_current ? ar_arena_cmark_calloc(n, size)
+                            : calloc(n, size);
+}
+
+
+void
+ar_mem_free(void *p)
+{
+    if (ar_arena_current) {
+        ar_arena_free(p);
+
+    } else {
+        free(p);
+    }
+}
+
+
+/* the allocator cmark-gfm nodes the core makes should use */
+
+cmark_mem *
+ar_mem_cmark(void)
+{
+    return ar_arena_current ? &ar_arena_current->mem
+                            : cmark_get_default_mem_allocator();
+}
+
+
 /* frees whatever the render left, after success or unwinding alike */
 
 void

@@ -43,5 +43,11 @@ void ar_arena_free(void *p);
 void ar_arena_check_time(ar_arena_t *arena);
 void ar_arena_release(ar_arena_t *arena);
 
+/* the running render's arena, or the C library outside a render */
+void *ar_mem_realloc(void *p, size_t size);
+void *ar_mem_calloc(size_t n, size_t size);
+void ar_mem_free(void *p);
+cmark_mem *ar_mem_cmark(void);
+
 
 #endif /* _AR_ARENA_H_INCLUDED_ */

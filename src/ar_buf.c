@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ar_arena.h"
 #include "ar_buf.h"
 
 
@@ -31,7 +32,7 @@ ar_buf_reserve(ar_buf_t *b, size_t n)
         cap *= 2;
     }
 
-    p = realloc(b->data, cap);
+    p = ar_mem_realloc(b->data, cap);
     if (p == NULL) {
         return AR_ERROR;
     }
@@ -232,7 +233,7 @@ ar_buf_utf8_repair(ar_buf_t *b)
 void
 ar_buf_free(ar_buf_t *b)
 {
-    free(b->data);
+    ar_mem_free(b->data);
 
     b->data = NULL;
     b->len = 0;

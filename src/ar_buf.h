@@ -1,7 +1,8 @@
 /*
  * A growable byte buffer for the article core.  The core has no nginx
- * dependency: it allocates with malloc(3), and the nginx glue frees what
- * it is handed through ar_buf_free().
+ * dependency: it allocates with malloc(3), or from the running render's
+ * arena inside a render (ar_arena.c), and the nginx glue frees what it
+ * is handed through ar_buf_free().
  */
 
 #ifndef _AR_BUF_H_INCLUDED_

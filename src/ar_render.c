@@ -1,6 +1,15 @@
 /*
  * Markdown to HTML with cmark-gfm.
  *
+ * The steps: the front matter is taken off (ar_frontmatter.c); with
+ * "newline block" the rest is turned into CommonMark (ar_block.c);
+ * cmark-gfm parses it; raw HTML is made text in safe mode; the title is
+ * found; headings get ids and anchors and the table of contents is
+ * built (ar_toc.c); cmark-gfm renders the HTML.
+ *
+ * Every step after the front matter runs in the render's arena
+ * (ar_arena.c), within its time and memory budgets.
+ *
  * Safe mode is cmark-gfm's own (dangerous URLs dropped) plus one step of
  * ours: raw HTML is turned into text before rendering, so that readers
  * see it escaped instead of having it silently omitted.
@@ -13,7 +22,10 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "ar_arena.h"
+#include "ar_block.h"
 #include "ar_render.h"
+#include "ar_slug.h"
+#include "ar_toc.h"
 
 
 static const struct {
@@ -36,6 +48,8 @@ static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
 #endif
 static int ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem);
 static int ar_render_title(cmark_node *doc, ar_buf_t *title);
+static int ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title);
+static int ar_render_export(ar_buf_t *b);
 
 
 /*
@@ -49,6 +63,7 @@ ar_render_init(void)
     size_t  i;
 
     cmark_gfm_core_extensions_ensure_registered();
+    ar_slug_init();
 
     for (i = 0; i < sizeof(ar_render_extensions)
                     / sizeof(ar_render_extensions[0]); i++)
@@ -65,9 +80,11 @@ ar_render_init(void)
 
 
 /*
- * Renders within the limits: every allocation of the render comes from
- * one arena, which unwinds here when a budget is passed and is freed
- * whichever way the render ends.
+ * Renders within the limits.  The front matter is read first, with
+ * malloc(3): libyaml is not stopped halfway.  Every later allocation of
+ * the render comes from one arena, which unwinds here when a budget is
+ * passed and is freed whichever way the render ends; the results are
+ * copied out of it on success.
  */
 
 int
@@ -75,9 +92,14 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
     const char *src, size_t len, ar_article_t *article)
 {
     int         rc;
+    size_t      body;
     ar_arena_t  arena;
 
     memset(article, 0, sizeof(ar_article_t));
+
+    if (ar_frontmatter_parse(src, len, &article->meta, &body) != AR_OK) {
+        return AR_ERROR;
+    }
 
     ar_arena_init(&arena, limits->max_memory, limits->timeout_ms);
     ar_arena_enter(&arena);
@@ -85,7 +107,8 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
     switch (setjmp(arena.unwind)) {
 
     case 0:
-        rc = ar_render_run(conf, limits, &arena, src, len, article);
+        rc = ar_render_run(conf, limits, &arena, src + body, len - body,
+                           article);
         break;
 
     case AR_EMEMORY:
@@ -98,6 +121,22 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
     }
 
     ar_arena_leave();
+
+    if (rc == AR_OK
+        && (ar_render_export(&article->html) != AR_OK
+            || ar_render_export(&article->title) != AR_OK
+            || ar_render_export(&article->toc) != AR_OK))
+    {
+        rc = AR_ERROR;
+    }
+
+    if (rc != AR_OK) {
+        /* what the arena held goes with it */
+        memset(&article->html, 0, sizeof(ar_buf_t));
+        memset(&article->title, 0, sizeof(ar_buf_t));
+        memset(&article->toc, 0, sizeof(ar_buf_t));
+    }
+
     ar_arena_release(&arena);
 
     if (rc != AR_OK) {
@@ -108,6 +147,25 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
 }
 
 
+/* copies a buffer the arena holds into one of malloc(3) */
+
+static int
+ar_render_export(ar_buf_t *b)
+{
+    ar_buf_t  out;
+
+    memset(&out, 0, sizeof(ar_buf_t));
+
+    if (ar_buf_append(&out, b->data, b->len) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    *b = out;
+
+    return AR_OK;
+}
+
+
 static int
 ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     ar_arena_t *arena, const char *src, size_t len, ar_article_t *article)
@@ -115,6 +173,7 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     int                       options, rc;
     char                     *html;
     size_t                    i;
+    ar_buf_t                  block;
     cmark_mem                *mem;
     cmark_node               *doc;
     cmark_parser             *parser;
@@ -126,6 +185,20 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     ar_render_test_delay(arena, limits->test_delay_ms);
 #endif
 
+    memset(&block, 0, sizeof(ar_buf_t));
+
+    if (conf->newline == AR_NEWLINE_BLOCK) {
+        if (ar_block_transform(src, len, conf->noheadings
+                                         ? 0 : AR_BLOCK_HEADINGS, &block)
+            != AR_OK)
+        {
+            return AR_ERROR;
+        }
+
+        src = block.data;
+        len = block.len;
+    }
+
     options = CMARK_OPT_VALIDATE_UTF8;
 
     if (conf->gfm & AR_GFM_FOOTNOTES) {
@@ -134,6 +207,10 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     if (conf->unsafe) {
         options |= CMARK_OPT_UNSAFE;
+    }
+
+    if (conf->newline == AR_NEWLINE_HARD) {
+        options |= CMARK_OPT_HARDBREAKS;
     }
 
     /* nothing is freed on the way out: the arena is released at once */
@@ -158,7 +235,9 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         }
     }
 
-    cmark_parser_feed(parser, src, len);
+    if (len) {
+        cmark_parser_feed(parser, src, len);
+    }
 
     doc = cmark_parser_finish(parser);
     if (doc == NULL) {
@@ -172,7 +251,17 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     }
 
     if (rc == AR_OK) {
+        rc = ar_render_meta_title(&article->meta, &article->title);
+    }
+
+    if (rc == AR_OK && article->title.len == 0) {
         rc = ar_render_title(doc, &article->title);
+    }
+
+    /* after the safe-mode step: the markup it adds is ours */
+
+    if (rc == AR_OK) {
+        rc = ar_toc_headings(doc, options, &article->toc);
     }
 
     if (rc == AR_OK) {
@@ -193,6 +282,10 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     if (rc == AR_OK) {
         rc = ar_buf_utf8_repair(&article->title);
+    }
+
+    if (rc == AR_OK) {
+        rc = ar_buf_utf8_repair(&article->toc);
     }
 
     return rc;
@@ -427,11 +520,41 @@ ar_render_title(cmark_node *doc, ar_buf_t *title)
 }
 
 
+static int
+ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title)
+{
+    size_t                 i;
+    const ar_meta_item_t  *item;
+
+    item = ar_meta_find(meta, "title", 5);
+
+    if (item == NULL || item->value_len == 0) {
+        return AR_OK;
+    }
+
+    if (ar_buf_append(title, ar_meta_value(meta, item), item->value_len)
+        != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    for (i = 0; i < title->len; i++) {
+        if (title->data[i] == '\n' || title->data[i] == '\r') {
+            title->data[i] = ' ';
+        }
+    }
+
+    return AR_OK;
+}
+
+
 void
 ar_article_free(ar_article_t *article)
 {
     ar_buf_free(&article->html);
     ar_buf_free(&article->title);
+    ar_buf_free(&article->toc);
+    ar_meta_free(&article->meta);
 }
 
 

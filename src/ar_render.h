@@ -8,6 +8,7 @@
 
 
 #include "ar_buf.h"
+#include "ar_frontmatter.h"
 
 
 /* GFM extensions, as enabled by "article_render_gfm" */
@@ -20,9 +21,17 @@
 #define AR_GFM_ALL            0x003f
 
 
+/* what a newline is, as set by "article_render_newline" */
+#define AR_NEWLINE_SOFT       0   /* CommonMark: a soft line break */
+#define AR_NEWLINE_HARD       1   /* a line break inside paragraphs */
+#define AR_NEWLINE_BLOCK      2   /* the end of a block: see ar_block.c */
+
+
 typedef struct {
     unsigned    gfm;          /* AR_GFM_* bits */
+    unsigned    newline;      /* AR_NEWLINE_* */
     unsigned    unsafe:1;     /* pass raw HTML and every URL through */
+    unsigned    noheadings:1; /* block: no section titles as headings */
 } ar_render_conf_t;
 
 
@@ -36,7 +45,11 @@ typedef struct {
 
 typedef struct {
     ar_buf_t    html;         /* the article's HTML */
-    ar_buf_t    title;        /* plain text of the first heading, escaped */
+    ar_buf_t    title;        /* the front matter's title, or the plain
+                                 text of the first heading; escaped */
+    ar_buf_t    toc;          /* <nav> of the h2-h3 headings, or empty */
+    ar_meta_t   meta;         /* the front matter's keys; meta.invalid
+                                 and meta.error when it did not parse */
 } ar_article_t;
 
 

@@ -3,9 +3,10 @@
  *
  * A placeholder is "{{", a name of letters, digits, "_", "." or "-"
  * (blanks around it allowed), and "}}".  Any other "{{" is literal text,
- * so inline scripts and styles pass through untouched.  An unknown name
- * is an error that names the template's line, as is a template without
- * {{content}}.
+ * so inline scripts and styles pass through untouched.  The names are
+ * "content", "title", "toc" and "meta." followed by a front matter key.
+ * An unknown name is an error that names the template's line, as is a
+ * template without {{content}}.
  */
 
 #include <stdio.h>
@@ -15,12 +16,17 @@
 #include "ar_template.h"
 
 
+/* {{meta.KEY}}: a front matter key */
+#define AR_TPL_META_PREFIX  "meta."
+
+
 static const struct {
     const char          *name;
     ar_tpl_part_type_e   type;
 } ar_template_names[] = {
     { "content", AR_TPL_CONTENT },
-    { "title", AR_TPL_TITLE }
+    { "title", AR_TPL_TITLE },
+    { "toc", AR_TPL_TOC }
 };
 
 
@@ -28,6 +34,8 @@ static size_t ar_template_placeholder(const char *p, const char *end,
     const char **name, size_t *name_len);
 static int ar_template_add(ar_template_t *tpl, ar_tpl_part_type_e type,
     size_t offset, size_t len);
+static int ar_template_meta(const ar_article_t *article, const char *key,
+    size_t len, ar_buf_t *page);
 
 
 int
@@ -89,6 +97,15 @@ ar_template_parse(ar_template_t *tpl, const char *text, size_t len,
             }
         }
 
+        k = sizeof(AR_TPL_META_PREFIX) - 1;
+
+        if (!found && name_len > k
+            && memcmp(name, AR_TPL_META_PREFIX, k) == 0)
+        {
+            type = AR_TPL_META;
+            found = 1;
+        }
+
         if (!found) {
             err->line = line;
             snprintf(err->msg, AR_TPL_ERR_LEN,
@@ -102,8 +119,12 @@ ar_template_parse(ar_template_t *tpl, const char *text, size_t len,
             has_content = 1;
         }
 
+        k = (type == AR_TPL_META) ? sizeof(AR_TPL_META_PREFIX) - 1 : 0;
+
         if (ar_template_add(tpl, AR_TPL_TEXT, start, i - start) != AR_OK
-            || ar_template_add(tpl, type, 0, 0) != AR_OK)
+            || ar_template_add(tpl, type, name + k - tpl->text,
+                               (type == AR_TPL_META) ? name_len - k : 0)
+               != AR_OK)
         {
             snprintf(err->msg, AR_TPL_ERR_LEN, "out of memory");
             ar_template_free(tpl);
@@ -221,7 +242,8 @@ ar_template_expand(const ar_template_t *tpl, const ar_article_t *article,
     const ar_tpl_part_t  *part;
 
     if (ar_buf_reserve(page, tpl->fixed_len + article->html.len
-                             + article->title.len + 1) != AR_OK)
+                             + article->title.len + article->toc.len + 1)
+        != AR_OK)
     {
         return AR_ERROR;
     }
@@ -245,6 +267,15 @@ ar_template_expand(const ar_template_t *tpl, const ar_article_t *article,
             }
             break;
 
+        case AR_TPL_TOC:
+            rc = ar_buf_append(page, article->toc.data, article->toc.len);
+            break;
+
+        case AR_TPL_META:
+            rc = ar_template_meta(article, tpl->text + part->offset,
+                                  part->len, page);
+            break;
+
         default:
             rc = ar_buf_append(page, tpl->text + part->offset, part->len);
             break;
@@ -256,6 +287,25 @@ ar_template_expand(const ar_template_t *tpl, const ar_article_t *article,
     }
 
     return AR_OK;
+}
+
+
+/* the front matter's value of the key, escaped already; empty without */
+
+static int
+ar_template_meta(const ar_article_t *article, const char *key, size_t len,
+    ar_buf_t *page)
+{
+    const ar_meta_item_t  *item;
+
+    item = ar_meta_find(&article->meta, key, len);
+
+    if (item == NULL) {
+        return AR_OK;
+    }
+
+    return ar_buf_append(page, ar_meta_value(&article->meta, item),
+                         item->value_len);
 }
 
 

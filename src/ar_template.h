@@ -14,13 +14,16 @@
 typedef enum {
     AR_TPL_TEXT = 0,
     AR_TPL_CONTENT,
-    AR_TPL_TITLE
+    AR_TPL_TITLE,
+    AR_TPL_TOC,
+    AR_TPL_META
 } ar_tpl_part_type_e;
 
 
 typedef struct {
     ar_tpl_part_type_e   type;
-    size_t               offset;      /* of the literal text, AR_TPL_TEXT */
+    size_t               offset;      /* of the literal text, AR_TPL_TEXT,
+                                         or of the key, AR_TPL_META */
     size_t               len;
 } ar_tpl_part_t;
 

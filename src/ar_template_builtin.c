@@ -22,6 +22,7 @@ const char ar_template_builtin[] =
 "<meta charset=\"utf-8\">\n"
 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 "<meta name=\"color-scheme\" content=\"light dark\">\n"
+"<meta name=\"description\" content=\"{{meta.description}}\">\n"
 "<title>{{title}}</title>\n"
 "<style>\n"
 ":root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--link:#0969da;\n"

@@ -522,6 +522,12 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
 
     case NGX_HTTP_AR_JOB_OK:
 
+        if (job->meta_invalid) {
+            ngx_log_error(NGX_LOG_INFO, log, 0,
+                          "article \"%s\": front matter ignored, %s",
+                          ctx->path.data, job->meta_error);
+        }
+
         if (!job->stable) {
             ngx_log_error(NGX_LOG_WARN, log, 0,
                           "article \"%s\" kept changing while read, "

@@ -36,6 +36,8 @@ static char *ngx_http_article_render_gfm(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_article_render_suffixes(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_article_render_newline(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_template(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static ngx_http_article_render_template_t *
@@ -74,6 +76,14 @@ static ngx_conf_bitmask_t  ngx_http_article_render_gfm_mask[] = {
 };
 
 
+static ngx_conf_enum_t  ngx_http_article_render_newlines[] = {
+    { ngx_string("soft"), AR_NEWLINE_SOFT },
+    { ngx_string("hard"), AR_NEWLINE_HARD },
+    { ngx_string("block"), AR_NEWLINE_BLOCK },
+    { ngx_null_string, 0 }
+};
+
+
 static ngx_command_t  ngx_http_article_render_commands[] = {
 
     { ngx_string("article_render"),
@@ -103,6 +113,13 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_article_render_loc_conf_t, unsafe),
       NULL },
+
+    { ngx_string("article_render_newline"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_article_render_newline,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      &ngx_http_article_render_newlines },
 
     { ngx_string("article_render_template"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -273,6 +290,68 @@ ngx_http_article_render_suffixes(ngx_conf_t *cf, ngx_command_t *cmd,
 
         *s = value[i];
     }
+
+    return NGX_CONF_OK;
+}
+
+
+/* article_render_newline soft | hard | block [noheadings]; */
+
+static char *
+ngx_http_article_render_newline(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_article_render_loc_conf_t *arlcf = conf;
+
+    ngx_str_t        *value;
+    ngx_uint_t        i;
+    ngx_conf_enum_t  *e;
+
+    if (arlcf->newline != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    e = cmd->post;
+
+    for (i = 0; e[i].name.len; i++) {
+        if (e[i].name.len == value[1].len
+            && ngx_strcasecmp(e[i].name.data, value[1].data) == 0)
+        {
+            break;
+        }
+    }
+
+    if (e[i].name.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"%V\" directive, "
+                           "it must be \"soft\", \"hard\" or \"block\"",
+                           &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    arlcf->newline = e[i].value;
+    arlcf->noheadings = 0;
+
+    if (cf->args->nelts == 2) {
+        return NGX_CONF_OK;
+    }
+
+    if (ngx_strcmp(value[2].data, "noheadings") != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\" in \"%V\" directive",
+                           &value[2], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (arlcf->newline != AR_NEWLINE_BLOCK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"noheadings\" applies to \"block\" only "
+                           "in \"%V\" directive", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    arlcf->noheadings = 1;
 
     return NGX_CONF_OK;
 }
@@ -772,6 +851,8 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->enable = NGX_CONF_UNSET;
     conf->suffixes = NGX_CONF_UNSET_PTR;
     conf->unsafe = NGX_CONF_UNSET;
+    conf->newline = NGX_CONF_UNSET_UINT;
+    conf->noheadings = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
     conf->live_reload = NGX_CONF_UNSET_MSEC;
     conf->template = NGX_CONF_UNSET_PTR;
@@ -811,6 +892,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
                                  (NGX_CONF_BITMASK_SET
                                   |(AR_GFM_ALL << NGX_HTTP_AR_GFM_SHIFT)));
     ngx_conf_merge_value(conf->unsafe, prev->unsafe, 0);
+    ngx_conf_merge_uint_value(conf->newline, prev->newline, AR_NEWLINE_SOFT);
+    ngx_conf_merge_value(conf->noheadings, prev->noheadings, 0);
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
                               4 * 1024 * 1024);
     ngx_conf_merge_msec_value(conf->live_reload, prev->live_reload, 0);
@@ -841,6 +924,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
 
     conf->render.gfm = (conf->gfm >> NGX_HTTP_AR_GFM_SHIFT) & AR_GFM_ALL;
     conf->render.unsafe = conf->unsafe ? 1 : 0;
+    conf->render.newline = (unsigned) conf->newline;
+    conf->render.noheadings = conf->noheadings ? 1 : 0;
 
     /*
      * The identity of everything that shapes the page: it goes into the
@@ -854,6 +939,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_crc32_update(&crc, (u_char *) &conf->unsafe, sizeof(ngx_flag_t));
     ngx_crc32_update(&crc, (u_char *) &conf->live_reload,
                      sizeof(ngx_msec_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->newline, sizeof(ngx_uint_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->noheadings, sizeof(ngx_flag_t));
 
     /* the suffix that matches decides the fallback title */
 

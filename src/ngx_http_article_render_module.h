@@ -29,6 +29,8 @@ typedef struct {
     ngx_array_t               *suffixes;  /* of ngx_str_t */
     ngx_uint_t                 gfm;       /* NGX_HTTP_AR_GFM_* bits */
     ngx_flag_t                 unsafe;
+    ngx_uint_t                 newline;   /* AR_NEWLINE_* */
+    ngx_flag_t                 noheadings;
     size_t                     max_size;
     ngx_msec_t                 live_reload;  /* 0 for off */
 
@@ -83,6 +85,8 @@ typedef struct {
     const char                         *failed;    /* the call that failed */
     ngx_http_article_render_version_t   version;   /* what was read */
     ngx_uint_t                          stable;    /* one version, whole */
+    ngx_uint_t                          meta_invalid;
+    char                                meta_error[AR_META_ERR_LEN];
     ar_buf_t                            page;
 } ngx_http_article_render_job_t;
 

@@ -72,6 +72,11 @@ ngx_http_article_render_job_run(ngx_http_article_render_job_t *job)
         return;
     }
 
+    /* malformed front matter is rendered as Markdown, and logged */
+
+    job->meta_invalid = article.meta.invalid;
+    ngx_memcpy(job->meta_error, article.meta.error, AR_META_ERR_LEN);
+
     if (ar_template_expand(job->tpl, &article, (const char *) job->fallback,
                            job->fallback_len, &job->page)
         != AR_OK)

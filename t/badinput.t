@@ -151,7 +151,7 @@ is(length article_html($r->{body}), length('word ' x 200000) + 7,
 
 $r = $t->get('/good.md');
 
-like(article_html($r->{body} // ''), qr{<h1>Good</h1>},
+like(article_html($r->{body} // ''), qr{<h1 id="good">Good<a },
     'worker keeps serving after bad input');
 unlike($t->error_log(), qr/exited on signal|\[alert\]/,
     'no worker crashed on bad input');

@@ -121,13 +121,13 @@ sub tier {
 
 my ($s, $r) = tier('/a1.md');
 
-ok($s eq 'MISS' && $r->{body} =~ m{<h1>Article 1</h1>},
+ok($s eq 'MISS' && $r->{body} =~ m{<h1 id="article-1">Article 1<a },
     'first request: MISS at the tier, the page from an origin');
 is(scalar(origin_log()), 1, 'the origin saw that request');
 
 ($s, $r) = tier('/a1.md');
 
-ok($s eq 'HIT' && $r->{body} =~ m{<h1>Article 1</h1>},
+ok($s eq 'HIT' && $r->{body} =~ m{<h1 id="article-1">Article 1<a },
     'second request: HIT at the tier');
 is(scalar(origin_log()), 1, 'the origin did not see it');
 
@@ -145,7 +145,7 @@ is($s, 'HIT', 'the source is kept too');
 
 ($s, $r) = tier('/a1.md');
 
-ok($s eq 'HIT' && $r->{body} =~ m{<h1>Article 1</h1>},
+ok($s eq 'HIT' && $r->{body} =~ m{<h1 id="article-1">Article 1<a },
     'the page is still a HIT, kept apart from the source');
 
 # each URL always meets the same origin
@@ -171,7 +171,7 @@ my $before = () = origin_log();
 
 ($s, $r) = tier('/a1.md');
 
-ok($s eq 'REVALIDATED' && $r->{body} =~ m{<h1>Article 1</h1>},
+ok($s eq 'REVALIDATED' && $r->{body} =~ m{<h1 id="article-1">Article 1<a },
     'unchanged article after the time to keep: REVALIDATED');
 
 my @new = (origin_log())[$before .. scalar(origin_log()) - 1];

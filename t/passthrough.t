@@ -141,14 +141,16 @@ is($r->{body}, $raw, 'article_render off: .md served raw');
 is($r->{headers}{'content-type'}, 'application/octet-stream',
     'article_render off: .md gets the static module type');
 
-like(article_html($t->get('/UPPER.MD')->{body}), qr{<h1>Upper</h1>},
+like(article_html($t->get('/UPPER.MD')->{body}), qr{<h1 id="upper">Upper<a },
     'upper case .MD suffix rendered');
-like(article_html($t->get('/Mixed.MarkDown')->{body}), qr{<h1>Mixed</h1>},
+like(article_html($t->get('/Mixed.MarkDown')->{body}),
+    qr{<h1 id="mixed">Mixed<a },
     'mixed case .MarkDown suffix rendered');
 
 $r = $t->get('/txt/notes.txt');
 
-like(article_html($r->{body}), qr{<h1>Notes as article</h1>},
+like(article_html($r->{body}),
+    qr{<h1 id="notes-as-article">Notes as article<a },
     'article_render_suffixes .txt: .txt rendered');
 is($r->{headers}{'content-type'}, 'text/html; charset=utf-8',
     'article_render_suffixes .txt: .txt sent as HTML');
@@ -160,9 +162,10 @@ is($t->get('/txt/raw.md')->{body}, $raw,
 $r = $t->get('/idx/');
 
 is($r->{status}, 200, 'index index.md: directory request answered');
-like(article_html($r->{body}), qr{<h1>Index page</h1>},
+like(article_html($r->{body}), qr{<h1 id="index-page">Index page<a },
     'index index.md: index article rendered');
-like(article_html($t->get('/idx/sub/')->{body}), qr{<h1>Sub index</h1>},
+like(article_html($t->get('/idx/sub/')->{body}),
+    qr{<h1 id="sub-index">Sub index<a },
     'index index.md: subdirectory index article rendered');
 
 # try_files
@@ -170,9 +173,9 @@ like(article_html($t->get('/idx/sub/')->{body}), qr{<h1>Sub index</h1>},
 $r = $t->get('/try/page');
 
 is($r->{status}, 200, 'try_files $uri.md: extensionless URI answered');
-like(article_html($r->{body}), qr{<h1>Page</h1>},
+like(article_html($r->{body}), qr{<h1 id="page">Page<a },
     'try_files $uri.md: page.md rendered for /page');
-like(article_html($t->get('/try/page.md')->{body}), qr{<h1>Page</h1>},
+like(article_html($t->get('/try/page.md')->{body}), qr{<h1 id="page">Page<a },
     'try_files: the article URI itself rendered');
 is($t->get('/try/plain')->{body}, "plain file\n",
     'try_files: non-article file served raw');
@@ -191,14 +194,14 @@ like($r->{body}, qr{<title>doc</title>}, 'alias: title from the file name');
 $r = $t->get('/err/none.md');
 
 is($r->{status}, 404, 'error_page 404 article: status stays 404');
-like(article_html($r->{body}), qr{<h1>Not here</h1>},
+like(article_html($r->{body}), qr{<h1 id="not-here">Not here<a },
     'error_page 404 article: the 404 article rendered as the body');
 is($r->{headers}{'content-length'}, length $r->{body},
     'error_page 404 article: Content-Length is the page length');
 
 $r = $t->get('/err/none.html');
 
-ok($r->{status} == 404 && $r->{body} =~ /<h1>Not here<\/h1>/,
+ok($r->{status} == 404 && $r->{body} =~ /<h1 id="not-here">Not here<a /,
     'error_page 404 article: used for a missing non-article too');
 
 # a FIFO with an article suffix: left to the static module, never read

@@ -53,7 +53,7 @@ http {
 }
 EOF
 
-$t->plan(17)->run();
+$t->plan(19)->run();
 
 my $r = $t->get('/post.md');
 my $body = $r->{body};
@@ -73,7 +73,7 @@ like($body, qr{</article>\n</body>\n</html>\n\z},
 
 my $html = article_html($body);
 
-like($html, qr{\A<h1>Hello, world</h1>\n},
+like($html, qr{\A<h1 id="hello-world">Hello, world<a [^>]*>#</a></h1>\n},
     'article starts inside <article> with the rendered heading');
 like($html, qr{<strong>strong</strong> and <em>emphasised</em>},
     'emphasis rendered');
@@ -88,18 +88,25 @@ like($html,
     'fenced code block rendered with its language class, escaped');
 
 like(article_html($t->get('/long.markdown')->{body}),
-    qr{<h1>Long suffix</h1>}, '.markdown suffix rendered by default');
+    qr{<h1 id="long-suffix">Long suffix<a },
+    '.markdown suffix rendered by default');
 
 SKIP: {
-    skip "no sample articles in $shared", 3
+    skip "no sample articles in $shared", 5
         unless -f "$t->{dir}/site/gfm-showcase.md"
                && -f "$t->{dir}/site/harbour-report.md";
 
     my $show = $t->get('/gfm-showcase.md')->{body};
 
+    like($show, qr{<title>Field Notes on the Spring Survey</title>},
+        'sample front matter gives the page title');
+    my $desc = 'Counts, methods and open questions from this year&#39;s '
+        . 'river survey.';
+    like($show, qr{<meta name="description" content="\Q$desc\E">},
+        'sample front matter gives the description meta');
     like(article_html($show),
-        qr{\A<hr />\n<h2>title: Field Notes on the Spring Survey\n},
-        'sample front matter renders as a thematic break and text');
+        qr{\A<h1 id="field-notes-on-the-spring-survey">Field Notes },
+        'sample front matter is not rendered');
     like($show, qr{<table>.*<del>.*type="checkbox".*class="footnotes"}s,
         'sample GFM showcase renders tables, strikethrough, tasks, notes');
 

@@ -159,7 +159,7 @@ is($t->get('/nocache/gone.md')->{status}, 200, 'no open_file_cache: first');
 
 unlink $t->path('site/cache/gone.md'), $t->path('site/nocache/gone.md');
 
-like($t->get('/cache/gone.md')->{body}, qr{<h1>Cached</h1>},
+like($t->get('/cache/gone.md')->{body}, qr{<h1 id="cached">Cached<a },
     'open_file_cache: removed article served from the cached descriptor');
 is($t->get('/nocache/gone.md')->{status}, 404,
     'no open_file_cache: removed article gives 404');

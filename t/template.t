@@ -203,7 +203,9 @@ my $r = $t->get('/a.md');
 
 is($r->{body},
     "<html><head><title>T: Hello</title></head>\n"
-    . "<body class=\"custom\"><h1>Hello</h1>\n<p>Text.</p>\n"
+    . "<body class=\"custom\"><h1 id=\"hello\">Hello"
+    . "<a class=\"anchor\" href=\"#hello\" aria-hidden=\"true\" "
+    . "tabindex=\"-1\">#</a></h1>\n<p>Text.</p>\n"
     . "<p>{{ not a placeholder }} {{}} Hello</p></body></html>\n",
     'page is the template with {{title}} and {{content}} filled in, '
     . 'other braces kept');
@@ -212,7 +214,9 @@ is($r->{headers}{'content-length'}, length $r->{body},
 unlike($r->{body}, qr/prefix, not conf prefix/,
     'relative template path resolves against the configuration prefix');
 
-is($t->get('/abs/a.md')->{body}, "<main><h1>Hello</h1>\n<p>Text.</p>\n"
+is($t->get('/abs/a.md')->{body}, "<main><h1 id=\"hello\">Hello"
+    . "<a class=\"anchor\" href=\"#hello\" aria-hidden=\"true\" "
+    . "tabindex=\"-1\">#</a></h1>\n<p>Text.</p>\n"
     . "</main>\n", 'absolute template path in a location overrides');
 
 like($t->get('/builtin/a.md', Host => 'builtin')->{body},

@@ -25,6 +25,11 @@
 /* the U+FFFD replacement character in UTF-8 */
 #define AR_FFFD  "\xEF\xBF\xBD"
 
+/* the self-link anchor at the end of every heading */
+#define AR_ANCHOR(id)                                                       \
+    "<a class=\"anchor\" href=\"#" id "\" aria-hidden=\"true\""            \
+    " tabindex=\"-1\">#</a>"
+
 #define AR_DIAG_LEN   8192
 #define AR_QUOTE_MAX  3000
 
@@ -406,6 +411,64 @@ t_budget_then_render(void)
     free(md);
 
     return ok;
+}
+
+
+/*
+ * Unwinding at every point of a render: an article with front matter,
+ * footnotes, a table and many headings, under memory budgets from a few
+ * kilobytes up to enough, in block mode.  Every render either succeeds
+ * or passes its budget; what it allocated is freed either way (checked
+ * under valgrind and the sanitizers).
+ */
+
+static int
+t_budget_unwind_anywhere(void)
+{
+    int               rc, ok;
+    char              md[8192], got[96];
+    size_t            len, budget;
+    ar_limits_t       limits;
+    ar_article_t      article;
+    ar_render_conf_t  conf;
+
+    len = snprintf(md, sizeof(md), "---\ntitle: Budget\n---\n"
+                   "Intro line[^n]\n");
+
+    while (len < sizeof(md) - 64) {
+        len += snprintf(md + len, sizeof(md) - len,
+                        "Section %zu\nText under it.\n| a | b |\n"
+                        "|---|---|\n| 1 | 2 |\n", len);
+    }
+
+    len += snprintf(md + len, sizeof(md) - len, "\n[^n]: note\n");
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
+
+    conf.gfm = AR_GFM_ALL;
+    conf.newline = AR_NEWLINE_BLOCK;
+
+    ok = 1;
+
+    for (budget = 4096; budget < 4 * 1024 * 1024; budget += budget / 7) {
+        limits.max_memory = budget;
+
+        rc = ar_render_article(&conf, &limits, md, len, &article);
+
+        if (rc == AR_OK) {
+            ar_article_free(&article);
+
+        } else if (rc != AR_EMEMORY) {
+            snprintf(got, sizeof(got), "# got: rc %d at budget %zu\n", rc,
+                     budget);
+            ar_diag_add(got);
+            ok = 0;
+        }
+    }
+
+    return ok && ar_render_limited(AR_S("# After\n"), 1024 * 1024, 0, 0,
+                                   AR_OK);
 }
 
 
@@ -882,7 +945,8 @@ t_title_unsafe_html_escaped(void)
     ar_article_t  a;
 
     ok = ar_render(AR_GFM_ALL, 1, AR_S("## Real <b>x</b>\n"), &a)
-         && ar_has(&a.html, "<h2>Real <b>x</b></h2>")
+         && ar_has(&a.html, "<h2 id=\"real-x\">Real <b>x</b>"
+                              AR_ANCHOR("real-x") "</h2>")
          && ar_has(&a.title, "Real ")
          && ar_lacks(&a.title, "<")
          && ar_lacks(&a.title, ">");
@@ -1075,7 +1139,8 @@ t_tpl_builtin_document(void)
                               "device-width")
              && ar_has(&page, "<title>Hello</title>")
              && ar_has(&page, "<style>")
-             && ar_has(&page, "<article>\n<h1>Hello</h1>\n<p>Text.</p>\n"
+             && ar_has(&page, "<article>\n<h1 id=\"hello\">Hello"
+                              AR_ANCHOR("hello") "</h1>\n<p>Text.</p>\n"
                               "</article>")
              && ar_has(&page, "</html>")
              && ar_lacks(&page, "{{")
@@ -1193,7 +1258,8 @@ static int
 t_tpl_placeholders(void)
 {
     return ar_page("<t>{{title}}</t>\n<b>{{content}}</b>\n", "# T\n", "f",
-                   "<t>T</t>\n<b><h1>T</h1>\n</b>\n");
+                   "<t>T</t>\n<b><h1 id=\"t\">T" AR_ANCHOR("t")
+                   "</h1>\n</b>\n");
 }
 
 
@@ -1201,7 +1267,7 @@ static int
 t_tpl_blanks(void)
 {
     return ar_page("[{{ title }}][{{\tcontent  }}][{{title\t}}]", "# T\n",
-                   "f", "[T][<h1>T</h1>\n][T]");
+                   "f", "[T][<h1 id=\"t\">T" AR_ANCHOR("t") "</h1>\n][T]");
 }
 
 
@@ -1228,7 +1294,8 @@ static int
 t_tpl_repeated(void)
 {
     return ar_page("{{title}}{{title}}:{{content}}{{content}}", "# T\n",
-                   "f", "TT:<h1>T</h1>\n<h1>T</h1>\n");
+                   "f", "TT:<h1 id=\"t\">T" AR_ANCHOR("t") "</h1>\n"
+                   "<h1 id=\"t\">T" AR_ANCHOR("t") "</h1>\n");
 }
 
 
@@ -1236,7 +1303,8 @@ static int
 t_tpl_article_title(void)
 {
     return ar_page("{{title}}|{{content}}", "# Art & co\n", "fallback",
-                   "Art &amp; co|<h1>Art &amp; co</h1>\n");
+                   "Art &amp; co|<h1 id=\"art--co\">Art &amp; co"
+                   AR_ANCHOR("art--co") "</h1>\n");
 }
 
 
@@ -1457,7 +1525,8 @@ static const ar_render_case_t  ar_render_cases[] = {
     { "gfm off entirely: plain CommonMark still renders",
       0, 0,
       AR_S("# H\n\n*em* [l](http://x/) ~~s~~ www.x.org\n"),
-      { "<h1>H</h1>", "<em>em</em>", "<a href=\"http://x/\">l</a>",
+      { "<h1 id=\"h\">H" AR_ANCHOR("h") "</h1>", "<em>em</em>",
+        "<a href=\"http://x/\">l</a>",
         "~~s~~ www.x.org" },
       { "<del>", "<a href=\"http://www" }, NULL, "H" },
 
@@ -1565,7 +1634,8 @@ static const ar_render_case_t  ar_render_cases[] = {
       AR_GFM_ALL, 0,
       AR_S("intro\n\n# Hello `co<de>` *em* **strong** & \"q\" it's\n\n"
            "## Second\n"),
-      { "<h2>Second</h2>" }, { NULL }, NULL,
+      { "<h2 id=\"second\">Second" AR_ANCHOR("second") "</h2>" },
+      { NULL }, NULL,
       "Hello co&lt;de&gt; em strong &amp; &quot;q&quot; it&#39;s" },
 
     { "title: a soft line break in a setext heading becomes a space",
@@ -1600,7 +1670,8 @@ static const ar_render_case_t  ar_render_cases[] = {
     { "title: safe-mode raw HTML in the heading is escaped in the title",
       AR_GFM_ALL, 0,
       AR_S("# A <b>b</b>\n"),
-      { "<h1>A &lt;b&gt;b&lt;/b&gt;</h1>" }, { NULL }, NULL,
+      { "<h1 id=\"a-bbb\">A &lt;b&gt;b&lt;/b&gt;" AR_ANCHOR("a-bbb")
+        "</h1>" }, { NULL }, NULL,
       "A &lt;b&gt;b&lt;/b&gt;" },
 
     { "title: invalid UTF-8 in the heading becomes U+FFFD",
@@ -1655,6 +1726,8 @@ static const ar_test_t  ar_tests[] = {
       t_budget_within },
     { "budget: a render after an abandoned one works",
       t_budget_then_render },
+    { "budget: a render unwound at any point of it ends cleanly",
+      t_budget_unwind_anywhere },
 
     { "buf: append copies bytes, NUL included, and tracks the length",
       t_buf_append },

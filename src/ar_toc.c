@@ -1,0 +1,468 @@
+/*
+ * Heading ids, self-link anchors and the table of contents.
+ *
+ * Every heading becomes a custom block that renders as
+ *
+ *     <h2 id="slug">text<a class="anchor" href="#slug" aria-hidden="true"
+ *     tabindex="-1">#</a></h2>
+ *
+ * with the heading's own inlines in between, so that cmark-gfm still
+ * renders (and in safe mode escapes) the text, while the markup around
+ * it is ours.  The pass runs after the safe-mode one, which therefore
+ * never sees this markup.
+ *
+ * The ids the footnotes use are taken first, so that no heading gets
+ * one of them: they are read from each footnote definition and reference
+ * rendered on its own, which is exactly what cmark-gfm puts in the page.
+ * (A definition is rendered when some reference uses it, which may sit
+ * where the document does not reach, such as a repeated definition.)
+ *
+ * The table of contents lists the article's own h2 and h3 headings (not
+ * those in quotes, lists or footnotes), an h3 nested under the h2 before
+ * it; it is empty when there are fewer than two.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ar_arena.h"
+#include "ar_slug.h"
+#include "ar_toc.h"
+
+
+#define AR_TOC_MIN  2
+
+
+typedef struct {
+    ar_buf_t      *out;
+    size_t         entries;
+    unsigned       top_open:1;   /* a top-level <li> is open */
+    unsigned       sub_open:1;   /* a nested <ul> in it is open */
+    unsigned       under_h2:1;   /* the open <li> is an h2's */
+} ar_toc_list_t;
+
+
+static int ar_toc_collect(cmark_node *doc, int options, ar_slugs_t *slugs,
+    cmark_node ***headings, size_t *n);
+static int ar_toc_reserve(cmark_node *ref, int options, ar_slugs_t *slugs);
+static int ar_toc_text(cmark_node *heading, ar_buf_t *out, int slug);
+static int ar_toc_wrap(cmark_node *heading, int level, const ar_buf_t *slug,
+    ar_buf_t *tmp);
+static int ar_toc_entry(ar_toc_list_t *list, int level,
+    const ar_buf_t *slug, const ar_buf_t *label);
+static int ar_toc_close(ar_toc_list_t *list);
+
+
+int
+ar_toc_headings(cmark_node *doc, int options, ar_buf_t *toc)
+{
+    int             rc, level;
+    size_t          i, n;
+    ar_buf_t        text, slug, tmp;
+    cmark_node     *h, **headings;
+    ar_slugs_t      slugs;
+    ar_toc_list_t   list;
+
+    memset(&slugs, 0, sizeof(ar_slugs_t));
+    memset(&text, 0, sizeof(ar_buf_t));
+    memset(&slug, 0, sizeof(ar_buf_t));
+    memset(&tmp, 0, sizeof(ar_buf_t));
+    memset(&list, 0, sizeof(ar_toc_list_t));
+
+    list.out = toc;
+
+    headings = NULL;
+    n = 0;
+
+    rc = ar_toc_collect(doc, options, &slugs, &headings, &n);
+
+    for (i = 0; rc == AR_OK && i < n; i++) {
+        h = headings[i];
+        level = cmark_node_get_heading_level(h);
+
+        text.len = 0;
+        slug.len = 0;
+
+        rc = ar_toc_text(h, &text, 1);
+
+        if (rc == AR_OK) {
+            rc = ar_slug_text(&slug, text.data, text.len);
+        }
+
+        if (rc == AR_OK) {
+            rc = ar_slugs_unique(&slugs, &slug);
+        }
+
+        if (rc == AR_OK && (level == 2 || level == 3)
+            && cmark_node_parent(h) == doc)
+        {
+            text.len = 0;
+            rc = ar_toc_text(h, &text, 0);
+
+            if (rc == AR_OK) {
+                rc = ar_toc_entry(&list, level, &slug, &text);
+            }
+        }
+
+        if (rc == AR_OK) {
+            rc = ar_toc_wrap(h, level, &slug, &tmp);
+        }
+    }
+
+    if (rc == AR_OK && list.entries >= AR_TOC_MIN) {
+        rc = ar_toc_close(&list);
+
+    } else {
+        ar_buf_free(toc);
+    }
+
+    ar_mem_free(headings);
+    ar_slugs_free(&slugs);
+    ar_buf_free(&text);
+    ar_buf_free(&slug);
+    ar_buf_free(&tmp);
+
+    return rc;
+}
+
+
+/* the headings in document order; the footnotes' ids taken */
+
+static int
+ar_toc_collect(cmark_node *doc, int options, ar_slugs_t *slugs,
+    cmark_node ***headings, size_t *n)
+{
+    int                rc;
+    cmark_node        *node, **more;
+    cmark_iter        *iter;
+    cmark_event_type   ev;
+
+    iter = cmark_iter_new(doc);
+    if (iter == NULL) {
+        return AR_ERROR;
+    }
+
+    rc = AR_OK;
+
+    while (rc == AR_OK && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+
+        if (ev != CMARK_EVENT_ENTER) {
+            continue;
+        }
+
+        node = cmark_iter_get_node(iter);
+
+        switch (cmark_node_get_type(node)) {
+
+        case CMARK_NODE_HEADING:
+            if ((*n & (*n - 1)) == 0) {
+                more = ar_mem_realloc(*headings,
+                               (*n ? 2 * *n : 8) * sizeof(cmark_node *));
+                if (more == NULL) {
+                    rc = AR_ERROR;
+                    break;
+                }
+
+                *headings = more;
+            }
+
+            (*headings)[(*n)++] = node;
+            break;
+
+        case CMARK_NODE_FOOTNOTE_DEFINITION:
+        case CMARK_NODE_FOOTNOTE_REFERENCE:
+            rc = ar_toc_reserve(node, options, slugs);
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    cmark_iter_free(iter);
+
+    return rc;
+}
+
+
+/* takes the ids and link targets in a footnote node's markup */
+
+static int
+ar_toc_reserve(cmark_node *ref, int options, ar_slugs_t *slugs)
+{
+    int          rc;
+    char        *html, *p, *v, *e;
+    size_t       i;
+    const char  *attr[] = { " id=\"", " href=\"#" };
+
+    html = cmark_render_html_with_mem(ref, options, NULL, ar_mem_cmark());
+    if (html == NULL) {
+        return AR_ERROR;
+    }
+
+    rc = AR_OK;
+
+    for (i = 0; rc == AR_OK && i < sizeof(attr) / sizeof(attr[0]); i++) {
+
+        for (p = strstr(html, attr[i]);
+             rc == AR_OK && p != NULL;
+             p = strstr(e, attr[i]))
+        {
+            v = p + strlen(attr[i]);
+            e = strchr(v, '"');
+
+            if (e == NULL) {
+                break;
+            }
+
+            rc = ar_slugs_reserve(slugs, v, e - v);
+        }
+    }
+
+    ar_mem_cmark()->free(html);
+
+    return rc;
+}
+
+
+/*
+ * The heading's plain text: for the slug as it is, without images; for
+ * the table of contents HTML-escaped, with images' descriptions, as the
+ * page title.  Line breaks are spaces, raw HTML is left out.
+ */
+
+static int
+ar_toc_text(cmark_node *heading, ar_buf_t *out, int slug)
+{
+    int                rc;
+    size_t             images;
+    const char        *s;
+    cmark_node        *node;
+    cmark_iter        *iter;
+    cmark_event_type   ev;
+
+    iter = cmark_iter_new(heading);
+    if (iter == NULL) {
+        return AR_ERROR;
+    }
+
+    rc = AR_OK;
+    images = 0;
+
+    while (rc == AR_OK && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+        node = cmark_iter_get_node(iter);
+
+        switch (cmark_node_get_type(node)) {
+
+        case CMARK_NODE_IMAGE:
+            if (ev == CMARK_EVENT_ENTER) {
+                images++;
+
+            } else if (ev == CMARK_EVENT_EXIT) {
+                images--;
+            }
+
+            break;
+
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+            if (slug && images) {
+                break;
+            }
+
+            s = cmark_node_get_literal(node);
+
+            if (s == NULL) {
+                break;
+            }
+
+            rc = slug ? ar_buf_append(out, s, strlen(s))
+                      : ar_buf_append_escaped(out, s, strlen(s));
+            break;
+
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            if (!(slug && images)) {
+                rc = ar_buf_append(out, " ", 1);
+            }
+
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    cmark_iter_free(iter);
+
+    return rc;
+}
+
+
+/* replaces the heading with a custom block around its inlines */
+
+static int
+ar_toc_wrap(cmark_node *heading, int level, const ar_buf_t *slug,
+    ar_buf_t *tmp)
+{
+    char         h[2];
+    cmark_node  *block, *open, *close, *child;
+
+    h[0] = (char) ('0' + level);
+    h[1] = '\0';
+
+    block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, ar_mem_cmark());
+    open = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, ar_mem_cmark());
+    close = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE,
+                                    ar_mem_cmark());
+
+    if (block == NULL || open == NULL || close == NULL) {
+        goto failed;
+    }
+
+    /* the strings given to cmark-gfm end with a NUL */
+
+    tmp->len = 0;
+
+    if (ar_buf_append(tmp, "<h", 2) != AR_OK
+        || ar_buf_append(tmp, h, 1) != AR_OK
+        || ar_buf_append(tmp, " id=\"", 5) != AR_OK
+        || ar_buf_append_escaped(tmp, slug->data, slug->len) != AR_OK
+        || ar_buf_append(tmp, "\">", 2) != AR_OK
+        || ar_buf_append(tmp, "", 1) != AR_OK
+        || !cmark_node_set_on_enter(open, tmp->data))
+    {
+        goto failed;
+    }
+
+    tmp->len = 0;
+
+    if (ar_buf_append(tmp, "<a class=\"anchor\" href=\"#", 25) != AR_OK
+        || ar_buf_append_escaped(tmp, slug->data, slug->len) != AR_OK
+        || ar_buf_append(tmp, "\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                              "</h", 43) != AR_OK
+        || ar_buf_append(tmp, h, 1) != AR_OK
+        || ar_buf_append(tmp, ">", 1) != AR_OK
+        || ar_buf_append(tmp, "", 1) != AR_OK
+        || !cmark_node_set_on_enter(close, tmp->data))
+    {
+        goto failed;
+    }
+
+    if (!cmark_node_append_child(block, open)) {
+        goto failed;
+    }
+
+    open = NULL;
+
+    /* the inlines may point into the heading's own memory */
+    cmark_node_own(heading);
+
+    while ((child = cmark_node_first_child(heading)) != NULL) {
+        if (!cmark_node_append_child(block, child)) {
+            goto failed;
+        }
+    }
+
+    if (!cmark_node_append_child(block, close)) {
+        goto failed;
+    }
+
+    close = NULL;
+
+    if (!cmark_node_replace(heading, block)) {
+        goto failed;
+    }
+
+    cmark_node_free(heading);
+
+    return AR_OK;
+
+failed:
+
+    if (block != NULL) {
+        cmark_node_free(block);
+    }
+
+    if (open != NULL) {
+        cmark_node_free(open);
+    }
+
+    if (close != NULL) {
+        cmark_node_free(close);
+    }
+
+    return AR_ERROR;
+}
+
+
+static int
+ar_toc_entry(ar_toc_list_t *list, int level, const ar_buf_t *slug,
+    const ar_buf_t *label)
+{
+    ar_buf_t  *out;
+
+    out = list->out;
+
+    if (list->entries++ == 0
+        && ar_buf_append(out, "<nav class=\"toc\">\n<ul>\n", 23) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    if (level == 3 && list->under_h2) {
+        if (!list->sub_open) {
+            if (ar_buf_append(out, "\n<ul>\n", 6) != AR_OK) {
+                return AR_ERROR;
+            }
+
+            list->sub_open = 1;
+        }
+
+    } else {
+        if (list->sub_open) {
+            if (ar_buf_append(out, "</ul>\n", 6) != AR_OK) {
+                return AR_ERROR;
+            }
+
+            list->sub_open = 0;
+        }
+
+        if (list->top_open && ar_buf_append(out, "</li>\n", 6) != AR_OK) {
+            return AR_ERROR;
+        }
+
+        list->top_open = 1;
+        list->under_h2 = (level == 2);
+    }
+
+    if (ar_buf_append(out, "<li><a href=\"#", 14) != AR_OK
+        || ar_buf_append_escaped(out, slug->data, slug->len) != AR_OK
+        || ar_buf_append(out, "\">", 2) != AR_OK
+        || ar_buf_append(out, label->data, label->len) != AR_OK
+        || ar_buf_append(out, "</a>", 4) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    if (list->sub_open && ar_buf_append(out, "</li>\n", 6) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    return AR_OK;
+}
+
+
+static int
+ar_toc_close(ar_toc_list_t *list)
+{
+    if (list->sub_open && ar_buf_append(list->out, "</ul>\n", 6) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    if (list->top_open && ar_buf_append(list->out, "</li>\n", 6) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    return ar_buf_append(list->out, "</ul>\n</nav>\n", 13);
+}
