@@ -57,6 +57,20 @@ ar_render_init(void)
 }
 
 
+/*
+ * An address inside each library the core renders with, for the glue to
+ * find and keep them loaded: cmark-gfm's registry of extensions lives in
+ * one and points into the other.
+ */
+
+void
+ar_render_libraries(void *addr[AR_RENDER_NLIBS])
+{
+    addr[0] = (void *) cmark_parser_new;
+    addr[1] = (void *) cmark_gfm_core_extensions_ensure_registered;
+}
+
+
 int
 ar_render_article(const ar_render_conf_t *conf, const char *src, size_t len,
     ar_article_t *article)
