@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 
 # Runs the C unit tests of the article core (t/unit/ar_unit_test.c),
-# built by "make unit" into $BUILD; their output is TAP already.
+# built by "make unit" into $BUILD; their output is TAP already.  A
+# failure, or a valgrind report, makes the exit status non-zero.
 
 use strict;
 use warnings;
@@ -19,4 +20,15 @@ unless (-x $bin) {
     exit 0;
 }
 
-exec { $bin } $bin or die "cannot run $bin: $!\n";
+# under "make test-valgrind", memcheck watches them too: any error or
+# definite leak makes the run fail
+
+my @cmd = ($bin);
+
+if ($ENV{TEST_NGINX_VALGRIND}) {
+    unshift @cmd, 'valgrind', '--tool=memcheck', '--quiet',
+        '--error-exitcode=99', '--leak-check=full',
+        '--show-leak-kinds=definite', '--errors-for-leak-kinds=definite';
+}
+
+exec { $cmd[0] } @cmd or die "cannot run $cmd[0]: $!\n";
