@@ -9,6 +9,8 @@
 #   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
 #   make test-asan  t/ with the module built with ASan and UBSan
 #   make test-valgrind  t/ with nginx under valgrind memcheck
+#   make stress     t/stress.t for STRESS_SECONDS (default 20; make test
+#                   runs it too): load, live edits and reloads
 #
 # The module is built against the packaged nginx (nginx-dev's
 # /usr/share/nginx/src and its conf_flags), or against a source tree given
@@ -72,8 +74,10 @@ FUZZ_QUICK  ?= 5
 FUZZ_BIN    := $(BUILD)/ar_fuzz
 FUZZ_DIR    := $(BUILD)/fuzz
 
+STRESS_SECONDS ?= 20
+
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
-        test-asan test-valgrind
+        test-asan test-valgrind stress
 
 all: $(SO)
 
@@ -173,6 +177,10 @@ test-valgrind: deps
 	$(MAKE) all unit BUILD=$(VALGRIND_BUILD) NGX_CC_OPT='-g -O0'
 	TEST_NGINX_VALGRIND=1 BUILD=$(VALGRIND_BUILD) NGINX_BIN=$(NGINX_BIN) \
 	    prove -r t/
+
+stress: deps all
+	STRESS_SECONDS=$(STRESS_SECONDS) BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) \
+	    prove -v t/stress.t
 
 demo: deps all
 	@mkdir -p $(BUILD)/demo/logs
