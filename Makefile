@@ -5,6 +5,12 @@
 #   make test       deps, build, lint, unit tests and t/ through prove
 #   make demo       deps, build, serve conf.example/articles on :8080
 #   make bench      deps, build, wrk against the module and static files
+#   make fuzz       libFuzzer over the core for FUZZ_SECONDS (default 60)
+#   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
+#   make test-asan  t/ with the module built with ASan and UBSan
+#   make test-valgrind  t/ with nginx under valgrind memcheck
+#   make stress     t/stress.t for STRESS_SECONDS (default 20; make test
+#                   runs it too): load, live edits and reloads
 #
 # The module is built against the packaged nginx (nginx-dev's
 # /usr/share/nginx/src and its conf_flags), or against a source tree given
@@ -17,6 +23,10 @@ NGINX_SRC   ?= /usr/share/nginx/src
 NGINX_BIN   ?= /usr/sbin/nginx
 BUILD       ?= $(CURDIR)/build
 DEMO_PORT   ?= 8080
+
+# extra compiler and linker options for nginx's build of the module
+NGX_CC_OPT  ?=
+NGX_LD_OPT  ?=
 
 MODULE      := ngx_http_article_render_module
 SO          := $(BUILD)/$(MODULE).so
@@ -48,9 +58,37 @@ UNIT_TESTS  := $(patsubst t/unit/%.c,$(BUILD)/%,\
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy
+               chromium tidy clang libclang-rt-14-dev valgrind
 
-.PHONY: all deps test unit lint demo bench clean
+# "make test-asan": the module and the unit tests built with ASan and
+# UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module
+# under gcc's ASan runtime (LD_PRELOAD).  Debian's nginx has no frame
+# pointers: malloc stacks are taken the slow way, so that the harness
+# can tell nginx's own leaks at exit (t/sanitizer/lsan.supp) from ours.
+ASAN_BUILD  ?= $(CURDIR)/build-asan
+SAN_CFLAGS  := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+ASAN_LIB    ?= $(shell gcc -print-file-name=libasan.so)
+ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=12 \
+               UBSAN_OPTIONS=print_stacktrace=1
+
+# "make test-valgrind": t/ with nginx under valgrind memcheck, master and
+# workers (t/sanitizer/valgrind.supp: nginx's own leaks at exit)
+VALGRIND_BUILD ?= $(CURDIR)/build-valgrind
+
+# libFuzzer over the core (fuzz/ar_fuzz.c); "make test" runs it briefly
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS ?= -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+FUZZ_QUICK  ?= 5
+FUZZ_BIN    := $(BUILD)/ar_fuzz
+FUZZ_DIR    := $(BUILD)/fuzz
+
+STRESS_SECONDS ?= 20
+
+.PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
+        test-build test-asan test-valgrind stress
 
 all: $(SO)
 
@@ -85,7 +123,9 @@ define configure-tree
 	    NGX_CONF_FLAGS=(--with-threads); \
 	fi; \
 	./configure "$${NGX_CONF_FLAGS[@]}" --with-compat \
-	    $(if $(2),--with-cc-opt='$(2)') \
+	    $(if $(strip $(2) $(NGX_CC_OPT)),\
+	        --with-cc-opt='$(strip $(2) $(NGX_CC_OPT))') \
+	    $(if $(NGX_LD_OPT),--with-ld-opt='$(NGX_LD_OPT)') \
 	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
 	    || { tail -30 configure.log; exit 1; }
 endef
@@ -114,6 +154,36 @@ $(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(CORE_SRCS) $(CORE_HDRS) \
 
 unit: $(UNIT_TESTS)
 
+$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
+	mkdir -p $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -o $@ fuzz/ar_fuzz.c $(CORE_SRCS) \
+	    $(CMARK_LIBS) $(YAML_LIBS)
+
+# The corpus grows in $(FUZZ_DIR)/corpus from run to run, over seeds made
+# afresh each time; a crash, leak, sanitizer report or broken check
+# fails the run and leaves the input in $(FUZZ_DIR)/artifacts/.
+
+fuzz: deps fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	rm -rf $(FUZZ_DIR)/seeds
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	perl fuzz/make-corpus.pl $(FUZZ_DIR)/seeds
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+	    -max_len=65536 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/artifacts/ \
+	    $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds 2>$(FUZZ_DIR)/log \
+	    || { tail -60 $(FUZZ_DIR)/log; exit 1; }
+	@grep -E '^(#[0-9]+.DONE|stat::number_of_executed_units|stat::peak_rss_mb)' \
+	    $(FUZZ_DIR)/log | sed 's/^/fuzz: /'
+
+# the stress test's articles are all alike: they are left out
+
+fuzz-seeds: all
+	rm -rf fuzz/seeds
+	TEST_NGINX_FIXTURES=$(CURDIR)/fuzz/seeds BUILD=$(BUILD) \
+	    NGINX_BIN=$(NGINX_BIN) prove $(filter-out t/stress.t,$(wildcard t/*.t))
+
 lint:
 	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
 	@! grep -nE ' +$$' src/*.[ch] || { echo "lint: trailing blanks"; exit 1; }
@@ -123,8 +193,28 @@ lint:
 	    --suppress=missingIncludeSystem src/ar_*.c
 
 test: deps all $(TEST_SO) unit lint
+	$(MAKE) fuzz-run FUZZ_SECONDS=$(FUZZ_QUICK)
 	BUILD=$(TEST_BUILD) AR_UNIT_DIR=$(BUILD) NGINX_BIN=$(NGINX_BIN) \
 	    prove -r t/
+
+test-build: $(TEST_SO)
+
+test-asan: deps
+	$(MAKE) test-build unit BUILD=$(ASAN_BUILD) \
+	    NGX_CC_OPT='$(SAN_CFLAGS)' NGX_LD_OPT='-fsanitize=address,undefined' \
+	    UNIT_CFLAGS='$(UNIT_CFLAGS) $(SAN_CFLAGS)'
+	$(ASAN_ENV) TEST_NGINX_PRELOAD=$(ASAN_LIB) TEST_NGINX_SANITIZER=1 \
+	    BUILD=$(ASAN_BUILD)/test AR_UNIT_DIR=$(ASAN_BUILD) \
+	    NGINX_BIN=$(NGINX_BIN) prove -r t/
+
+test-valgrind: deps
+	$(MAKE) test-build unit BUILD=$(VALGRIND_BUILD) NGX_CC_OPT='-g -O0'
+	TEST_NGINX_VALGRIND=1 BUILD=$(VALGRIND_BUILD)/test \
+	    AR_UNIT_DIR=$(VALGRIND_BUILD) NGINX_BIN=$(NGINX_BIN) prove -r t/
+
+stress: deps test-build
+	STRESS_SECONDS=$(STRESS_SECONDS) BUILD=$(TEST_BUILD) \
+	    NGINX_BIN=$(NGINX_BIN) prove -v t/stress.t
 
 demo: deps all
 	@mkdir -p $(BUILD)/demo/logs
@@ -140,4 +230,4 @@ bench: deps all
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/run.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)

@@ -80,6 +80,20 @@ ar_render_init(void)
 
 
 /*
+ * An address inside each library the core renders with, for the glue to
+ * find and keep them loaded: cmark-gfm's registry of extensions lives in
+ * one and points into the other.
+ */
+
+void
+ar_render_libraries(void *addr[AR_RENDER_NLIBS])
+{
+    addr[0] = (void *) cmark_parser_new;
+    addr[1] = (void *) cmark_gfm_core_extensions_ensure_registered;
+}
+
+
+/*
  * Renders within the limits.  The front matter is read first, with
  * malloc(3): libyaml is not stopped halfway.  Every later allocation of
  * the render comes from one arena, which unwinds here when a budget is

@@ -53,7 +53,11 @@ typedef struct {
 } ar_article_t;
 
 
+/* the libraries the core renders with: cmark-gfm and its extensions */
+#define AR_RENDER_NLIBS  2
+
 int ar_render_init(void);
+void ar_render_libraries(void *addr[AR_RENDER_NLIBS]);
 int ar_render_article(const ar_render_conf_t *conf,
     const ar_limits_t *limits, const char *src, size_t len,
     ar_article_t *article);

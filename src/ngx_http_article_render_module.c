@@ -61,6 +61,7 @@ static void *ngx_http_article_render_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static ngx_int_t ngx_http_article_render_init(ngx_conf_t *cf);
+static void ngx_http_article_render_pin_library(ngx_conf_t *cf, void *sym);
 
 
 static ngx_conf_bitmask_t  ngx_http_article_render_gfm_mask[] = {
@@ -998,6 +999,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_int_t
 ngx_http_article_render_init(ngx_conf_t *cf)
 {
+    void                                 *libs[AR_RENDER_NLIBS];
     ngx_str_t                             name;
     ngx_uint_t                            i;
     ngx_shm_zone_t                      **zone;
@@ -1010,6 +1012,12 @@ ngx_http_article_render_init(ngx_conf_t *cf)
                       "cmark-gfm %s lacks the GFM extensions",
                       ar_render_library_version());
         return NGX_ERROR;
+    }
+
+    ar_render_libraries(libs);
+
+    for (i = 0; i < AR_RENDER_NLIBS; i++) {
+        ngx_http_article_render_pin_library(cf, libs[i]);
     }
 
     if (ngx_is_init_cycle(cf->cycle->old_cycle)
@@ -1059,4 +1067,40 @@ ngx_http_article_render_init(ngx_conf_t *cf)
     *h = ngx_http_article_render_handler;
 
     return NGX_OK;
+}
+
+
+/*
+ * cmark-gfm keeps its extensions in a registry of the process, filled
+ * once by ar_render_init() and never again.  The libraries are kept
+ * loaded for the life of the process, so that unloading the module (a
+ * failed configuration, the exit) never leaves that registry behind
+ * unreachable, nor a registry that points into an unloaded library.
+ */
+
+static void
+ngx_http_article_render_pin_library(ngx_conf_t *cf, void *sym)
+{
+#if (NGX_HAVE_DLOPEN && defined RTLD_NODELETE && defined RTLD_NOLOAD)
+    void     *handle;
+    Dl_info   info;
+
+    /* a library linked statically has nothing to pin */
+
+    if (dladdr(sym, &info) == 0 || info.dli_fname == NULL) {
+        return;
+    }
+
+    handle = dlopen(info.dli_fname, RTLD_LAZY|RTLD_NOLOAD|RTLD_NODELETE);
+    if (handle == NULL) {
+        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                      "dlopen(\"%s\", RTLD_NODELETE) failed (%s)",
+                      info.dli_fname, dlerror());
+        return;
+    }
+
+    /* the library stays loaded: RTLD_NODELETE outlives this reference */
+
+    dlclose(handle);
+#endif
 }

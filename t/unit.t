@@ -2,8 +2,10 @@
 
 # Runs the C unit tests of the article core: one binary for each
 # t/unit/ar_unit_*.c, built by "make unit" into $AR_UNIT_DIR (or $BUILD).
-# Their TAP is passed on as one stream, numbered through, with one more test for each
-# binary: that it ran every test it planned and exited normally.
+# Their TAP is passed on as one stream, numbered through, with one more
+# test for each binary: that it ran every test it planned and exited
+# normally.  Under "make test-valgrind" (TEST_NGINX_VALGRIND), memcheck
+# watches them too: any error or definite leak fails the binary.
 
 use strict;
 use warnings;
@@ -33,7 +35,15 @@ for my $bin (@bins) {
     my $name = basename($bin);
     my ($planned, $seen) = (undef, 0);
 
-    if (open my $fh, '-|', $bin) {
+    my @cmd = ($bin);
+
+    if ($ENV{TEST_NGINX_VALGRIND}) {
+        unshift @cmd, 'valgrind', '--tool=memcheck', '--quiet',
+            '--error-exitcode=99', '--leak-check=full',
+            '--show-leak-kinds=definite', '--errors-for-leak-kinds=definite';
+    }
+
+    if (open my $fh, '-|', @cmd) {
         while (my $line = <$fh>) {
             if ($line =~ /^1\.\.(\d+)/) {
                 $planned = $1;
@@ -54,11 +64,12 @@ for my $bin (@bins) {
     my $status = $?;
 
     $n++;
-    print((defined $planned && $planned == $seen && !($status & 127)
+    print((defined $planned && $planned == $seen && $status == 0
            ? 'ok' : 'not ok'),
         " $n - $name ran all its planned tests and exited normally\n");
     print "# $name: planned ", $planned // 'nothing', ", ran $seen, "
-        . "status $status\n" unless defined $planned && $planned == $seen;
+        . "status $status\n"
+        unless defined $planned && $planned == $seen && $status == 0;
 }
 
 print "1..$n\n";

@@ -40,6 +40,22 @@ package ArticleRender::Test;
 #                          <repo>/build)
 #     TEST_NGINX_LEAVE     keep the temporary directory
 #     TEST_NGINX_VERBOSE   print configs, requests and responses
+#     TEST_NGINX_FIXTURES  keep a copy of every article and template
+#                          written, for the fuzzer's seed corpus
+#     TEST_NGINX_PRELOAD   LD_PRELOAD for every nginx started (the ASan
+#                          runtime, for a module built with ASan)
+#     TEST_NGINX_SANITIZER sanitizer reports of nginx go to files in the
+#                          test directory (log_path added to ASAN_OPTIONS,
+#                          LSAN_OPTIONS and UBSAN_OPTIONS), and the end
+#                          check fails on any of them
+#     TEST_NGINX_VALGRIND  nginx runs under valgrind memcheck, master and
+#                          workers each logging to a file of its own; the
+#                          end check fails on any error or definite leak
+#                          they report (suppressions in t/sanitizer/)
+#
+# Under a sanitizer or valgrind, nginx is slower: every wait of the
+# harness (start, stop, reload, a request) is longer by the factor
+# slow() returns.
 
 use strict;
 use warnings;
@@ -69,6 +85,21 @@ my @ALIVE;      # harness objects whose end check is still due
 
 my $LOG_BAD = qr/\[(?:alert|crit|emerg)\]|exited on signal
                  |AddressSanitizer|LeakSanitizer|runtime\ error:/x;
+
+my $VALGRIND_SUPP = "$REPO/t/sanitizer/valgrind.supp";
+my $LSAN_SUPP = "$REPO/t/sanitizer/lsan.supp";
+
+# the exit code of a process in which valgrind found errors
+my $VALGRIND_ERROR = 99;
+
+
+# how much slower nginx runs here than plain
+
+sub slow {
+    return 20 if $ENV{TEST_NGINX_VALGRIND};
+    return 10 if $ENV{TEST_NGINX_SANITIZER} || $ENV{TEST_NGINX_PRELOAD};
+    return 1;
+}
 
 
 sub new {
@@ -165,7 +196,36 @@ sub write_file {
 
     chmod 0644, $file;
 
+    $self->save_fixture($rel, $content) if $ENV{TEST_NGINX_FIXTURES};
+
     return $file;
+}
+
+
+# With TEST_NGINX_FIXTURES=DIR, every article and template a test writes
+# is also kept in DIR/md/ or DIR/tpl/, named by its MD5: "make fuzz-seeds"
+# collects the fuzzer's seed corpus this way.  Files over 64 KB are left
+# out, as the fuzzer takes shorter inputs.
+
+sub save_fixture {
+    my ($self, $rel, $content) = @_;
+
+    my $kind = $rel =~ /\.(?:md|markdown)$/i ? 'md'
+        : $rel =~ /\.html$/i ? 'tpl' : return;
+
+    return if length $content > 65536;
+
+    require Digest::MD5;
+
+    my $dir = "$ENV{TEST_NGINX_FIXTURES}/$kind";
+    make_path($dir) unless -d $dir;
+
+    my $file = "$dir/" . Digest::MD5::md5_hex($content);
+    return if -e $file;
+
+    open my $fh, '>:raw', $file or die "cannot write $file: $!\n";
+    print $fh $content;
+    close $fh or die "cannot write $file: $!\n";
 }
 
 
@@ -280,7 +340,195 @@ sub config {
 
 sub nginx_args {
     my ($self) = @_;
-    return ($self->{bin}, '-p', "$self->{dir}/", '-c', $self->{conf_file});
+
+    my @cmd = ($self->{bin}, '-p', "$self->{dir}/", '-c', $self->{conf_file});
+
+    if ($ENV{TEST_NGINX_VALGRIND}) {
+        unshift @cmd, 'valgrind', '--tool=memcheck', '--quiet',
+            "--error-exitcode=$VALGRIND_ERROR",
+            '--leak-check=full', '--show-leak-kinds=definite',
+            '--errors-for-leak-kinds=definite', '--num-callers=40',
+            "--suppressions=$VALGRIND_SUPP",
+            "--log-file=" . $self->report_dir() . "/valgrind.%p";
+    }
+
+    return @cmd;
+}
+
+
+# Where the sanitizers and valgrind write their reports: a directory any
+# user may write to, as workers and "nginx -t" may run as another user.
+
+sub report_dir {
+    my ($self) = @_;
+
+    my $dir = "$self->{dir}/reports";
+
+    unless (-d $dir) {
+        mkdir $dir or die "cannot create $dir: $!\n";
+        chmod 01777, $dir;
+    }
+
+    return $dir;
+}
+
+
+# LeakSanitizer matches a suppression against one frame at a time, which
+# cannot tell nginx's own leaks at exit from ours: t/sanitizer/lsan.supp
+# holds them in valgrind's format instead, frame after frame from the
+# allocator's caller on ("fun:NAME", "obj:PATH", "..." for any frames;
+# * and ? as in a shell).  A report with nothing left is no report.
+
+my @LSAN_RULES;
+
+sub lsan_rules {
+    return @LSAN_RULES if @LSAN_RULES;
+
+    open my $fh, '<', $LSAN_SUPP or die "cannot read $LSAN_SUPP: $!\n";
+    my $text = do { local $/; <$fh> };
+    close $fh;
+
+    $text =~ s/#[^\n]*//g;
+
+    while ($text =~ /\{\s*(\S+)\s*\n\s*LSan:Leak\s*\n(.*?)\}/gs) {
+        my ($name, $body) = ($1, $2);
+        push @LSAN_RULES, { name => $name, frames => [ split ' ', $body ] };
+    }
+
+    die "no rules in $LSAN_SUPP\n" unless @LSAN_RULES;
+
+    return @LSAN_RULES;
+}
+
+
+sub lsan_suppress {
+    my ($text) = @_;
+
+    my @blocks = split /\n\n+/, $text;
+    my ($leaks, $kept) = (0, 0);
+    my @out;
+
+    for my $block (@blocks) {
+        if ($block !~ /^(?:Direct|Indirect) leak of/) {
+            push @out, $block;
+            next;
+        }
+
+        $leaks++;
+
+        # frame #0 is the sanitizer's malloc
+
+        my @frames;
+
+        for my $line (split /\n/, $block) {
+            my ($n, $rest) = $line =~ /^\s*#(\d+) 0x[0-9a-f]+\s*(.*)$/
+                or next;
+            next if $n == 0;
+
+            my ($fun) = $rest =~ /^in (\S+)/;
+            my ($obj) = $rest =~ /\(([^()+]+)\+0x[0-9a-f]+\)\s*$/;
+
+            push @frames, { fun => $fun // '', obj => $obj // '' };
+        }
+
+        if (grep { lsan_match($_->{frames}, \@frames) } lsan_rules()) {
+            next;
+        }
+
+        $kept++;
+        push @out, $block;
+    }
+
+    return '' if $leaks && !$kept;
+
+    return join "\n\n", @out;
+}
+
+
+sub lsan_match {
+    my ($pats, $frames) = @_;
+
+    return 1 unless @$pats;
+
+    my ($p, @prest) = @$pats;
+
+    if ($p eq '...') {
+        for my $i (0 .. @$frames) {
+            return 1 if lsan_match(\@prest, [ @$frames[$i .. $#$frames] ]);
+        }
+        return 0;
+    }
+
+    return 0 unless @$frames;
+
+    my ($f, @frest) = @$frames;
+    my ($kind, $glob) = $p =~ /^(fun|obj):(.*)$/ or return 0;
+
+    my $re = join '', map {
+        $_ eq '*' ? '.*' : $_ eq '?' ? '.' : quotemeta
+    } split /([*?])/, $glob;
+
+    return 0 unless $f->{$kind} =~ /\A$re\z/;
+
+    return lsan_match(\@prest, \@frest);
+}
+
+
+# In the child, just before exec: the environment nginx runs with.
+
+sub nginx_env {
+    my ($self) = @_;
+
+    $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD} if $ENV{TEST_NGINX_PRELOAD};
+
+    # the reports are read by the end check; LeakSanitizer's own exit
+    # status is off, so that "nginx -t" and "nginx -s" tell nginx's
+
+    if ($ENV{TEST_NGINX_SANITIZER}) {
+        my $dir = $self->report_dir();
+
+        for my $san (qw(ASAN LSAN UBSAN)) {
+            my $var = "${san}_OPTIONS";
+            my $name = lc $san;
+
+            $ENV{$var} = join ':', grep { length }
+                ($ENV{$var} // ''), "log_path=$dir/$name",
+                $san eq 'LSAN' ? 'exitcode=0' : ();
+        }
+    }
+}
+
+
+# The reports of the sanitizers and valgrind, one string for each.
+
+sub reports {
+    my ($self) = @_;
+
+    my @found;
+    my $dir = "$self->{dir}/reports";
+
+    for my $file (sort glob("$dir/*")) {
+        my $text = do {
+            open my $fh, '<', $file or next;
+            local $/;
+            <$fh>;
+        };
+
+        next unless defined $text;
+
+        my ($name) = $file =~ m{([^/]+)\z};
+
+        $text = lsan_suppress($text) if $name =~ /^lsan\./;
+
+        # valgrind runs with --quiet: its log of a process is empty
+        # unless it found something
+
+        next if $text !~ /\S/;
+
+        push @found, "$name:\n$text";
+    }
+
+    return @found;
 }
 
 
@@ -320,6 +568,7 @@ sub test_config {
             POSIX::setuid($uid) or POSIX::_exit(126);
         }
 
+        $self->nginx_env();
         exec @cmd, '-t' or POSIX::_exit(127);
     }
 
@@ -357,12 +606,13 @@ sub run {
     if ($pid == 0) {
         open STDOUT, '>>', $stderr or POSIX::_exit(127);
         open STDERR, '>>', $stderr or POSIX::_exit(127);
+        $self->nginx_env();
         exec @cmd or POSIX::_exit(127);
     }
 
     $self->{pid} = $pid;
 
-    for (1 .. 100) {
+    for (1 .. 100 * slow()) {
         if (waitpid($pid, WNOHANG) == $pid) {
             my $status = $?;
             $self->{pid} = undef;
@@ -408,7 +658,7 @@ sub stop {
     for my $sig (qw(QUIT TERM KILL)) {
         kill $sig, $pid;
 
-        for (1 .. 100) {
+        for (1 .. 100 * slow()) {
             if (waitpid($pid, WNOHANG) == $pid) {
 
                 # a master killed by a signal leaves no line of its own
@@ -416,6 +666,12 @@ sub stop {
                 if ($? & 127) {
                     push @{ $self->{problems} },
                         'nginx master exited on signal ' . ($? & 127);
+
+                } elsif ($ENV{TEST_NGINX_VALGRIND}
+                         && $? >> 8 == $VALGRIND_ERROR)
+                {
+                    push @{ $self->{problems} },
+                        'valgrind found errors in the nginx master';
                 }
 
                 $self->{pid} = undef;
@@ -443,7 +699,7 @@ sub reload {
 
     kill 'HUP', $self->{pid} or die "cannot signal nginx: $!\n";
 
-    for (1 .. 200) {
+    for (1 .. 200 * slow()) {
         my $after = () = $self->error_log() =~ /exited with code/g;
         return $self if $after >= $before + $self->{workers};
         sleep(0.05);
@@ -479,7 +735,7 @@ sub http {
     eval {
         local $SIG{ALRM} = sub { die "timeout\n" };
         local $SIG{PIPE} = 'IGNORE';
-        alarm(10);
+        alarm(10 * slow());
 
         my $s = IO::Socket::INET->new(
             PeerAddr => '127.0.0.1',
@@ -707,6 +963,10 @@ sub finish {
     for my $re (@{ $self->{allowed} }) {
         @bad = grep { !/$re/ } @bad;
     }
+
+    # the sanitizers' and valgrind's reports, never allowed
+
+    push @bad, $self->reports();
 
     Test::More::is(join("\n", @bad), '', 'no alerts in error log');
 }

@@ -1,0 +1,448 @@
+/*
+ * libFuzzer target over the article core: Markdown bytes in, a page out,
+ * the way a worker renders an article (ar_render_article, then
+ * ar_template_expand), with the options taken from the first input bytes.
+ *
+ * Input layout:
+ *
+ *   byte 0   bits 0-5  GFM extensions (AR_GFM_* bits, as configured by
+ *                      "article_render_gfm")
+ *            bit 6     unsafe ("article_render_unsafe on")
+ *            bit 7     a template of the input's own: byte 2 is its
+ *                      length, it follows the header, and the Markdown
+ *                      follows it; one that does not parse is a
+ *                      configuration error, so the built-in one is used
+ *   byte 1   bits 0-1  newline mode: soft, hard, block, block without
+ *                      section titles ("article_render_newline")
+ *            bits 2-3  budgets: none, or a small, medium or large memory
+ *                      budget ("article_render_max_memory"), so that
+ *                      renders are also cut short at every point
+ *   byte 2   the template's length (with bit 7 of byte 0)
+ *   3...     [template] Markdown
+ *
+ * Beyond what ASan and UBSan catch, each input is checked for the core's
+ * promises; a broken one aborts, which libFuzzer reports as a crash:
+ * rendering succeeds, the page and the title are valid UTF-8 without NUL
+ * bytes, the title holds no markup, safe mode lets no script, iframe or
+ * javascript: link through, the page has exactly the length of the
+ * template's parts, and a second render of the same input gives the same
+ * page (nothing carries over from one render to the next).
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ar_buf.h"
+#include "ar_render.h"
+#include "ar_template.h"
+
+
+#define AR_FUZZ_HEADER    3
+
+#define AR_FUZZ_UNSAFE    0x40
+#define AR_FUZZ_TEMPLATE  0x80
+
+#define AR_FUZZ_NEWLINE   0x03
+#define AR_FUZZ_BUDGET    0x0c
+
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
+    ar_limits_t *limits);
+static int ar_fuzz_one(const ar_render_conf_t *conf,
+    const ar_limits_t *limits, const ar_template_t *tpl, const char *md,
+    size_t len, ar_buf_t *page);
+static void ar_fuzz_check_text(const char *what, const ar_buf_t *b);
+static void ar_fuzz_check_safe(const ar_buf_t *b);
+static const char *ar_fuzz_find_nocase(const ar_buf_t *b, const char *s);
+static size_t ar_fuzz_utf8_len(const unsigned char *p, size_t n);
+static void ar_fuzz_fail(const char *what) __attribute__((noreturn));
+
+
+static ar_template_t  ar_fuzz_builtin;
+
+/* a fallback title with every character that must be escaped */
+static const char     ar_fuzz_fallback[] = "a<b>&\"'c";
+static size_t         ar_fuzz_fallback_len;   /* escaped */
+
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    ar_buf_t             b;
+    ar_template_error_t  err;
+
+    if (ar_render_init() != AR_OK) {
+        ar_fuzz_fail("ar_render_init() failed");
+    }
+
+    if (ar_template_parse(&ar_fuzz_builtin, ar_template_builtin,
+                          strlen(ar_template_builtin), &err)
+        != AR_OK)
+    {
+        ar_fuzz_fail("the built-in template does not parse");
+    }
+
+    memset(&b, 0, sizeof(ar_buf_t));
+
+    if (ar_buf_append_escaped(&b, ar_fuzz_fallback,
+                              sizeof(ar_fuzz_fallback) - 1)
+        != AR_OK)
+    {
+        ar_fuzz_fail("escaping the fallback title failed");
+    }
+
+    ar_fuzz_fallback_len = b.len;
+    ar_buf_free(&b);
+
+    return 0;
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int                   rc, rc2;
+    size_t                tlen;
+    ar_buf_t              page, again;
+    ar_limits_t           limits;
+    ar_template_t         own;
+    ar_render_conf_t      conf;
+    const ar_template_t  *tpl;
+    ar_template_error_t   err;
+
+    if (size < AR_FUZZ_HEADER) {
+        return 0;
+    }
+
+    ar_fuzz_conf(data, &conf, &limits);
+
+    tpl = &ar_fuzz_builtin;
+    tlen = 0;
+
+    memset(&own, 0, sizeof(ar_template_t));
+
+    if (data[0] & AR_FUZZ_TEMPLATE) {
+        tlen = data[2];
+
+        if (tlen > size - AR_FUZZ_HEADER) {
+            tlen = size - AR_FUZZ_HEADER;
+        }
+
+        if (ar_template_parse(&own, (const char *) data + AR_FUZZ_HEADER,
+                              tlen, &err)
+            == AR_OK)
+        {
+            if (own.nparts == 0) {
+                ar_fuzz_fail("a parsed template has no parts");
+            }
+
+            tpl = &own;
+
+        } else if (memchr(err.msg, '\0', AR_TPL_ERR_LEN) == NULL
+                   || err.msg[0] == '\0')
+        {
+            ar_fuzz_fail("a template error without a terminated message");
+        }
+    }
+
+    data += AR_FUZZ_HEADER + tlen;
+    size -= AR_FUZZ_HEADER + tlen;
+
+    memset(&page, 0, sizeof(ar_buf_t));
+    memset(&again, 0, sizeof(ar_buf_t));
+
+    rc = ar_fuzz_one(&conf, &limits, tpl, (const char *) data, size, &page);
+    rc2 = ar_fuzz_one(&conf, &limits, tpl, (const char *) data, size,
+                      &again);
+
+    if ((rc != AR_OK && rc != AR_EMEMORY) || rc2 != rc) {
+        ar_fuzz_fail("rendering failed");
+    }
+
+    /* memory is counted the same each time: so is a budget passed */
+
+    if (page.len != again.len
+        || (page.len && memcmp(page.data, again.data, page.len) != 0))
+    {
+        ar_fuzz_fail("two renders of one input differ");
+    }
+
+    ar_buf_free(&page);
+    ar_buf_free(&again);
+    ar_template_free(&own);
+
+    return 0;
+}
+
+
+static void
+ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
+    ar_limits_t *limits)
+{
+    static const size_t  budgets[] = { 0, 16 * 1024, 256 * 1024,
+                                       4 * 1024 * 1024 };
+
+    memset(conf, 0, sizeof(ar_render_conf_t));
+    memset(limits, 0, sizeof(ar_limits_t));
+
+    conf->gfm = data[0] & AR_GFM_ALL;
+    conf->unsafe = (data[0] & AR_FUZZ_UNSAFE) ? 1 : 0;
+
+    switch (data[1] & AR_FUZZ_NEWLINE) {
+    case 0:
+        conf->newline = AR_NEWLINE_SOFT;
+        break;
+    case 1:
+        conf->newline = AR_NEWLINE_HARD;
+        break;
+    case 2:
+        conf->newline = AR_NEWLINE_BLOCK;
+        break;
+    default:
+        conf->newline = AR_NEWLINE_BLOCK;
+        conf->noheadings = 1;
+        break;
+    }
+
+    limits->max_memory = budgets[(data[1] & AR_FUZZ_BUDGET) >> 2];
+}
+
+
+static int
+ar_fuzz_one(const ar_render_conf_t *conf, const ar_limits_t *limits,
+    const ar_template_t *tpl, const char *md, size_t len, ar_buf_t *page)
+{
+    int                    rc;
+    size_t                 i, expect;
+    ar_article_t           article;
+    const ar_meta_item_t  *item;
+
+    rc = ar_render_article(conf, limits, md, len, &article);
+
+    if (rc == AR_EMEMORY && limits->max_memory) {
+        /* cut short by its budget: nothing to check but the sanitizers */
+        return AR_EMEMORY;
+    }
+
+    if (rc != AR_OK) {
+        return AR_ERROR;
+    }
+
+    ar_fuzz_check_text("table of contents", &article.toc);
+
+    ar_fuzz_check_text("article", &article.html);
+    ar_fuzz_check_text("title", &article.title);
+
+    if (article.title.len
+        && (memchr(article.title.data, '<', article.title.len) != NULL
+            || memchr(article.title.data, '>', article.title.len) != NULL))
+    {
+        ar_fuzz_fail("markup in the title");
+    }
+
+    if (!conf->unsafe) {
+        ar_fuzz_check_safe(&article.html);
+    }
+
+    if (ar_template_expand(tpl, &article, ar_fuzz_fallback,
+                           sizeof(ar_fuzz_fallback) - 1, page)
+        != AR_OK)
+    {
+        ar_article_free(&article);
+        return AR_ERROR;
+    }
+
+    /* the page is the template's parts, each exactly once */
+
+    expect = tpl->fixed_len;
+
+    for (i = 0; i < tpl->nparts; i++) {
+        switch (tpl->parts[i].type) {
+
+        case AR_TPL_CONTENT:
+            expect += article.html.len;
+            break;
+
+        case AR_TPL_TITLE:
+            expect += article.title.len ? article.title.len
+                                        : ar_fuzz_fallback_len;
+            break;
+
+        case AR_TPL_TOC:
+            expect += article.toc.len;
+            break;
+
+        case AR_TPL_META:
+            item = ar_meta_find(&article.meta,
+                                tpl->text + tpl->parts[i].offset,
+                                tpl->parts[i].len);
+            expect += item ? item->value_len : 0;
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    if (page->len != expect) {
+        ar_fuzz_fail("the page's length is not that of its parts");
+    }
+
+    ar_article_free(&article);
+
+    return AR_OK;
+}
+
+
+/* valid UTF-8, no NUL byte */
+
+static void
+ar_fuzz_check_text(const char *what, const ar_buf_t *b)
+{
+    size_t                i, n;
+    const unsigned char  *p;
+
+    if (b->len && b->data == NULL) {
+        ar_fuzz_fail("a buffer with a length and no data");
+    }
+
+    p = (const unsigned char *) b->data;
+
+    for (i = 0; i < b->len; i += n) {
+        if (p[i] == '\0') {
+            fprintf(stderr, "ar_fuzz: NUL byte in the %s at %zu\n", what, i);
+            ar_fuzz_fail("NUL byte in the output");
+        }
+
+        n = ar_fuzz_utf8_len(p + i, b->len - i);
+
+        if (n == 0) {
+            fprintf(stderr, "ar_fuzz: invalid UTF-8 in the %s at %zu\n",
+                    what, i);
+            ar_fuzz_fail("invalid UTF-8 in the output");
+        }
+    }
+}
+
+
+/* safe mode: no raw script, iframe or javascript: address in the HTML */
+
+static void
+ar_fuzz_check_safe(const ar_buf_t *b)
+{
+    size_t       i;
+    const char  *found;
+
+    static const char  *bad[] = {
+        "<script", "<iframe", "<style", "<object", "<embed",
+        "href=\"javascript:", "src=\"javascript:",
+        "href=\"vbscript:", "src=\"vbscript:"
+    };
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        found = ar_fuzz_find_nocase(b, bad[i]);
+
+        if (found != NULL) {
+            fprintf(stderr, "ar_fuzz: \"%s\" in a safe page at %zu\n",
+                    bad[i], (size_t) (found - b->data));
+            ar_fuzz_fail("unsafe markup in safe mode");
+        }
+    }
+}
+
+
+static const char *
+ar_fuzz_find_nocase(const ar_buf_t *b, const char *s)
+{
+    char    c;
+    size_t  i, k, n;
+
+    n = strlen(s);
+
+    for (i = 0; n <= b->len && i <= b->len - n; i++) {
+        for (k = 0; k < n; k++) {
+            c = b->data[i + k];
+
+            if (c >= 'A' && c <= 'Z') {
+                c |= 0x20;
+            }
+
+            if (c != s[k]) {
+                break;
+            }
+        }
+
+        if (k == n) {
+            return b->data + i;
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * The length of the valid UTF-8 sequence at p, or 0; written apart from
+ * ar_buf's, so that the two check each other.
+ */
+
+static size_t
+ar_fuzz_utf8_len(const unsigned char *p, size_t n)
+{
+    size_t    len, i;
+    uint32_t  cp, min;
+
+    if (p[0] < 0x80) {
+        return 1;
+    }
+
+    if ((p[0] & 0xe0) == 0xc0) {
+        len = 2;
+        cp = p[0] & 0x1f;
+        min = 0x80;
+
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        len = 3;
+        cp = p[0] & 0x0f;
+        min = 0x800;
+
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        len = 4;
+        cp = p[0] & 0x07;
+        min = 0x10000;
+
+    } else {
+        return 0;
+    }
+
+    if (n < len) {
+        return 0;
+    }
+
+    for (i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        return 0;
+    }
+
+    return len;
+}
+
+
+static void
+ar_fuzz_fail(const char *what)
+{
+    fprintf(stderr, "ar_fuzz: %s\n", what);
+    abort();
+}
