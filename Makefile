@@ -68,8 +68,8 @@ DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
 ASAN_BUILD  ?= $(CURDIR)/build-asan
 SAN_CFLAGS  := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 ASAN_LIB    ?= $(shell gcc -print-file-name=libasan.so)
-ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=12 \
-               UBSAN_OPTIONS=print_stacktrace=1
+ASAN_OPTS   := detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=12
+ASAN_ENV    := ASAN_OPTIONS=$(ASAN_OPTS) UBSAN_OPTIONS=print_stacktrace=1
 
 # "make test-valgrind": t/ with nginx under valgrind memcheck, master and
 # workers (t/sanitizer/valgrind.supp: nginx's own leaks at exit)
