@@ -108,61 +108,58 @@ ar_buf_append_escaped(ar_buf_t *b, const char *p, size_t n)
 
 
 /*
- * The length of the valid UTF-8 sequence at p, or 0: no overlong forms,
- * no surrogates, nothing past U+10FFFF.
+ * Decodes the UTF-8 sequence at p: returns its length and sets *cp, or
+ * returns 0 for an invalid one (overlong forms, surrogates, anything past
+ * U+10FFFF, a sequence cut short).
  */
 
-static size_t
-ar_utf8_sequence(const unsigned char *p, size_t n)
+size_t
+ar_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
-    size_t         len, i;
-    unsigned char  c, lo, hi;
+    size_t    len, i;
+    uint32_t  c, min;
 
-    c = p[0];
-
-    if (c < 0x80) {
+    if (p[0] < 0x80) {
+        *cp = p[0];
         return 1;
     }
 
-    lo = 0x80;
-    hi = 0xbf;
-
-    if (c >= 0xc2 && c <= 0xdf) {
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
         len = 2;
+        c = p[0] & 0x1f;
+        min = 0x80;
 
-    } else if (c >= 0xe0 && c <= 0xef) {
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
         len = 3;
+        c = p[0] & 0x0f;
+        min = 0x800;
 
-        if (c == 0xe0) {
-            lo = 0xa0;
-
-        } else if (c == 0xed) {
-            hi = 0x9f;
-        }
-
-    } else if (c >= 0xf0 && c <= 0xf4) {
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
         len = 4;
-
-        if (c == 0xf0) {
-            lo = 0x90;
-
-        } else if (c == 0xf4) {
-            hi = 0x8f;
-        }
+        c = p[0] & 0x07;
+        min = 0x10000;
 
     } else {
         return 0;
     }
 
-    if (n < len || p[1] < lo || p[1] > hi) {
+    if (n < len) {
         return 0;
     }
 
-    for (i = 2; i < len; i++) {
-        if (p[i] < 0x80 || p[i] > 0xbf) {
+    for (i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
             return 0;
         }
+
+        c = (c << 6) | (p[i] & 0x3f);
     }
+
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+        return 0;
+    }
+
+    *cp = c;
 
     return len;
 }
@@ -178,13 +175,14 @@ int
 ar_buf_utf8_repair(ar_buf_t *b)
 {
     size_t                i, n;
+    uint32_t              cp;
     ar_buf_t              out;
     const unsigned char  *p;
 
     p = (const unsigned char *) b->data;
 
     for (i = 0; i < b->len; i += n) {
-        n = ar_utf8_sequence(p + i, b->len - i);
+        n = ar_utf8_decode(p + i, b->len - i, &cp);
         if (n == 0) {
             break;
         }
@@ -203,7 +201,7 @@ ar_buf_utf8_repair(ar_buf_t *b)
     }
 
     while (i < b->len) {
-        n = ar_utf8_sequence(p + i, b->len - i);
+        n = ar_utf8_decode(p + i, b->len - i, &cp);
 
         if (n == 0) {
             if (ar_buf_append(&out, "\xEF\xBF\xBD", 3) != AR_OK) {

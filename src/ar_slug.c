@@ -20,8 +20,6 @@
 #include "ar_slug.h"
 
 
-static size_t ar_slug_decode(const unsigned char *p, size_t n,
-    uint32_t *cp);
 static int ar_slug_append_char(ar_buf_t *b, uint32_t cp);
 static int ar_slug_mark(uint32_t cp);
 static uint32_t ar_slug_hash(const char *p, size_t len);
@@ -80,7 +78,7 @@ ar_slug_text(ar_buf_t *slug, const char *text, size_t len)
             continue;
         }
 
-        n = ar_slug_decode(p + i, len - i, &cp);
+        n = ar_utf8_decode(p + i, len - i, &cp);
 
         if (n == 0) {
             n = 1;
@@ -102,55 +100,6 @@ ar_slug_text(ar_buf_t *slug, const char *text, size_t len)
     }
 
     return AR_OK;
-}
-
-
-/* the length of the UTF-8 sequence at p and its code point, or 0 */
-
-static size_t
-ar_slug_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-    size_t    len, i;
-    uint32_t  c, min;
-
-    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-        len = 2;
-        c = p[0] & 0x1f;
-        min = 0x80;
-
-    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-        len = 3;
-        c = p[0] & 0x0f;
-        min = 0x800;
-
-    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-        len = 4;
-        c = p[0] & 0x07;
-        min = 0x10000;
-
-    } else {
-        return 0;
-    }
-
-    if (n < len) {
-        return 0;
-    }
-
-    for (i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-
-        c = (c << 6) | (p[i] & 0x3f);
-    }
-
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-        return 0;
-    }
-
-    *cp = c;
-
-    return len;
 }
 
 
