@@ -42,6 +42,22 @@ ar_slug_init(void)
 }
 
 
+/*
+ * The locale lives as long as the code that uses it: nginx unloads the
+ * module at exit (or after a configuration that failed), and this runs
+ * then, when no render can be running.
+ */
+
+__attribute__((destructor)) static void
+ar_slug_done(void)
+{
+    if (ar_slug_locale != (locale_t) 0) {
+        freelocale(ar_slug_locale);
+        ar_slug_locale = (locale_t) 0;
+    }
+}
+
+
 /* appends the slug of the UTF-8 text; invalid bytes are dropped */
 
 int

@@ -97,10 +97,12 @@ http {
         }
 
         # a 2 MB article dense with inline markup: about 30 times its
-        # size while cmark-gfm holds it, more than the default budget
+        # size while cmark-gfm holds it, more than the default budget,
+        # and slow under the sanitizers
         location /big/ {
             article_render_cache off;
             article_render_max_memory 256m;
+            article_render_timeout 120s;
         }
 
         location /tpl/ {

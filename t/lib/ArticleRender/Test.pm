@@ -569,6 +569,14 @@ sub test_config {
         }
 
         $self->nginx_env();
+
+        # "nginx -t" returns from main() without destroying the pools of
+        # the configuration it read, nginx's own way; the module's leaks
+        # show in the master and workers, which run with leak checks on
+
+        $ENV{ASAN_OPTIONS} =~ s/detect_leaks=1/detect_leaks=0/
+            if defined $ENV{ASAN_OPTIONS};
+
         exec @cmd, '-t' or POSIX::_exit(127);
     }
 
