@@ -55,6 +55,8 @@ UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 # one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
 UNIT_TESTS  := $(patsubst t/unit/%.c,$(BUILD)/%,\
                  $(wildcard t/unit/ar_unit_*.c))
+# the TAP framework every unit binary is linked with
+UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
@@ -145,10 +147,10 @@ $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(TEST_TREE) -f objs/Makefile modules
 	cp $(TEST_TREE)/objs/$(MODULE).so $@
 
-$(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(CORE_SRCS) $(CORE_HDRS) \
-    conf.example/template.html
+$(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
+    $(CORE_HDRS) conf.example/template.html
 	mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< $(CORE_SRCS) \
+	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< t/unit/ar_check.c $(CORE_SRCS) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
 	    $(CMARK_LIBS) $(YAML_LIBS)
 

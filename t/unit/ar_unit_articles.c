@@ -13,29 +13,14 @@
 
 #include "ar_block.h"
 #include "ar_buf.h"
+#include "ar_check.h"
 #include "ar_frontmatter.h"
 #include "ar_render.h"
 #include "ar_slug.h"
 #include "ar_template.h"
 
 
-/* a string literal and its length */
-#define AR_S(s)  s, sizeof(s) - 1
-
-#define AR_ANCHOR(id)                                                       \
-    "<a class=\"anchor\" href=\"#" id "\" aria-hidden=\"true\""            \
-    " tabindex=\"-1\">#</a>"
-
-#define AR_DIAG_LEN   8192
-#define AR_QUOTE_MAX  2000
-
 #define AR_H  AR_BLOCK_HEADINGS
-
-
-typedef struct {
-    const char    *name;
-    int          (*run)(void);
-} ar_test_t;
 
 
 /* a block case: the text, the flags, the CommonMark expected */
@@ -55,162 +40,6 @@ typedef struct {
     const char    *text;
     const char    *slug;
 } ar_slug_case_t;
-
-
-static char    ar_diag[AR_DIAG_LEN];
-static size_t  ar_diag_len;
-
-
-/* diagnostics */
-
-static void
-ar_diag_add(const char *s, size_t n)
-{
-    if (n > AR_DIAG_LEN - 1 - ar_diag_len) {
-        n = AR_DIAG_LEN - 1 - ar_diag_len;
-    }
-
-    memcpy(ar_diag + ar_diag_len, s, n);
-    ar_diag_len += n;
-    ar_diag[ar_diag_len] = '\0';
-}
-
-
-static void
-ar_diag_str(const char *s)
-{
-    ar_diag_add(s, strlen(s));
-}
-
-
-static void
-ar_diag_quote(const char *s, size_t len)
-{
-    char           esc[8];
-    size_t         i;
-    unsigned char  c;
-
-    ar_diag_str("\"");
-
-    for (i = 0; i < len && i < AR_QUOTE_MAX; i++) {
-        c = (unsigned char) s[i];
-
-        if (c == '\n') {
-            ar_diag_str("\\n");
-
-        } else if (c == '\\' || c == '"') {
-            esc[0] = '\\';
-            esc[1] = (char) c;
-            ar_diag_add(esc, 2);
-
-        } else if (c < 0x20 || c >= 0x7f) {
-            snprintf(esc, sizeof(esc), "\\x%02x", c);
-            ar_diag_str(esc);
-
-        } else {
-            ar_diag_add((char *) &c, 1);
-        }
-    }
-
-    ar_diag_str(i < len ? "\"..." : "\"");
-}
-
-
-static int
-ar_fail(const char *got, size_t got_len, const char *how,
-    const char *expected, size_t expected_len)
-{
-    ar_diag_str("# got: ");
-
-    if (got == NULL) {
-        ar_diag_str("NULL");
-
-    } else {
-        ar_diag_quote(got, got_len);
-    }
-
-    ar_diag_str("\n# expected: ");
-    ar_diag_str(how);
-    ar_diag_str(" ");
-    ar_diag_quote(expected, expected_len);
-    ar_diag_str("\n");
-
-    return 0;
-}
-
-
-static const char *
-ar_find(const char *s, size_t len, const char *needle, size_t n)
-{
-    size_t  i;
-
-    for (i = 0; s != NULL && n <= len && i <= len - n; i++) {
-        if (memcmp(s + i, needle, n) == 0) {
-            return s + i;
-        }
-    }
-
-    return NULL;
-}
-
-
-/* checks */
-
-static int
-ar_is(const char *got, size_t got_len, const char *s, size_t len)
-{
-    if (got_len == len && (len == 0 || memcmp(got, s, len) == 0)) {
-        return 1;
-    }
-
-    return ar_fail(got, got_len, "to be", s, len);
-}
-
-
-static int
-ar_buf_is(const ar_buf_t *b, const char *s)
-{
-    return ar_is(b->data, b->len, s, strlen(s));
-}
-
-
-static int
-ar_has(const ar_buf_t *b, const char *s)
-{
-    if (ar_find(b->data, b->len, s, strlen(s)) != NULL) {
-        return 1;
-    }
-
-    return ar_fail(b->data, b->len, "to contain", s, strlen(s));
-}
-
-
-static int
-ar_lacks(const ar_buf_t *b, const char *s)
-{
-    if (ar_find(b->data, b->len, s, strlen(s)) == NULL) {
-        return 1;
-    }
-
-    return ar_fail(b->data, b->len, "not to contain", s, strlen(s));
-}
-
-
-static int
-ar_int_is(const char *what, long got, long expected)
-{
-    char  line[256];
-
-    if (got == expected) {
-        return 1;
-    }
-
-    snprintf(line, sizeof(line), "# got: %s = %ld\n# expected: %ld\n",
-             what, got, expected);
-    ar_diag_str(line);
-
-    return 0;
-}
 
 
 /* every id="..." in the HTML differs from every other */
@@ -1611,39 +1440,18 @@ static const ar_test_t  ar_tests[] = {
 int
 main(void)
 {
-    int     ok;
-    size_t  i, n, failed;
-
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    size_t  n;
 
     n = sizeof(ar_tests) / sizeof(ar_tests[0]);
 
-    printf("1..%zu\n", n);
+    ar_tap_plan(n);
 
     if (ar_render_init() != AR_OK) {
         printf("Bail out! ar_render_init() failed\n");
         return 1;
     }
 
-    failed = 0;
+    ar_tap_run(ar_tests, n);
 
-    for (i = 0; i < n; i++) {
-        ar_diag_len = 0;
-        ar_diag[0] = '\0';
-
-        ok = ar_tests[i].run();
-
-        printf("%sok %zu - %s\n", ok ? "" : "not ", i + 1, ar_tests[i].name);
-
-        if (!ok) {
-            fputs(ar_diag, stdout);
-            failed++;
-        }
-    }
-
-    if (failed) {
-        printf("# %zu of %zu failed\n", failed, n);
-    }
-
-    return failed ? 1 : 0;
+    return ar_tap_done();
 }

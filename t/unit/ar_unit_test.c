@@ -15,29 +15,13 @@
 
 #include "ar_accept.h"
 #include "ar_buf.h"
+#include "ar_check.h"
 #include "ar_render.h"
 #include "ar_template.h"
 
 
-/* a string literal and its length, NUL bytes included */
-#define AR_S(s)  s, sizeof(s) - 1
-
 /* the U+FFFD replacement character in UTF-8 */
 #define AR_FFFD  "\xEF\xBF\xBD"
-
-/* the self-link anchor at the end of every heading */
-#define AR_ANCHOR(id)                                                       \
-    "<a class=\"anchor\" href=\"#" id "\" aria-hidden=\"true\""            \
-    " tabindex=\"-1\">#</a>"
-
-#define AR_DIAG_LEN   8192
-#define AR_QUOTE_MAX  3000
-
-
-typedef struct {
-    const char    *name;
-    int          (*run)(void);
-} ar_test_t;
 
 
 /*
@@ -68,18 +52,6 @@ typedef struct {
 } ar_accept_case_t;
 
 
-static void ar_diag_add(const char *s);
-static void ar_diag_quote(const char *s, size_t len);
-static int ar_fail(const char *got, size_t got_len, const char *how,
-    const char *expected, size_t expected_len);
-static const char *ar_find(const char *s, size_t len, const char *needle,
-    size_t n);
-static int ar_has(const ar_buf_t *b, const char *s);
-static int ar_lacks(const ar_buf_t *b, const char *s);
-static int ar_starts(const ar_buf_t *b, const char *s);
-static int ar_is(const ar_buf_t *b, const char *s, size_t len);
-static int ar_str_has(const char *got, const char *s);
-static int ar_int_is(const char *what, long got, long expected);
 static int ar_render(unsigned gfm, unsigned unsafe, const char *md,
     size_t len, ar_article_t *article);
 static int ar_parse(const char *text, ar_template_t *tpl);
@@ -88,195 +60,6 @@ static int ar_page(const char *tpl_text, const char *md,
     const char *fallback, const char *expected);
 static int ar_run_render_case(const ar_render_case_t *c);
 static int ar_run_accept_case(const ar_accept_case_t *c);
-
-
-static char    ar_diag[AR_DIAG_LEN];   /* why the running test failed */
-static size_t  ar_diag_len;
-
-
-/* diagnostics */
-
-static void
-ar_diag_add(const char *s)
-{
-    size_t  n;
-
-    n = strlen(s);
-
-    if (n > AR_DIAG_LEN - 1 - ar_diag_len) {
-        n = AR_DIAG_LEN - 1 - ar_diag_len;
-    }
-
-    memcpy(ar_diag + ar_diag_len, s, n);
-    ar_diag_len += n;
-    ar_diag[ar_diag_len] = '\0';
-}
-
-
-/* adds s as a C string literal, so that any byte shows on one line */
-
-static void
-ar_diag_quote(const char *s, size_t len)
-{
-    char           esc[8];
-    size_t         i, out;
-    unsigned char  c;
-
-    ar_diag_add("\"");
-
-    out = 0;
-
-    for (i = 0; i < len && out < AR_QUOTE_MAX; i++) {
-        c = (unsigned char) s[i];
-
-        if (c == '\n') {
-            strcpy(esc, "\\n");
-
-        } else if (c == '\\' || c == '"') {
-            esc[0] = '\\';
-            esc[1] = (char) c;
-            esc[2] = '\0';
-
-        } else if (c < 0x20 || c >= 0x7f) {
-            snprintf(esc, sizeof(esc), "\\x%02x", c);
-
-        } else {
-            esc[0] = (char) c;
-            esc[1] = '\0';
-        }
-
-        ar_diag_add(esc);
-        out += strlen(esc);
-    }
-
-    ar_diag_add("\"");
-
-    if (i < len) {
-        ar_diag_add("...");
-    }
-}
-
-
-/* records a failed check and returns 0, for "ok = ok && check" chains */
-
-static int
-ar_fail(const char *got, size_t got_len, const char *how,
-    const char *expected, size_t expected_len)
-{
-    ar_diag_add("# got: ");
-
-    if (got == NULL) {
-        ar_diag_add("NULL");
-
-    } else {
-        ar_diag_quote(got, got_len);
-    }
-
-    ar_diag_add("\n# expected: ");
-    ar_diag_add(how);
-    ar_diag_add(" ");
-    ar_diag_quote(expected, expected_len);
-    ar_diag_add("\n");
-
-    return 0;
-}
-
-
-static const char *
-ar_find(const char *s, size_t len, const char *needle, size_t n)
-{
-    size_t  i;
-
-    if (n == 0) {
-        return s;
-    }
-
-    for (i = 0; s != NULL && n <= len && i <= len - n; i++) {
-        if (s[i] == needle[0] && memcmp(s + i, needle, n) == 0) {
-            return s + i;
-        }
-    }
-
-    return NULL;
-}
-
-
-/* checks */
-
-static int
-ar_has(const ar_buf_t *b, const char *s)
-{
-    if (ar_find(b->data, b->len, s, strlen(s)) != NULL) {
-        return 1;
-    }
-
-    return ar_fail(b->data, b->len, "to contain", s, strlen(s));
-}
-
-
-static int
-ar_lacks(const ar_buf_t *b, const char *s)
-{
-    if (ar_find(b->data, b->len, s, strlen(s)) == NULL) {
-        return 1;
-    }
-
-    return ar_fail(b->data, b->len, "not to contain", s, strlen(s));
-}
-
-
-static int
-ar_starts(const ar_buf_t *b, const char *s)
-{
-    size_t  n;
-
-    n = strlen(s);
-
-    if (b->len >= n && memcmp(b->data, s, n) == 0) {
-        return 1;
-    }
-
-    return ar_fail(b->data, b->len, "to start with", s, n);
-}
-
-
-static int
-ar_is(const ar_buf_t *b, const char *s, size_t len)
-{
-    if (b->len == len && (len == 0 || memcmp(b->data, s, len) == 0)) {
-        return 1;
-    }
-
-    return ar_fail(b->data, b->len, "to be", s, len);
-}
-
-
-static int
-ar_str_has(const char *got, const char *s)
-{
-    if (got != NULL && strstr(got, s) != NULL) {
-        return 1;
-    }
-
-    return ar_fail(got, got ? strlen(got) : 0, "to contain", s, strlen(s));
-}
-
-
-static int
-ar_int_is(const char *what, long got, long expected)
-{
-    char  line[256];
-
-    if (got == expected) {
-        return 1;
-    }
-
-    snprintf(line, sizeof(line), "# got: %s = %ld\n# expected: %ld\n",
-             what, got, expected);
-    ar_diag_add(line);
-
-    return 0;
-}
 
 
 /* budgets */
@@ -308,7 +91,7 @@ ar_render_limited(const char *md, size_t len, size_t max_memory,
     if (rc != expected) {
         snprintf(got, sizeof(got), "# got: rc %d, expected %d\n", rc,
                  expected);
-        ar_diag_add(got);
+        ar_diag_str(got);
         return 0;
     }
 
@@ -462,7 +245,7 @@ t_budget_unwind_anywhere(void)
         } else if (rc != AR_EMEMORY) {
             snprintf(got, sizeof(got), "# got: rc %d at budget %zu\n", rc,
                      budget);
-            ar_diag_add(got);
+            ar_diag_str(got);
             ok = 0;
         }
     }
@@ -488,7 +271,7 @@ ar_render(unsigned gfm, unsigned unsafe, const char *md, size_t len,
     conf.unsafe = (unsafe != 0);
 
     if (ar_render_article(&conf, &limits, md, len, article) != AR_OK) {
-        ar_diag_add("# got: ar_render_article() failed\n");
+        ar_diag_str("# got: ar_render_article() failed\n");
         return 0;
     }
 
@@ -509,7 +292,7 @@ ar_parse(const char *text, ar_template_t *tpl)
     snprintf(line, sizeof(line),
              "# got: ar_template_parse() failed: line %u: %s\n",
              err.line, err.msg);
-    ar_diag_add(line);
+    ar_diag_str(line);
 
     return 0;
 }
@@ -561,7 +344,7 @@ ar_page(const char *tpl_text, const char *md, const char *fallback,
                        ar_template_expand(&tpl, &article, fallback,
                                           strlen(fallback), &page),
                        AR_OK)
-             && ar_is(&page, expected, strlen(expected));
+             && ar_buf_is(&page, expected);
 
         ar_article_free(&article);
     }
@@ -585,7 +368,7 @@ t_buf_append(void)
 
     ok = ar_int_is("rc", ar_buf_append(&b, AR_S("abc")), AR_OK)
          && ar_int_is("rc", ar_buf_append(&b, AR_S("d\0e")), AR_OK)
-         && ar_is(&b, AR_S("abcd\0e"))
+         && ar_is(b.data, b.len, AR_S("abcd\0e"))
          && ar_int_is("cap >= len", b.cap >= b.len, 1);
 
     ar_buf_free(&b);
@@ -603,7 +386,7 @@ t_buf_escape_specials(void)
     memset(&b, 0, sizeof(ar_buf_t));
 
     ok = ar_int_is("rc", ar_buf_append_escaped(&b, AR_S("&<>\"'")), AR_OK)
-         && ar_is(&b, AR_S("&amp;&lt;&gt;&quot;&#39;"));
+         && ar_buf_is(&b, "&amp;&lt;&gt;&quot;&#39;");
 
     ar_buf_free(&b);
 
@@ -623,8 +406,8 @@ t_buf_escape_mixed(void)
                    ar_buf_append_escaped(&b,
                        AR_S("a<b href=\"x\">Tom & Jerry's</b>z")),
                    AR_OK)
-         && ar_is(&b, AR_S("a&lt;b href=&quot;x&quot;&gt;"
-                           "Tom &amp; Jerry&#39;s&lt;/b&gt;z"));
+         && ar_buf_is(&b, "a&lt;b href=&quot;x&quot;&gt;"
+                          "Tom &amp; Jerry&#39;s&lt;/b&gt;z");
 
     ar_buf_free(&b);
 
@@ -643,7 +426,7 @@ t_buf_escape_plain(void)
     ok = ar_int_is("rc",
                    ar_buf_append_escaped(&b, AR_S("caf\xC3\xA9 \x01\0\xFF;")),
                    AR_OK)
-         && ar_is(&b, AR_S("caf\xC3\xA9 \x01\0\xFF;"));
+         && ar_is(b.data, b.len, AR_S("caf\xC3\xA9 \x01\0\xFF;"));
 
     ar_buf_free(&b);
 
@@ -686,7 +469,7 @@ t_buf_utf8_repair(void)
 
     ok = ar_int_is("append rc", ar_buf_append(&b, AR_S(bad)), AR_OK)
          && ar_int_is("repair rc", ar_buf_utf8_repair(&b), AR_OK)
-         && ar_is(&b, AR_S(good));
+         && ar_is(b.data, b.len, AR_S(good));
 
     ar_buf_free(&b);
 
@@ -711,7 +494,7 @@ t_buf_utf8_valid_kept(void)
 
     ok = ok && ar_int_is("repair rc", ar_buf_utf8_repair(&b), AR_OK)
          && ar_int_is("same buffer", b.data == before, 1)
-         && ar_is(&b, AR_S("x \xF0\x9F\x98\x80 \xE2\x82\xAC"));
+         && ar_buf_is(&b, "x \xF0\x9F\x98\x80 \xE2\x82\xAC");
 
     ar_buf_free(&b);
 
@@ -730,7 +513,7 @@ t_buf_escape_appends(void)
     ok = ar_int_is("rc", ar_buf_append(&b, AR_S("x")), AR_OK)
          && ar_int_is("rc", ar_buf_append_escaped(&b, AR_S("<")), AR_OK)
          && ar_int_is("rc", ar_buf_append(&b, AR_S("y")), AR_OK)
-         && ar_is(&b, AR_S("x&lt;y"));
+         && ar_buf_is(&b, "x&lt;y");
 
     ar_buf_free(&b);
 
@@ -789,7 +572,7 @@ t_buf_grow_one_append(void)
 
     big = malloc(n);
     if (big == NULL) {
-        ar_diag_add("# got: malloc() failed\n");
+        ar_diag_str("# got: malloc() failed\n");
         return 0;
     }
 
@@ -825,7 +608,7 @@ t_buf_grow_escaped(void)
 
     amps = malloc(n);
     if (amps == NULL) {
-        ar_diag_add("# got: malloc() failed\n");
+        ar_diag_str("# got: malloc() failed\n");
         return 0;
     }
 
@@ -860,9 +643,9 @@ t_buf_reserve_overflow(void)
                       AR_ERROR)
          && ar_int_is("append(SIZE_MAX / 2) rc",
                       ar_buf_append(&b, "", SIZE_MAX / 2), AR_ERROR)
-         && ar_is(&b, AR_S("keep"))
+         && ar_buf_is(&b, "keep")
          && ar_int_is("rc", ar_buf_append(&b, AR_S("!")), AR_OK)
-         && ar_is(&b, AR_S("keep!"));
+         && ar_buf_is(&b, "keep!");
 
     ar_buf_free(&b);
 
@@ -887,7 +670,7 @@ t_buf_free_resets(void)
          && ar_int_is("len", (long) b.len, 0)
          && ar_int_is("cap", (long) b.cap, 0)
          && ar_int_is("rc", ar_buf_append(&b, AR_S("again")), AR_OK)
-         && ar_is(&b, AR_S("again"));
+         && ar_buf_is(&b, "again");
 
     ar_buf_free(&b);
     ar_buf_free(&b);
@@ -929,7 +712,7 @@ t_render_tagfilter_safe_same(void)
          && ar_render(AR_GFM_ALL & ~AR_GFM_TAGFILTER, 0,
                       AR_S("a <script>x()</script> b\n"), &off)
          && ar_has(&on.html, "&lt;script&gt;x()&lt;/script&gt;")
-         && ar_is(&off.html, on.html.data, on.html.len);
+         && ar_is(off.html.data, off.html.len, on.html.data, on.html.len);
 
     ar_article_free(&on);
     ar_article_free(&off);
@@ -972,8 +755,8 @@ t_render_repeatable(void)
 
         ok = ar_render(AR_GFM_ALL, 0, AR_S("# One\n\n| a |\n|---|\n"), &a)
              && ar_render(AR_GFM_ALL, 0, AR_S("plain\n"), &b)
-             && ar_is(&b.html, AR_S("<p>plain</p>\n"))
-             && ar_is(&b.title, AR_S(""));
+             && ar_buf_is(&b.html, "<p>plain</p>\n")
+             && ar_buf_is(&b.title, "");
 
         ar_article_free(&a);
         ar_article_free(&b);
@@ -1089,9 +872,9 @@ ar_run_accept_case(const ar_accept_case_t *c)
         return 1;
     }
 
-    ar_diag_add("# Accept: ");
+    ar_diag_str("# Accept: ");
     ar_diag_quote(c->accept, c->len);
-    ar_diag_add(got ? "\\n# chose the source, expected the page\\n"
+    ar_diag_str(got ? "\\n# chose the source, expected the page\\n"
                     : "\\n# chose the page, expected the source\\n");
 
     return 0;
@@ -1180,7 +963,7 @@ t_tpl_builtin_example_file(void)
 
     f = fopen(AR_TEMPLATE_EXAMPLE, "rb");
     if (f == NULL) {
-        ar_diag_add("# cannot open " AR_TEMPLATE_EXAMPLE "\n");
+        ar_diag_str("# cannot open " AR_TEMPLATE_EXAMPLE "\n");
         return 0;
     }
 
@@ -1196,7 +979,7 @@ t_tpl_builtin_example_file(void)
 
     if (text == NULL || len == size) {
         free(text);
-        ar_diag_add("# " AR_TEMPLATE_EXAMPLE " unreadable or over 64k\n");
+        ar_diag_str("# " AR_TEMPLATE_EXAMPLE " unreadable or over 64k\n");
         return 0;
     }
 
@@ -1214,7 +997,7 @@ t_tpl_builtin_example_file(void)
                  "template (%zu bytes) differ from line %zu on\n",
                  AR_TEMPLATE_EXAMPLE, len, strlen(ar_template_builtin),
                  line);
-        ar_diag_add(msg);
+        ar_diag_str(msg);
     }
 
     free(text);
@@ -1345,7 +1128,7 @@ t_tpl_own_copy(void)
 
         ok = ar_int_is("rc", ar_template_expand(&tpl, &a, AR_S("f"), &page),
                        AR_OK)
-             && ar_is(&page, AR_S("<p><p><em>x</em></p>\n</p>"));
+             && ar_buf_is(&page, "<p><p><em>x</em></p>\n</p>");
 
         ar_article_free(&a);
     }
@@ -1703,11 +1486,11 @@ ar_run_render_case(const ar_render_case_t *c)
     }
 
     if (ok && c->html != NULL) {
-        ok = ar_is(&a.html, c->html, strlen(c->html));
+        ok = ar_buf_is(&a.html, c->html);
     }
 
     if (ok && c->title != NULL) {
-        ok = ar_is(&a.title, c->title, strlen(c->title));
+        ok = ar_buf_is(&a.title, c->title);
     }
 
     ar_article_free(&a);
@@ -1811,54 +1594,30 @@ static const ar_test_t  ar_tests[] = {
 int
 main(void)
 {
-    int          ok;
-    size_t       i, n, ntests, ncases, naccept, failed;
-    const char  *name;
-
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    size_t  i, ntests, ncases, naccept;
 
     ntests = sizeof(ar_tests) / sizeof(ar_tests[0]);
     ncases = sizeof(ar_render_cases) / sizeof(ar_render_cases[0]);
     naccept = sizeof(ar_accept_cases) / sizeof(ar_accept_cases[0]);
 
-    printf("1..%zu\n", ntests + ncases + naccept);
+    ar_tap_plan(ntests + ncases + naccept);
 
     if (ar_render_init() != AR_OK) {
         printf("Bail out! ar_render_init() failed\n");
         return 1;
     }
 
-    failed = 0;
+    ar_tap_run(ar_tests, ntests);
 
-    for (n = 1, i = 0; i < ntests + ncases + naccept; i++, n++) {
-        ar_diag_len = 0;
-        ar_diag[0] = '\0';
-
-        if (i < ntests) {
-            name = ar_tests[i].name;
-            ok = ar_tests[i].run();
-
-        } else if (i < ntests + ncases) {
-            name = ar_render_cases[i - ntests].name;
-            ok = ar_run_render_case(&ar_render_cases[i - ntests]);
-
-        } else {
-            name = ar_accept_cases[i - ntests - ncases].name;
-            ok = ar_run_accept_case(&ar_accept_cases[i - ntests - ncases]);
-        }
-
-        printf("%sok %zu - %s\n", ok ? "" : "not ", n, name);
-
-        if (!ok) {
-            fputs(ar_diag, stdout);
-            failed++;
-        }
+    for (i = 0; i < ncases; i++) {
+        ar_tap_result(ar_render_cases[i].name,
+                      ar_run_render_case(&ar_render_cases[i]));
     }
 
-    if (failed) {
-        printf("# %zu of %zu failed\n", failed,
-               ntests + ncases + naccept);
+    for (i = 0; i < naccept; i++) {
+        ar_tap_result(ar_accept_cases[i].name,
+                      ar_run_accept_case(&ar_accept_cases[i]));
     }
 
-    return failed ? 1 : 0;
+    return ar_tap_done();
 }
