@@ -3,7 +3,9 @@
  * render, counted against a memory budget and a deadline, and freed all
  * at once however the render ends.  A render that passes a budget
  * unwinds (longjmp) to ar_arena_run()'s caller, so no library loop can
- * hold a thread past its budgets for longer than between two allocations.
+ * hold a thread past its budgets for longer than between two allocations;
+ * the render also looks at the clock between the lines it feeds the
+ * parser, which may loop long without allocating.
  */
 
 #ifndef _AR_ARENA_H_INCLUDED_

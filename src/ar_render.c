@@ -43,6 +43,8 @@ static const struct {
 static int ar_render_run(const ar_render_conf_t *conf,
     const ar_limits_t *limits, ar_arena_t *arena, const char *src,
     size_t len, ar_article_t *article);
+static void ar_render_feed(ar_arena_t *arena, cmark_parser *parser,
+    const char *src, size_t len);
 #if (AR_TEST_HOOKS)
 static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
 #endif
@@ -161,6 +163,39 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
 }
 
 
+/*
+ * Feeds the parser a line at a time, and looks at the clock after each:
+ * cmark-gfm's block parser may spend a long time on a line without
+ * allocating (a blank line closes every open container, so blank lines
+ * after a deep list are quadratic), where the arena never sees it.
+ * A CR and the LF after it may go in separate calls: the parser joins
+ * them.
+ */
+
+static void
+ar_render_feed(ar_arena_t *arena, cmark_parser *parser, const char *src,
+    size_t len)
+{
+    size_t  n;
+
+    while (len) {
+
+        for (n = 0; n < len; n++) {
+            if (src[n] == '\n' || src[n] == '\r') {
+                n++;
+                break;
+            }
+        }
+
+        cmark_parser_feed(parser, src, n);
+        ar_arena_check_time(arena);
+
+        src += n;
+        len -= n;
+    }
+}
+
+
 /* copies a buffer the arena holds into one of malloc(3) */
 
 static int
@@ -249,9 +284,7 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         }
     }
 
-    if (len) {
-        cmark_parser_feed(parser, src, len);
-    }
+    ar_render_feed(arena, parser, src, len);
 
     doc = cmark_parser_finish(parser);
     if (doc == NULL) {

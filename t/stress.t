@@ -15,6 +15,14 @@
 # connection error, no "[alert]" or "exited on signal" line, every
 # reload taken, and two pages with one ETag always the same.
 #
+# Renders run in a thread pool of 4 threads of the test's own (nginx -t
+# refuses an unknown pool, so the configuration proves it).  The articles
+# whose number ends in 7 take at least 5 ms to render
+# (article_render_test_delay, test builds only; without it they render
+# as fast as the others), and one request in four goes to them, so that
+# several misses for one of them meet: they wait on the first one's
+# mark, and the report counts the slow renders and the waits seen.
+#
 #     make stress STRESS_SECONDS=300      a longer run
 #
 # Environment: STRESS_SECONDS, STRESS_CLIENTS (4), STRESS_WORKERS (4),
@@ -53,6 +61,12 @@ my $PAGE = POSIX::sysconf(POSIX::_SC_PAGESIZE) || 4096;
 
 my $t = ArticleRender::Test->new(workers => $WORKERS);
 
+# the articles that render slowly, and the delay
+
+my @SLOW_ARTICLES = grep { $_ % 10 == 7 } 0 .. $ARTICLES - 1;
+my $DELAY_MS = 5;
+my $delay = 1;
+
 # the variants the reloads go through: zone size, template
 
 my @VARIANTS = (
@@ -69,10 +83,12 @@ sub config {
     my ($v) = @_;
 
     my $conf = <<'EOF';
+thread_pool stress threads=4;
+
 http {
     %%TEST_GLOBALS_HTTP%%
 
-    log_format stress '$status $article_render_cache';
+    log_format stress '$status $article_render_cache $uri $request_time';
     access_log %%TESTDIR%%/stress.log stress buffer=64k;
 
     article_render_cache_zone stress:ZONE max_entry=6k;
@@ -85,13 +101,19 @@ http {
 
         article_render on;
         article_render_cache stress;
+        article_render_thread_pool stress;
         TEMPLATE
+
+        location ~ 7\.md$ {
+            DELAY
+        }
     }
 }
 EOF
 
     $conf =~ s/ZONE/$v->{zone}/;
     $conf =~ s/TEMPLATE/$v->{template}/;
+    $conf =~ s/DELAY/$delay ? "article_render_test_delay ${DELAY_MS}ms;" : ''/e;
 
     $t->config($conf);
 }
@@ -158,6 +180,13 @@ for my $i (0 .. $ARTICLES - 1) {
 }
 
 config($VARIANTS[0]);
+
+my ($ok, $out) = $t->test_config();
+
+if (!$ok && $out =~ /unknown directive "article_render_test_delay"/) {
+    $delay = 0;
+    config($VARIANTS[0]);
+}
 
 $t->plan(9)->run();
 
@@ -240,8 +269,21 @@ my $unstable = () = $log =~ /kept changing while read/g;
 my $taken = () = $log =~ /signal 1 \(SIGHUP\) received/g;
 my $elapsed = time - $start;
 
-my %cache;
-$cache{$_}++ for $t->read_file('stress.log') =~ /^\d+ (\w+)$/mg;
+my (%cache, $slow_renders, $waits);
+
+for my $line (split /\n/, $t->read_file('stress.log')) {
+    my ($status, $cache, $uri, $time) = split ' ', $line;
+
+    $cache{$cache}++;
+
+    next unless $uri =~ /7\.md$/;
+
+    # a render of a slow article, or an answer from another's render
+    # after a wait (a hit from the zone takes well under the delay)
+
+    $slow_renders++ if $cache =~ /^(?:MISS|EXPIRED|BYPASS)$/;
+    $waits++ if $cache eq 'HIT' && $time >= $DELAY_MS / 1000;
+}
 
 diag(sprintf 'stress: %.0f s, %d workers, %d clients, %d articles,'
     . ' %d responses (%.0f/s)',
@@ -251,6 +293,10 @@ diag("stress: 200: $sum{ok} (empty articles $sum{empty}),"
     . " 304: $sum{not_modified}, expected 404: $sum{expected_404},"
     . " keepalive retries: $sum{retries}");
 diag('stress: cache ' . join(', ', map { "$_ $cache{$_}" } sort keys %cache));
+diag("stress: renders in thread pool \"stress\" (4 threads); "
+    . ($delay ? "renders of ${DELAY_MS} ms or more: " . ($slow_renders // 0)
+        . ", hits that waited for another's render: " . ($waits // 0)
+      : 'no article_render_test_delay: no slow renders'));
 diag("stress: writer: $sum{versions} versions (" . join(', ',
     map { "$_ " . ($sum{"op_$_"} // 0) } qw(inplace rename truncate
     recreate)) . "), reloads: $reloads sent, $taken taken");
@@ -318,7 +364,8 @@ sub writer {
     my (%ver, %last, %st);
 
     while (time < $deadline) {
-        my $i = int rand $ARTICLES;
+        my $i = rand() < 0.25 && @SLOW_ARTICLES
+            ? $SLOW_ARTICLES[rand @SLOW_ARTICLES] : int rand $ARTICLES;
 
         next if time - ($last{$i} // 0) < 0.05;
 

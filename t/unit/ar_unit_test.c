@@ -167,6 +167,48 @@ t_budget_time(void)
 }
 
 
+/*
+ * A list nested n deep, then n blank lines: each blank line walks every
+ * open container without allocating, so the time budget must be looked
+ * at between lines, not only as the arena allocates (20 s and more with
+ * cmark-gfm 0.29.0.gfm.6 for n = 40,000 before that was so).
+ */
+
+static int
+t_budget_time_no_alloc(void)
+{
+    int      ok;
+    char    *md, *p;
+    size_t   i, n;
+
+    n = 40000;
+
+    md = malloc(3 * n + 1);
+    if (md == NULL) {
+        return 0;
+    }
+
+    p = md;
+
+    for (i = 0; i < n; i++) {
+        *p++ = '-';
+        *p++ = ' ';
+    }
+
+    *p++ = 'x';
+
+    for (i = 0; i < n; i++) {
+        *p++ = '\n';
+    }
+
+    ok = ar_render_limited(md, p - md, 0, 300, 0, AR_ETIME);
+
+    free(md);
+
+    return ok;
+}
+
+
 static int
 t_budget_within(void)
 {
@@ -1505,6 +1547,9 @@ static const ar_test_t  ar_tests[] = {
       t_budget_memory },
     { "budget: a render slower than its 50ms time budget is abandoned",
       t_budget_time },
+    { "budget: blank lines after a list 40,000 deep, which allocate"
+      " nothing, are abandoned at the 300ms time budget",
+      t_budget_time_no_alloc },
     { "budget: an ordinary article renders within its budgets",
       t_budget_within },
     { "budget: a render after an abandoned one works",
