@@ -50,6 +50,10 @@ http {
         location /inline/ {
             article_render_thread_pool off;
         }
+
+        location /nocache/ {
+            article_render_cache off;
+        }
     }
 }
 EOF
@@ -61,6 +65,7 @@ plan(skip_all => 'not the test build: article_render_test_delay unknown')
 $t->write_file('site/cached.md', "# Cached\n\nAlready rendered.\n");
 $t->write_file('site/slow/a.md', "# Slow\n\nTakes a while.\n");
 $t->write_file('site/budget/a.md', "# Over budget\n");
+$t->write_file('site/nocache/a.md', "# Revalidated\n");
 $t->write_file('site/inline/a.md', "# Inline\n\n| a | b |\n|---|---|\n"
     . "| 1 | 2 |\n");
 
@@ -71,7 +76,7 @@ $t->write_file('site/memory/bomb.md',
     ('x|' x $n) . "\n" . ('-|' x $n) . "\n" . ("x\n" x $n));
 $t->write_file('site/memory/fine.md', "# Fine\n");
 
-$t->plan(15)->run();
+$t->plan(21)->run();
 
 sub renders {
     my ($path) = @_;
@@ -146,6 +151,24 @@ is($t->get('/memory/fine.md')->{status}, 200,
 
 my $grown = rss($pid) - $rss_before;
 ok($grown < 32 * 1024, "worker memory stays bounded (grew $grown kB)");
+
+# a conditional request that names the page's ETag is answered 304
+# without a render, even where nothing is cached
+
+$r = $t->get('/nocache/a.md');
+my $etag = $r->{headers}{etag};
+is(renders('/nocache/a.md'), 1, 'uncached page: one render');
+
+$r = $t->get('/nocache/a.md', 'If-None-Match' => $etag);
+is($r->{status}, 304, 'If-None-Match with the ETag: 304');
+is($r->{headers}{etag}, $etag, 'the 304 carries the ETag');
+is($t->get('/nocache/a.md', 'If-None-Match' => "W/$etag")->{status}, 304,
+    'the weak form of the ETag: 304');
+is(renders('/nocache/a.md'), 1, 'the 304s rendered nothing');
+
+$r = $t->get('/nocache/a.md', 'If-None-Match' => '"other"');
+ok($r->{status} == 200 && renders('/nocache/a.md') == 2,
+    'another ETag: the page, rendered');
 
 # without a pool, renders are inline and right
 
