@@ -186,13 +186,20 @@ fuzz-seeds: all
 	TEST_NGINX_FIXTURES=$(CURDIR)/fuzz/seeds BUILD=$(BUILD) \
 	    NGINX_BIN=$(NGINX_BIN) prove $(filter-out t/stress.t,$(wildcard t/*.t))
 
-lint:
+# the glue is checked with the headers of the configured nginx tree
+NGX_INCS    := $(addprefix -I$(NGX_TREE)/,src/core src/event src/os/unix \
+                 objs src/http src/http/modules src/http/v2)
+
+lint: $(CONFIGURED)
 	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
 	@! grep -nE ' +$$' src/*.[ch] || { echo "lint: trailing blanks"; exit 1; }
 	@! grep -nE '.{81}' src/*.[ch] || { echo "lint: over 80 columns"; exit 1; }
 	@! grep -nE '(^|[^:"])//' src/*.[ch] || { echo "lint: // comment"; exit 1; }
 	cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	    --suppress=missingIncludeSystem src/ar_*.c
+	cppcheck --quiet --error-exitcode=1 --inline-suppr \
+	    --suppress=missingIncludeSystem --suppress=toomanyconfigs \
+	    $(NGX_INCS) -Isrc src/ngx_*.c
 
 test: deps all $(TEST_SO) unit lint
 	$(MAKE) fuzz-run FUZZ_SECONDS=$(FUZZ_QUICK)
