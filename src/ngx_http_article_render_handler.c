@@ -29,9 +29,6 @@
 /* how often a waiting request looks at the zone again */
 #define NGX_HTTP_AR_WAIT_POLL   10
 
-/* how long past its budget a render keeps the worker up */
-#define NGX_HTTP_AR_GRACE       1000
-
 
 static ngx_str_t *ngx_http_article_render_suffix(
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path);
@@ -306,7 +303,13 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     ctx->timer.data = r;
     ctx->timer.log = r->connection->log;
 
-    /* a fresh stat: the validators a cached page must still match */
+    /*
+     * A fresh stat: the validators a cached page must still match.  The
+     * one ngx_open_cached_file() took is not enough: its result keeps
+     * neither the device nor the nanoseconds of the modification time,
+     * and without the nanoseconds two saves of one size within a second
+     * would look alike.
+     */
 
     if (ngx_fd_info(of->fd, &fi) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_CRIT, r->connection->log, ngx_errno,
@@ -325,6 +328,7 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     ngx_crc32_final(key->hash);
 
     ngx_http_article_render_version(&fi, &key->version);
+    key->last_modified = ngx_max(key->version.mtime, arlcf->template->mtime);
 
     /* the fallback title: the file name without its suffix */
 
@@ -436,8 +440,7 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
                    "article render: \"%s\" unchanged", ctx->path.data);
 
     r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.last_modified_time = ngx_max(ctx->key.version.mtime,
-                                                arlcf->template->mtime);
+    r->headers_out.last_modified_time = ctx->key.last_modified;
 
     ngx_str_set(&r->headers_out.content_type, "text/html");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
@@ -618,9 +621,7 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
                           ctx->path.data);
         }
 
-        if (arlcf->cache_zone == NULL) {
-            return NGX_OK;
-        }
+        /* the key now describes the page read and rendered */
 
         ctx->key.version = job->version;
         ctx->key.last_modified = ngx_max(job->version.mtime,
@@ -628,7 +629,7 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
         ctx->key.page.data = (u_char *) job->page.data;
         ctx->key.page.len = job->page.len;
 
-        if (job->stable) {
+        if (arlcf->cache_zone && job->stable) {
             if (ngx_http_article_render_cache_store(arlcf->cache_zone,
                                                     &ctx->key)
                 != NGX_OK)
@@ -707,12 +708,6 @@ ngx_http_article_render_respond(ngx_http_request_t *r,
     if (rc != NGX_OK) {
         return rc;
     }
-
-    ctx->key.page.data = (u_char *) ctx->job.page.data;
-    ctx->key.page.len = ctx->job.page.len;
-    ctx->key.version = ctx->job.version;
-    ctx->key.last_modified = ngx_max(ctx->job.version.mtime,
-                                     arlcf->template->mtime);
 
     return ngx_http_article_render_send(r, arlcf, &ctx->key,
                                         ctx->job.stable);
