@@ -31,15 +31,14 @@ ngx_uint_t
 ngx_http_article_render_wants_markdown(ngx_http_request_t *r)
 {
     u_char           *p;
-    size_t            len;
-    ngx_str_t        *value;
-    ngx_uint_t        i, n;
+    ngx_str_t        *first;
+    ngx_uint_t        i;
+    ngx_array_t      *joined;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    value = NULL;
-    len = 0;
-    n = 0;
+    first = NULL;
+    joined = NULL;
 
     part = &r->headers_in.headers.part;
     h = part->elts;
@@ -56,50 +55,49 @@ ngx_http_article_render_wants_markdown(ngx_http_request_t *r)
             i = 0;
         }
 
-        if (ngx_http_article_render_is_accept(&h[i])) {
-            value = &h[i].value;
-            len += h[i].value.len + 1;
-            n++;
+        if (!ngx_http_article_render_is_accept(&h[i])) {
+            continue;
         }
-    }
 
-    if (n == 0) {
-        return 0;
-    }
+        if (first == NULL) {
+            first = &h[i].value;
+            continue;
+        }
 
-    if (n == 1) {
-        return ar_accept_markdown((const char *) value->data, value->len);
-    }
+        /* a second Accept header: the list is copied only then */
 
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return 0;
-    }
-
-    len = 0;
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
+        if (joined == NULL) {
+            joined = ngx_array_create(r->pool, 2 * first->len + 1, 1);
+            if (joined == NULL) {
+                return 0;
             }
 
-            part = part->next;
-            h = part->elts;
-            i = 0;
+            p = ngx_array_push_n(joined, first->len);
+            if (p == NULL) {
+                return 0;
+            }
+
+            ngx_memcpy(p, first->data, first->len);
         }
 
-        if (ngx_http_article_render_is_accept(&h[i])) {
-            ngx_memcpy(p + len, h[i].value.data, h[i].value.len);
-            len += h[i].value.len;
-            p[len++] = ',';
+        p = ngx_array_push_n(joined, h[i].value.len + 1);
+        if (p == NULL) {
+            return 0;
         }
+
+        *p++ = ',';
+        ngx_memcpy(p, h[i].value.data, h[i].value.len);
     }
 
-    return ar_accept_markdown((const char *) p, len);
+    if (first == NULL) {
+        return 0;
+    }
+
+    if (joined == NULL) {
+        return ar_accept_markdown((const char *) first->data, first->len);
+    }
+
+    return ar_accept_markdown((const char *) joined->elts, joined->nelts);
 }
 
 
