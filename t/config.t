@@ -36,27 +36,7 @@ my @bad = (
 
 $t->plan(2 * @bad + 14);
 
-for my $case (@bad) {
-    my ($directive, $msg) = @$case;
-
-    $t->config(<<"EOF");
-http {
-    %%TEST_GLOBALS_HTTP%%
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        $directive
-    }
-}
-EOF
-
-    my ($ok, $out) = $t->test_config();
-    (my $name = $directive) =~ s/\s+/ /g;
-
-    ok(!$ok, "nginx -t fails on '$name'");
-    like($out, qr/\[emerg\] .*\Q$msg\E in \S+nginx\.conf:\d+/,
-        "'$name' error message names the problem and the line");
-}
+$t->bad_directive(@$_) for @bad;
 
 # inheritance from http and server, override in location
 

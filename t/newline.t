@@ -100,28 +100,9 @@ my @bad = (
       '"article_render_newline" directive is duplicate' ],
 );
 
-$t->plan(30 + @bad);
+$t->plan(30 + 2 * @bad);
 
-for my $case (@bad) {
-    my ($directive, $msg) = @$case;
-
-    $t->config(<<"EOF");
-http {
-    %%TEST_GLOBALS_HTTP%%
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        $directive
-    }
-}
-EOF
-
-    my ($ok, $out) = $t->test_config();
-    (my $name = $directive) =~ s/\s+/ /g;
-
-    ok(!$ok && $out =~ /\[emerg\] .*\Q$msg\E in \S+nginx\.conf:\d+/,
-        "nginx -t fails on '$name', saying why") or diag($out);
-}
+$t->bad_directive(@$_) for @bad;
 
 # the server's "block noheadings" is inherited by /noheadings/; /block/
 # and /soft/ set their own; the other server has the default, soft

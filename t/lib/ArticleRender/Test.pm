@@ -30,8 +30,8 @@ package ArticleRender::Test;
 # report, except lines matching a pattern given to allow_alerts().
 #
 # Methods: write_file, read_file, path, testdir, port, config,
-# test_config, run, stop, restart, reload, http, request, get,
-# start_get, ready, finish_get, error_log.
+# test_config, bad_directive, run, stop, restart, reload, http,
+# request, get, start_get, ready, finish_get, error_log.
 # Functions: article_html($body), http_date($time).
 #
 # Environment:
@@ -529,6 +529,34 @@ sub reports {
     }
 
     return @found;
+}
+
+
+# bad_directive($directive, $message): two tests, that "nginx -t" fails
+# on a server holding the directive, and that its [emerg] line says the
+# message and names the configuration's line.
+
+sub bad_directive {
+    my ($self, $directive, $msg) = @_;
+
+    $self->config(<<"EOF");
+http {
+    %%TEST_GLOBALS_HTTP%%
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        $directive
+    }
+}
+EOF
+
+    my ($ok, $out) = $self->test_config();
+    (my $name = $directive) =~ s/\s+/ /g;
+
+    Test::More::ok(!$ok, "nginx -t fails on '$name'");
+    Test::More::like($out,
+        qr/\[emerg\] .*\Q$msg\E in \S+nginx\.conf:\d+/,
+        "'$name' error message names the problem and the line");
 }
 
 
