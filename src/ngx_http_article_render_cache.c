@@ -11,6 +11,11 @@
  * raised) until the request's pool is destroyed, so that no worker frees
  * the page while it is being written.  An entry replaced or evicted while
  * pinned is unlinked at once and freed by its last reader.
+ *
+ * A zone with a path keeps its large pages in files instead (see
+ * ngx_http_article_render_files.c): the entry then holds the file's name,
+ * and freeing the entry deletes the file.  Those files have a budget of
+ * their own, the zone's size, and are evicted from the same LRU queue.
  */
 
 #include <ngx_config.h>
@@ -21,7 +26,7 @@
 
 
 /* changes whenever the entry layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  2
+#define NGX_HTTP_AR_CACHE_LAYOUT  3
 
 /* how long past its budget a render's mark holds off others */
 #define NGX_HTTP_AR_MARK_GRACE    1000
@@ -53,7 +58,10 @@ struct ngx_http_article_render_entry_s {
 
     size_t                             path_len;
     size_t                             page_len;
-    u_char                             data[1];   /* path, then page */
+    size_t                             file_len;  /* 0: page in the zone */
+
+    /* the path, then the page or the page's file name and a NUL */
+    u_char                             data[1];
 };
 
 
@@ -72,7 +80,15 @@ static ngx_http_article_render_entry_t *ngx_http_article_render_cache_put(
 static void ngx_http_article_render_cache_remove(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_entry_t *entry);
+static void ngx_http_article_render_cache_free(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_entry_t *entry);
 static void *ngx_http_article_render_cache_alloc(
+    ngx_http_article_render_cache_t *cache, size_t size);
+static void ngx_http_article_render_cache_unmark_locked(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_cache_key_t *key);
+static ngx_int_t ngx_http_article_render_cache_files_room(
     ngx_http_article_render_cache_t *cache, size_t size);
 
 
@@ -85,6 +101,7 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     ngx_http_article_render_cache_t  *cache;
 
     cache = shm_zone->data;
+    cache->files_max = shm_zone->shm.size;
 
     if (ocache) {
         /* a reload that kept the zone's name and size: keep its pages */
@@ -137,6 +154,12 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     /* a full zone is normal: entries are evicted, nothing is logged */
     cache->shpool->log_nomem = 0;
+
+    /* files of pages from before this zone are no one's */
+
+    if (cache->path && !ngx_test_config) {
+        ngx_http_article_render_file_clean(cache->path, shm_zone->shm.log);
+    }
 
     return NGX_OK;
 }
@@ -240,9 +263,17 @@ ngx_http_article_render_cache_lookup(ngx_shm_zone_t *shm_zone,
                 pin->cache = cache;
                 pin->entry = entry;
 
-                key->page.data = entry->data + entry->path_len;
                 key->page.len = entry->page_len;
                 key->last_modified = entry->last_modified;
+
+                if (entry->file_len) {
+                    key->page.data = NULL;
+                    key->file.data = entry->data + entry->path_len;
+                    key->file.len = entry->file_len;
+
+                } else {
+                    key->page.data = entry->data + entry->path_len;
+                }
 
                 status = NGX_HTTP_AR_CACHE_HIT;
                 goto done;
@@ -334,7 +365,7 @@ ngx_http_article_render_cache_unpin(ngx_http_article_render_pin_t *pin)
     ngx_shmtx_lock(&shpool->mutex);
 
     if (--entry->count == 0 && entry->removed) {
-        ngx_slab_free_locked(shpool, entry);
+        ngx_http_article_render_cache_free(pin->cache, entry);
     }
 
     ngx_shmtx_unlock(&shpool->mutex);
@@ -343,11 +374,35 @@ ngx_http_article_render_cache_unpin(ngx_http_article_render_pin_t *pin)
 }
 
 
+/* unpins a hit that cannot be served (its file is gone) and drops it */
+
+void
+ngx_http_article_render_cache_forget(ngx_http_article_render_pin_t *pin)
+{
+    ngx_http_article_render_cache_t  *cache;
+    ngx_http_article_render_entry_t  *entry;
+
+    cache = pin->cache;
+    entry = pin->entry;
+
+    ngx_shmtx_lock(&cache->shpool->mutex);
+
+    if (!entry->removed) {
+        ngx_http_article_render_cache_remove(cache, entry);
+    }
+
+    ngx_shmtx_unlock(&cache->shpool->mutex);
+
+    ngx_http_article_render_cache_unpin(pin);
+}
+
+
 /*
- * Keeps a freshly rendered page in place of whatever the key had, the
- * render's mark included.  Returns NGX_DECLINED when the page is not
- * kept: larger than max_entry, or no room even after evicting every
- * entry not being sent.
+ * Keeps a freshly rendered page, or the name of the file it was written
+ * to, in place of whatever the key had, the render's mark included.
+ * Returns NGX_DECLINED when the page is not kept: larger than max_entry,
+ * or no room even after evicting every entry not being sent.  A file not
+ * kept is the caller's to delete.
  */
 
 ngx_int_t
@@ -366,12 +421,36 @@ ngx_http_article_render_cache_store(ngx_shm_zone_t *shm_zone,
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
-    entry = ngx_http_article_render_cache_put(cache, key, key->page.len);
+    if (key->file.len == 0) {
+        entry = ngx_http_article_render_cache_put(cache, key, key->page.len);
+
+        if (entry) {
+            ngx_memcpy(entry->data + key->path.len, key->page.data,
+                       key->page.len);
+        }
+
+    } else if (ngx_http_article_render_cache_files_room(cache, key->page.len)
+               == NGX_OK)
+    {
+        entry = ngx_http_article_render_cache_put(cache, key,
+                                                  key->file.len + 1);
+        if (entry) {
+            entry->page_len = key->page.len;
+            entry->file_len = key->file.len;
+            ngx_memcpy(entry->data + key->path.len, key->file.data,
+                       key->file.len);
+            entry->data[key->path.len + key->file.len] = '\0';
+
+            cache->sh->files_size += key->page.len;
+        }
+
+    } else {
+        entry = NULL;
+        ngx_http_article_render_cache_unmark_locked(cache, key);
+    }
 
     if (entry) {
         entry->last_modified = key->last_modified;
-        ngx_memcpy(entry->data + key->path.len, key->page.data,
-                   key->page.len);
     }
 
     ngx_shmtx_unlock(&cache->shpool->mutex);
@@ -415,11 +494,21 @@ ngx_http_article_render_cache_unmark(ngx_shm_zone_t *shm_zone,
     ngx_http_article_render_cache_key_t *key)
 {
     ngx_http_article_render_cache_t  *cache;
-    ngx_http_article_render_entry_t  *entry;
 
     cache = shm_zone->data;
 
     ngx_shmtx_lock(&cache->shpool->mutex);
+    ngx_http_article_render_cache_unmark_locked(cache, key);
+    ngx_shmtx_unlock(&cache->shpool->mutex);
+}
+
+
+static void
+ngx_http_article_render_cache_unmark_locked(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_cache_key_t *key)
+{
+    ngx_http_article_render_entry_t  *entry;
 
     entry = ngx_http_article_render_cache_find(cache, key);
 
@@ -429,8 +518,6 @@ ngx_http_article_render_cache_unmark(ngx_shm_zone_t *shm_zone,
     {
         ngx_http_article_render_cache_remove(cache, entry);
     }
-
-    ngx_shmtx_unlock(&cache->shpool->mutex);
 }
 
 
@@ -490,6 +577,26 @@ ngx_http_article_render_cache_remove(ngx_http_article_render_cache_t *cache,
         return;
     }
 
+    ngx_http_article_render_cache_free(cache, entry);
+}
+
+
+/*
+ * Frees an entry no one is sending; a page in a file goes with it.  A
+ * response that opened the file before keeps reading it: the file is
+ * unlinked, never rewritten.
+ */
+
+static void
+ngx_http_article_render_cache_free(ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_entry_t *entry)
+{
+    if (entry->file_len) {
+        ngx_http_article_render_file_delete(entry->data + entry->path_len,
+                                            ngx_cycle->log);
+        cache->sh->files_size -= entry->page_len;
+    }
+
     ngx_slab_free_locked(cache->shpool, entry);
 }
 
@@ -522,4 +629,36 @@ ngx_http_article_render_cache_alloc(ngx_http_article_render_cache_t *cache,
     }
 
     return p;
+}
+
+
+/*
+ * Makes room for a page in a file within the files' budget, evicting the
+ * least recently used pages in files not being sent.
+ */
+
+static ngx_int_t
+ngx_http_article_render_cache_files_room(
+    ngx_http_article_render_cache_t *cache, size_t size)
+{
+    ngx_queue_t                      *q, *prev;
+    ngx_http_article_render_entry_t  *entry;
+
+    q = ngx_queue_last(&cache->sh->lru);
+
+    while (cache->sh->files_size + (off_t) size > cache->files_max
+           && q != ngx_queue_sentinel(&cache->sh->lru))
+    {
+        prev = ngx_queue_prev(q);
+        entry = ngx_queue_data(q, ngx_http_article_render_entry_t, queue);
+
+        if (entry->file_len && entry->count == 0) {
+            ngx_http_article_render_cache_remove(cache, entry);
+        }
+
+        q = prev;
+    }
+
+    return (cache->sh->files_size + (off_t) size <= cache->files_max)
+           ? NGX_OK : NGX_DECLINED;
 }

@@ -37,11 +37,16 @@ typedef struct {
 } ngx_http_article_render_version_t;
 
 
+/* pages of this size or more go to files when the zone has a path */
+#define NGX_HTTP_AR_FILE_MIN       32768
+
+
 typedef struct {
     ngx_rbtree_t                       rbtree;
     ngx_rbtree_node_t                  sentinel;
     ngx_queue_t                        lru;       /* most recent first */
     ngx_uint_t                         layout;
+    off_t                              files_size; /* of pages in files */
 } ngx_http_article_render_cache_sh_t;
 
 
@@ -50,6 +55,8 @@ typedef struct {
     ngx_http_article_render_cache_sh_t  *sh;
     ngx_slab_pool_t                     *shpool;
     size_t                               max_entry;
+    ngx_path_t                          *path;    /* for pages in files */
+    off_t                                files_max;
 } ngx_http_article_render_cache_t;
 
 
@@ -71,7 +78,8 @@ typedef struct {
     uint32_t                           hash;
     ngx_http_article_render_version_t  version;
     time_t                             last_modified;
-    ngx_str_t                          page;
+    ngx_str_t                          page;      /* NULL data: in a file */
+    ngx_str_t                          file;      /* the page's file name */
 } ngx_http_article_render_cache_key_t;
 
 
@@ -87,6 +95,14 @@ void ngx_http_article_render_cache_fail(ngx_shm_zone_t *shm_zone,
     ngx_http_article_render_cache_key_t *key, ar_limits_t *limits);
 void ngx_http_article_render_cache_unmark(ngx_shm_zone_t *shm_zone,
     ngx_http_article_render_cache_key_t *key);
+void ngx_http_article_render_cache_forget(ngx_http_article_render_pin_t *pin);
+
+ngx_int_t ngx_http_article_render_file_write(ngx_http_request_t *r,
+    ngx_path_t *path, ngx_str_t *page, ngx_str_t *name);
+ngx_int_t ngx_http_article_render_file_open(ngx_http_request_t *r,
+    ngx_str_t *name, size_t size, ngx_file_t *file);
+void ngx_http_article_render_file_delete(u_char *name, ngx_log_t *log);
+void ngx_http_article_render_file_clean(ngx_path_t *path, ngx_log_t *log);
 
 
 #endif /* _NGX_HTTP_ARTICLE_RENDER_CACHE_H_INCLUDED_ */

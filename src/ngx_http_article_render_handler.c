@@ -6,7 +6,8 @@
  * files, and the request then takes one of these paths:
  *
  *   hit       the page is in the cache zone for this file version: it is
- *             sent from the zone;
+ *             sent from the zone, or from its file (see
+ *             ngx_http_article_render_files.c);
  *   render    it is not: the file is read and rendered by a render job,
  *             in the thread pool (the request resumes when the job is
  *             done) or inline without one; the page is kept in the zone;
@@ -48,6 +49,9 @@ static void ngx_http_article_render_wait_handler(ngx_event_t *ev);
 static ngx_int_t ngx_http_article_render_settle(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
+static void ngx_http_article_render_keep(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
 static ngx_int_t ngx_http_article_render_respond(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
@@ -56,6 +60,8 @@ static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_cache_key_t *key, ngx_uint_t validators);
 static ngx_chain_t *ngx_http_article_render_body(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page);
+static ngx_chain_t *ngx_http_article_render_file_body(ngx_http_request_t *r,
+    ngx_str_t *page);
 static ngx_int_t ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_version_t *v);
@@ -467,6 +473,7 @@ ngx_http_article_render_process(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf)
 {
+    ngx_int_t   rc;
     ngx_uint_t  status, marked;
 
     if (arlcf->cache_zone == NULL) {
@@ -482,6 +489,24 @@ ngx_http_article_render_process(ngx_http_request_t *r,
         switch (status) {
 
         case NGX_HTTP_AR_CACHE_HIT:
+
+            if (ctx->key.page.data == NULL) {
+                rc = ngx_http_article_render_file_open(r, &ctx->key.file,
+                                                       ctx->key.page.len,
+                                                       &ctx->page_file);
+                if (rc == NGX_ERROR) {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+
+                if (rc == NGX_DECLINED) {
+                    /* the page's file is gone: render the page again */
+                    ngx_http_article_render_cache_forget(&ctx->pin);
+                    ngx_str_null(&ctx->key.file);
+                    ctx->cache_status = NGX_HTTP_AR_CACHE_MISS;
+                    break;
+                }
+            }
+
             ctx->cache_status = status;
             return ngx_http_article_render_send(r, arlcf, &ctx->key, 1);
 
@@ -630,14 +655,7 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
         ctx->key.page.len = job->page.len;
 
         if (arlcf->cache_zone && job->stable) {
-            if (ngx_http_article_render_cache_store(arlcf->cache_zone,
-                                                    &ctx->key)
-                != NGX_OK)
-            {
-                ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
-            }
-
-            ctx->marked = 0;
+            ngx_http_article_render_keep(r, ctx, arlcf);
         }
 
         return NGX_OK;
@@ -687,6 +705,51 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
     }
 
     return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
+/*
+ * Keeps a rendered page in the zone, or in a file of the zone's path when
+ * it is large: such a page is sent with sendfile() on hits.  Pages with
+ * the live reload script stay in the zone, where the script is put in
+ * when they are sent.  A page whose file cannot be written is kept in
+ * the zone instead.
+ */
+
+static void
+ngx_http_article_render_keep(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_http_article_render_cache_t      *cache;
+    ngx_http_article_render_cache_key_t  *key;
+
+    cache = arlcf->cache_zone->data;
+    key = &ctx->key;
+
+    if (cache->path
+        && !arlcf->live_reload
+        && key->page.len >= NGX_HTTP_AR_FILE_MIN
+        && key->page.len <= cache->max_entry
+        && ngx_http_article_render_file_write(r, cache->path, &key->page,
+                                              &key->file)
+           != NGX_OK)
+    {
+        ngx_str_null(&key->file);
+    }
+
+    if (ngx_http_article_render_cache_store(arlcf->cache_zone, key)
+        != NGX_OK)
+    {
+        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+
+        if (key->file.len) {
+            ngx_http_article_render_file_delete(key->file.data,
+                                                r->connection->log);
+        }
+    }
+
+    ctx->marked = 0;
 }
 
 
@@ -800,6 +863,11 @@ ngx_http_article_render_body(ngx_http_request_t *r,
     ngx_buf_t    *b;
     ngx_chain_t  *out;
 
+    if (page->data == NULL) {
+        /* pages with the live reload script are never kept in files */
+        return ngx_http_article_render_file_body(r, page);
+    }
+
     if (arlcf->live_reload) {
         return ngx_http_article_render_live_reload_body(r, arlcf, page);
     }
@@ -812,6 +880,41 @@ ngx_http_article_render_body(ngx_http_request_t *r,
     b->pos = page->data;
     b->last = page->data + page->len;
     b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out = ngx_alloc_chain_link(r->pool);
+    if (out == NULL) {
+        return NULL;
+    }
+
+    out->buf = b;
+    out->next = NULL;
+
+    return out;
+}
+
+
+/* a hit's page from its file, opened by ngx_http_article_render_process() */
+
+static ngx_chain_t *
+ngx_http_article_render_file_body(ngx_http_request_t *r, ngx_str_t *page)
+{
+    ngx_buf_t                      *b;
+    ngx_chain_t                    *out;
+    ngx_http_article_render_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->file = &ctx->page_file;
+    b->in_file = 1;
+    b->file_pos = 0;
+    b->file_last = page->len;
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 

@@ -50,6 +50,8 @@ static char *ngx_http_article_render_cache_zone(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_cache(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static ngx_path_t *ngx_http_article_render_zone_path(ngx_conf_t *cf,
+    ngx_str_t *value);
 static ngx_shm_zone_t *ngx_http_article_render_add_zone(ngx_conf_t *cf,
     ngx_str_t *name, size_t size, size_t max_entry);
 static ngx_shm_zone_t *ngx_http_article_render_default_zone(ngx_conf_t *cf);
@@ -178,7 +180,7 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
 #endif
 
     { ngx_string("article_render_cache_zone"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE123,
       ngx_http_article_render_cache_zone,
       0,
       0,
@@ -550,7 +552,7 @@ ngx_http_article_render_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
-/* article_render_cache_zone NAME:SIZE [max_entry=SIZE]; */
+/* article_render_cache_zone NAME:SIZE [max_entry=SIZE] [path=DIR]; */
 
 static char *
 ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -560,7 +562,10 @@ ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     ssize_t          size, max_entry;
     ngx_str_t       *value, name, s;
     ngx_uint_t       i;
+    ngx_path_t      *path;
     ngx_shm_zone_t  *shm_zone;
+
+    ngx_http_article_render_cache_t  *cache;
 
     value = cf->args->elts;
 
@@ -594,8 +599,22 @@ ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     max_entry = NGX_HTTP_AR_CACHE_MAX_ENTRY;
+    path = NULL;
 
     for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "path=", 5) == 0 && path == NULL) {
+
+            s.data = value[i].data + 5;
+            s.len = value[i].len - 5;
+
+            path = ngx_http_article_render_zone_path(cf, &s);
+            if (path == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
 
         if (ngx_strncmp(value[i].data, "max_entry=", 10) == 0) {
 
@@ -619,7 +638,97 @@ ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
+    cache = shm_zone->data;
+    cache->path = path;
+
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The directory of a zone's page files, made by nginx at start-up and
+ * owned by the worker processes' user, as nginx's temporary paths are.
+ * Each zone needs one of its own: a new zone deletes the page files it
+ * finds there.
+ */
+
+static ngx_path_t *
+ngx_http_article_render_zone_path(ngx_conf_t *cf, ngx_str_t *value)
+{
+    ngx_uint_t                        i;
+    ngx_path_t                       *path;
+    ngx_list_part_t                  *part;
+    ngx_shm_zone_t                   *zone;
+    ngx_http_article_render_cache_t  *cache;
+
+    if (value->len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty \"path=\"");
+        return NULL;
+    }
+
+    path = ngx_pcalloc(cf->pool, sizeof(ngx_path_t));
+    if (path == NULL) {
+        return NULL;
+    }
+
+    /* without a trailing slash, and NUL-terminated, as ngx_add_path() and
+     * opendir() want it */
+
+    path->name.len = value->len;
+
+    if (path->name.len > 1 && value->data[path->name.len - 1] == '/') {
+        path->name.len--;
+    }
+
+    path->name.data = ngx_pnalloc(cf->pool, path->name.len + 1);
+    if (path->name.data == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(path->name.data, value->data, path->name.len);
+    path->name.data[path->name.len] = '\0';
+
+    if (ngx_conf_full_name(cf->cycle, &path->name, 0) != NGX_OK) {
+        return NULL;
+    }
+
+    path->conf_file = cf->conf_file->file.name.data;
+    path->line = cf->conf_file->line;
+
+    if (ngx_add_path(cf, &path) != NGX_OK) {
+        return NULL;
+    }
+
+    part = &cf->cycle->shared_memory.part;
+    zone = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            zone = part->elts;
+            i = 0;
+        }
+
+        if (zone[i].tag != &ngx_http_article_render_module) {
+            continue;
+        }
+
+        cache = zone[i].data;
+
+        if (cache && cache->path == path) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "path \"%V\" is used by zone \"%V\" as well",
+                               &path->name, &zone[i].shm.name);
+            return NULL;
+        }
+    }
+
+    return path;
 }
 
 

@@ -96,6 +96,7 @@ typedef struct {
     ngx_str_t                            path;
     ngx_http_article_render_cache_key_t  key;
     ngx_http_article_render_pin_t        pin;     /* a hit being sent */
+    ngx_file_t                           page_file; /* a hit's, in a file */
     ngx_http_article_render_job_t        job;
     ngx_event_t                          timer;   /* waiting, or keeping the
                                                      worker up for a render */

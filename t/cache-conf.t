@@ -14,7 +14,7 @@ use ArticleRender::Test;
 
 my $t = ArticleRender::Test->new();
 
-$t->plan(16);
+$t->plan(24);
 
 sub check {
     my ($http, $server) = @_;
@@ -79,3 +79,25 @@ ok($ok, 'the built-in zone may be named explicitly') or diag($out);
 
 ($ok, $out) = check('article_render_cache_zone z:1m max_entry=0;', '');
 ok(!$ok, 'max_entry of zero fails nginx -t');
+
+# path=: one directory per zone, and nginx -t deletes no page file in it
+
+($ok, $out) = check('article_render_cache_zone a:1m path=%%TESTDIR%%/p;'
+    . ' article_render_cache_zone b:1m path=%%TESTDIR%%/p/;', '');
+ok(!$ok, 'two zones with one path fail nginx -t');
+like($out, qr/path "\S+\/p" is used by zone "a" as well/,
+    'the shared path and the other zone are named');
+
+($ok, $out) = check('article_render_cache_zone a:1m path=;', '');
+ok(!$ok, 'an empty path fails nginx -t');
+like($out, qr/empty "path="/, 'the empty path is reported');
+
+($ok, $out) = check('article_render_cache_zone a:1m path=p path=q;', '');
+ok(!$ok, 'path given twice fails nginx -t');
+like($out, qr/invalid parameter "path=q"/, 'the second path is reported');
+
+$t->write_file('p/0000000001', 'a page file of a running nginx');
+($ok, $out) = check('article_render_cache_zone a:1m path=%%TESTDIR%%/p;',
+    '');
+ok($ok, 'a zone with a path is valid') or diag($out);
+ok(-e $t->path('p/0000000001'), 'nginx -t deletes no page file');

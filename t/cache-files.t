@@ -1,0 +1,213 @@
+#!/usr/bin/perl
+
+# Large pages kept in files ("article_render_cache_zone ... path=DIR"):
+# hits are sent from the page's file, with and without sendfile, and
+# behave as hits from the zone do; each page's file goes with its entry
+# (an edit, an eviction), the files stay within the zone's size, a file
+# lost by hand is rendered again, and a new zone deletes files an
+# earlier nginx left.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use ArticleRender::Test;
+
+my $t = ArticleRender::Test->new(workers => 2);
+
+$t->config(<<'EOF');
+http {
+    %%TEST_GLOBALS_HTTP%%
+
+    article_render_cache_zone files:1m max_entry=600k
+                              path=%%TESTDIR%%/pages;
+    article_render_cache_zone mem:1m max_entry=600k;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        root %%TESTDIR%%/site;
+
+        add_header X-Cache $article_render_cache always;
+
+        article_render on;
+        article_render_cache files;
+        sendfile on;
+
+        location /nosendfile/ {
+            alias %%TESTDIR%%/site/;
+            sendfile off;
+        }
+
+        location /live/ {
+            alias %%TESTDIR%%/site/;
+            article_render_live_reload 5s;
+        }
+
+        location /mem/ {
+            alias %%TESTDIR%%/site/;
+            article_render_cache mem;
+        }
+    }
+}
+EOF
+
+# about 100 KB of page: over the 32 KB from which pages go to files
+
+sub article {
+    my ($name, $words) = @_;
+    return "# $name\n\n"
+        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
+            1 .. $words);
+}
+
+$t->write_file('site/big.md', article('Big', 2000));
+$t->write_file('site/small.md', "# Small\n\nA short article.\n");
+
+for my $i (1 .. 6) {
+    $t->write_file("site/ev$i.md", article("Evicted $i", 5000));
+}
+
+$t->plan(37)->run();
+
+sub cache_status {
+    my ($r) = @_;
+    return $r->{headers}{'x-cache'} // '(none)';
+}
+
+# the page files under the zone's path, name => content
+
+sub page_files {
+    my %files;
+
+    opendir my $d, $t->path('pages') or return %files;
+
+    for my $name (grep { /^\d{10}$/ } readdir $d) {
+        $files{$name} = $t->read_file("pages/$name");
+    }
+
+    return %files;
+}
+
+sub files_size {
+    my %files = page_files();
+    my $size = 0;
+    $size += length $_ for values %files;
+    return $size;
+}
+
+# a large page: a miss, then hits from its file
+
+my $miss = $t->get('/big.md');
+is(cache_status($miss), 'MISS', 'large page: first request is a miss');
+cmp_ok(length $miss->{body}, '>', 65536, 'large page is over 64 KB');
+
+my $hit = $t->get('/big.md');
+is(cache_status($hit), 'HIT', 'large page: then a hit');
+is($hit->{body}, $miss->{body}, 'hit from the file is the page');
+is($hit->{headers}{'content-length'}, length $miss->{body},
+    'hit from the file has the page length');
+is($hit->{headers}{etag}, $miss->{headers}{etag}, 'hit keeps the ETag');
+
+my %files = page_files();
+is(scalar keys %files, 1, 'the large page is in one file');
+is((values %files)[0], $miss->{body}, 'the file holds the page');
+
+# a small page stays in the zone
+
+$t->get('/small.md');
+is(cache_status($t->get('/small.md')), 'HIT', 'small page is a hit');
+is(scalar(() = page_files()), 2, 'small page made no file');
+
+# HEAD, ranges and conditional requests on hits from files
+
+my $r = $t->request('HEAD', '/big.md');
+is($r->{status} . ' ' . cache_status($r), '200 HIT', 'HEAD on a file hit');
+is($r->{body}, '', 'HEAD on a file hit sends no body');
+
+$r = $t->get('/big.md', Range => 'bytes=40000-40999');
+is($r->{status}, 206, 'range on a file hit: 206');
+is($r->{body}, substr($miss->{body}, 40000, 1000),
+    'range on a file hit: those bytes');
+
+$r = $t->get('/big.md', Range => 'bytes=-500');
+is($r->{body}, substr($miss->{body}, -500), 'suffix range on a file hit');
+
+$r = $t->get('/big.md', 'If-None-Match' => $miss->{headers}{etag},
+    'If-Modified-Since' => $miss->{headers}{'last-modified'});
+is($r->{status}, 304, 'conditional request on a file hit: 304');
+
+# without sendfile nginx reads the file itself
+
+$r = $t->get('/nosendfile/big.md');
+is(cache_status($r), 'HIT', 'sendfile off: a hit from the same file');
+is($r->{body}, $miss->{body}, 'sendfile off: the page');
+
+# pages with the live reload script, and zones without a path, stay in
+# shared memory
+
+$t->get('/live/big.md');
+$r = $t->get('/live/big.md');
+is(cache_status($r), 'HIT', 'live reload: a hit');
+like($r->{body}, qr/article_render_live_reload/, 'live reload: script');
+$t->get('/mem/big.md');
+is(cache_status($t->get('/mem/big.md')), 'HIT', 'zone without a path: hit');
+is(scalar(() = page_files()), 2, 'neither made a file');
+
+# an edit replaces the page and deletes the old file
+
+$t->write_file('site/big.md', article('Edited', 2000));
+$r = $t->get('/big.md');
+is(cache_status($r), 'EXPIRED', 'edited large page: expired');
+like($r->{body}, qr/Paragraph 7 of Edited/, 'edited page: new content');
+%files = page_files();
+is(scalar keys %files, 1, 'the old file is deleted');
+is((values %files)[0], $r->{body}, 'the new file holds the new page');
+
+# six pages of about 270 KB in a zone of 1m: the files stay within 1m,
+# the least recently used are evicted, every page stays right
+
+my ($right, $statuses, $within) = (0, '', 1);
+
+for my $pass (1 .. 2) {
+    for my $i (1 .. 6) {
+        $r = $t->get("/ev$i.md");
+        $right++ if $r->{status} == 200
+            && $r->{body} =~ /Paragraph 4999 of Evicted $i\b/
+            && $r->{body} !~ /of Evicted (?!$i\b)\d/;
+        $statuses .= cache_status($r) . ' ';
+        $within = 0 if files_size() > 1024 * 1024;
+    }
+}
+
+is($right, 12, 'pages stay right while files are evicted');
+ok($within, 'page files stay within the zone size');
+like($statuses, qr/^(?:MISS ){6}.*MISS/,
+    'evicted pages are rendered again');
+
+# a file deleted by hand: the page is rendered again, then kept again
+
+$r = $t->get('/ev6.md');
+is(cache_status($r), 'HIT', 'last page is a hit');
+unlink map { $t->path("pages/$_") } keys %{ { page_files() } };
+my $again = $t->get('/ev6.md');
+is($again->{status} . ' ' . cache_status($again), '200 MISS',
+    'lost file: rendered again');
+is($again->{body}, $r->{body}, 'lost file: the same page');
+is(cache_status($t->get('/ev6.md')), 'HIT', 'lost file: kept again');
+like($t->error_log(), qr/\[error\].*open\(\) ".*pages\/\d{10}" failed/,
+    'lost file is logged');
+
+# a reload keeps the zone and its files; a new zone deletes the files an
+# earlier one left, and nothing else
+
+$t->reload();
+is(cache_status($t->get('/ev6.md')), 'HIT', 'reload keeps file pages');
+
+$t->write_file('pages/0000012345', 'left behind');
+$t->write_file('pages/notes.txt', 'not a page');
+$t->restart();
+ok(!-e $t->path('pages/0000012345'), 'restart deletes left page files');
+ok(-e $t->path('pages/notes.txt'), 'restart leaves other files');
