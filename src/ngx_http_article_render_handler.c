@@ -300,12 +300,20 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /*
+     * The cleanup is handed the context itself: nginx clears the
+     * request's module contexts on an internal redirect and when a filter
+     * finalizes the request (a 412 to If-Match), and the location, with
+     * its zone, may be another one by then.
+     */
+
     cln->handler = ngx_http_article_render_cleanup;
-    cln->data = r;
+    cln->data = ctx;
 
     ngx_http_set_ctx(r, ctx, ngx_http_article_render_module);
 
     ctx->path = *path;
+    ctx->zone = arlcf->cache_zone;
     ctx->timer.data = r;
     ctx->timer.log = r->connection->log;
 
@@ -365,20 +373,14 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
 static void
 ngx_http_article_render_cleanup(void *data)
 {
-    ngx_http_request_t  *r = data;
-
-    ngx_http_article_render_ctx_t       *ctx;
-    ngx_http_article_render_loc_conf_t  *arlcf;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
-    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+    ngx_http_article_render_ctx_t  *ctx = data;
 
     if (ctx->pin.entry) {
         ngx_http_article_render_cache_unpin(&ctx->pin);
     }
 
     if (ctx->marked) {
-        ngx_http_article_render_cache_unmark(arlcf->cache_zone, &ctx->key);
+        ngx_http_article_render_cache_unmark(ctx->zone, &ctx->key);
     }
 
     if (ctx->timer.timer_set) {

@@ -94,6 +94,7 @@ typedef struct {
 typedef struct {
     ngx_uint_t                           cache_status; /* NGX_HTTP_AR_CACHE_* */
     ngx_str_t                            path;
+    ngx_shm_zone_t                      *zone;    /* the cache, or NULL */
     ngx_http_article_render_cache_key_t  key;
     ngx_http_article_render_pin_t        pin;     /* a hit being sent */
     ngx_file_t                           page_file; /* a hit's, in a file */

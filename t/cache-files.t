@@ -70,7 +70,7 @@ for my $i (1 .. 6) {
     $t->write_file("site/ev$i.md", article("Evicted $i", 5000));
 }
 
-$t->plan(37)->run();
+$t->plan(38)->run();
 
 sub cache_status {
     my ($r) = @_;
@@ -138,6 +138,12 @@ is($r->{body}, substr($miss->{body}, -500), 'suffix range on a file hit');
 $r = $t->get('/big.md', 'If-None-Match' => $miss->{headers}{etag},
     'If-Modified-Since' => $miss->{headers}{'last-modified'});
 is($r->{status}, 304, 'conditional request on a file hit: 304');
+
+# a 412 to If-Match clears the request's module contexts: the request
+# still lets go of the page it pinned (below, the edit deletes its file)
+
+$r = $t->get('/big.md', 'If-Match' => '"nothing"');
+is($r->{status}, 412, 'If-Match not matching on a file hit: 412');
 
 # without sendfile nginx reads the file itself
 

@@ -80,7 +80,7 @@ for my $i (1 .. 40) {
         "# Entry $i\n\n" . ("Entry $i has some text. " x 100) . "\n");
 }
 
-$t->plan(42)->run();
+$t->plan(45)->run();
 
 sub cache_status {
     my ($r) = @_;
@@ -240,6 +240,16 @@ is($r->{headers}{'content-length'}, length $miss->{body},
 $r = $t->get('/cond.md', Range => 'bytes=10-29');
 is($r->{status} . ' ' . cache_status($r), '206 HIT', 'range on a hit: 206');
 is($r->{body}, substr($miss->{body}, 10, 20), 'range on a hit: the bytes');
+
+# If-Match that matches nothing: nginx's filter answers 412 and clears the
+# request's module contexts; the request still lets go of its pinned page
+
+$r = $t->get('/cond.md', 'If-Match' => '"nothing"');
+is($r->{status}, 412, 'If-Match not matching on a hit: 412');
+is(cache_status($t->get('/cond.md')), 'HIT', 'a hit after the 412');
+$r = $t->get('/cond.md', 'If-Match' => $miss->{headers}{etag});
+is($r->{status} . ' ' . cache_status($r), '200 HIT',
+    'If-Match matching on a hit: 200');
 
 # both workers share the zone: each request may land on either one, and
 # every answer must be the latest version
