@@ -18,8 +18,19 @@ PORT=${BENCH_PORT:-18480}
 command -v wrk >/dev/null || { echo "bench: wrk is not installed"; exit 1; }
 
 dir=$(mktemp -d /tmp/article-bench.XXXXXX)
-trap '"$NGINX_BIN" -p "$dir" -c nginx.conf -s stop 2>/dev/null || true;
-      rm -rf "$dir"' EXIT
+# on the way out, wait for nginx to be gone, so that a next run finds
+# the port free
+stop() {
+    local pid
+    pid=$(cat "$dir/logs/nginx.pid" 2>/dev/null) || pid=
+    "$NGINX_BIN" -p "$dir" -c nginx.conf -s stop 2>/dev/null || true
+    for _ in $(seq 50); do
+        [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    rm -rf "$dir"
+}
+trap stop EXIT
 
 mkdir -p "$dir/logs" "$dir/html/cached" "$dir/html/uncached" "$dir/html/static"
 

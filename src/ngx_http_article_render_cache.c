@@ -59,6 +59,7 @@ struct ngx_http_article_render_entry_s {
     size_t                             path_len;
     size_t                             page_len;
     size_t                             file_len;  /* 0: page in the zone */
+    ngx_http_article_render_version_t  file_version;
 
     /* the path, then the page or the page's file name and a NUL */
     u_char                             data[1];
@@ -155,9 +156,17 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     /* a full zone is normal: entries are evicted, nothing is logged */
     cache->shpool->log_nomem = 0;
 
-    /* files of pages from before this zone are no one's */
+    /*
+     * Page files left from before this zone are no one's when nginx
+     * starts afresh: not on a reload (the running workers' zone may use
+     * the directory), not on a binary upgrade (the old nginx's does).
+     */
 
-    if (cache->path && !ngx_test_config) {
+    if (cache->path
+        && !ngx_test_config
+        && !ngx_inherited
+        && ngx_is_init_cycle(ngx_cycle))
+    {
         ngx_http_article_render_file_clean(cache->path, shm_zone->shm.log);
     }
 
@@ -270,6 +279,7 @@ ngx_http_article_render_cache_lookup(ngx_shm_zone_t *shm_zone,
                     key->page.data = NULL;
                     key->file.data = entry->data + entry->path_len;
                     key->file.len = entry->file_len;
+                    key->file_version = entry->file_version;
 
                 } else {
                     key->page.data = entry->data + entry->path_len;
@@ -437,6 +447,7 @@ ngx_http_article_render_cache_store(ngx_shm_zone_t *shm_zone,
         if (entry) {
             entry->page_len = key->page.len;
             entry->file_len = key->file.len;
+            entry->file_version = key->file_version;
             ngx_memcpy(entry->data + key->path.len, key->file.data,
                        key->file.len);
             entry->data[key->path.len + key->file.len] = '\0';

@@ -80,6 +80,7 @@ typedef struct {
     time_t                             last_modified;
     ngx_str_t                          page;      /* NULL data: in a file */
     ngx_str_t                          file;      /* the page's file name */
+    ngx_http_article_render_version_t  file_version; /* and that file's */
 } ngx_http_article_render_cache_key_t;
 
 
@@ -98,11 +99,15 @@ void ngx_http_article_render_cache_unmark(ngx_shm_zone_t *shm_zone,
 void ngx_http_article_render_cache_forget(ngx_http_article_render_pin_t *pin);
 
 ngx_int_t ngx_http_article_render_file_write(ngx_http_request_t *r,
-    ngx_path_t *path, ngx_str_t *page, ngx_str_t *name);
+    ngx_path_t *path, ngx_http_article_render_cache_key_t *key);
 ngx_int_t ngx_http_article_render_file_open(ngx_http_request_t *r,
-    ngx_str_t *name, size_t size, ngx_file_t *file);
+    ngx_http_article_render_cache_key_t *key, ngx_file_t *file);
 void ngx_http_article_render_file_delete(u_char *name, ngx_log_t *log);
 void ngx_http_article_render_file_clean(ngx_path_t *path, ngx_log_t *log);
+
+/* ngx_http_article_render_handler.c */
+void ngx_http_article_render_version(ngx_file_info_t *fi,
+    ngx_http_article_render_version_t *v);
 
 
 #endif /* _NGX_HTTP_ARTICLE_RENDER_CACHE_H_INCLUDED_ */

@@ -13,8 +13,17 @@
  * place would change bytes that sendfile() may still be reading.
  *
  * The files are named as nginx names temporary files, ten digits, and
- * a new zone deletes such files left in its directory by an earlier
- * nginx (a crash, a restart): their entries died with the old zone.
+ * nginx starting afresh deletes such files left in the directory by an
+ * earlier nginx (a crash, a restart): their entries died with it.
+ *
+ * A name is unique only among the files that exist: once a file is
+ * deleted, its name may be given again.  So an entry also keeps the
+ * identity of its file (inode, size, modification time to the
+ * nanosecond), and a hit serves the file only when it is still that one.
+ * Within one zone a name is deleted only with its entry; the check is
+ * for the rest (two zones over one directory across a reload that
+ * changed the zone's size, a second nginx started over a running one,
+ * someone's hand).
  */
 
 #include <ngx_config.h>
@@ -29,17 +38,18 @@
 
 
 /*
- * Writes a rendered page to a new file under the path; *name is its full
- * name, NUL-terminated, in the request's pool.
+ * Writes the key's page to a new file under the path: the key gets the
+ * file's name, NUL-terminated, in the request's pool, and its identity.
  */
 
 ngx_int_t
 ngx_http_article_render_file_write(ngx_http_request_t *r, ngx_path_t *path,
-    ngx_str_t *page, ngx_str_t *name)
+    ngx_http_article_render_cache_key_t *key)
 {
-    ssize_t     n;
-    ngx_int_t   rc;
-    ngx_file_t  file;
+    ssize_t          n;
+    ngx_int_t        rc;
+    ngx_file_t       file;
+    ngx_file_info_t  fi;
 
     ngx_memzero(&file, sizeof(ngx_file_t));
 
@@ -50,36 +60,63 @@ ngx_http_article_render_file_write(ngx_http_request_t *r, ngx_path_t *path,
         return NGX_ERROR;
     }
 
-    n = ngx_write_file(&file, page->data, page->len, 0);
+    n = ngx_write_file(&file, key->page.data, key->page.len, 0);
+
+    if (n != (ssize_t) key->page.len) {
+        /* ngx_write_file() has logged why */
+        goto failed;
+    }
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_CRIT, file.log, ngx_errno,
+                      ngx_fd_info_n " \"%s\" failed", file.name.data);
+        goto failed;
+    }
 
     ngx_pool_run_cleanup_file(r->pool, file.fd);
 
-    if (n != (ssize_t) page->len) {
-        /* ngx_write_file() has logged why */
-        ngx_http_article_render_file_delete(file.name.data, file.log);
-        return NGX_ERROR;
-    }
-
-    *name = file.name;
+    key->file = file.name;
+    ngx_http_article_render_version(&fi, &key->file_version);
 
     return NGX_OK;
+
+failed:
+
+    ngx_pool_run_cleanup_file(r->pool, file.fd);
+    ngx_http_article_render_file_delete(file.name.data, file.log);
+
+    return NGX_ERROR;
 }
 
 
 /*
- * Opens a page's file for a hit, to be closed with the request's pool.
- * NGX_DECLINED: the file is not there, or not the page it was, which only
- * someone else's hand does; the caller renders the page again.
+ * Opens the file of a hit's page, to be closed with the request's pool.
+ * NGX_DECLINED: the file is not there, or not the one the entry names;
+ * the caller renders the page again.
  */
 
 ngx_int_t
-ngx_http_article_render_file_open(ngx_http_request_t *r, ngx_str_t *name,
-    size_t size, ngx_file_t *file)
+ngx_http_article_render_file_open(ngx_http_request_t *r,
+    ngx_http_article_render_cache_key_t *key, ngx_file_t *file)
 {
-    ngx_fd_t                  fd;
-    ngx_file_info_t           fi;
-    ngx_pool_cleanup_t       *cln;
-    ngx_pool_cleanup_file_t  *clnf;
+    ngx_fd_t                            fd;
+    ngx_str_t                          *name;
+    ngx_file_info_t                     fi;
+    ngx_pool_cleanup_t                 *cln;
+    ngx_pool_cleanup_file_t            *clnf;
+    ngx_http_article_render_version_t   v;
+
+    /* the entry's name may be freed before the request's pool is */
+
+    name = &file->name;
+
+    name->len = key->file.len;
+    name->data = ngx_pnalloc(r->pool, name->len + 1);
+    if (name->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) ngx_cpystrn(name->data, key->file.data, name->len + 1);
 
     cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_pool_cleanup_file_t));
     if (cln == NULL) {
@@ -109,18 +146,16 @@ ngx_http_article_render_file_open(ngx_http_request_t *r, ngx_str_t *name,
         return NGX_ERROR;
     }
 
-    if (ngx_file_size(&fi) != (off_t) size) {
+    ngx_http_article_render_version(&fi, &v);
+
+    if (ngx_memcmp(&v, &key->file_version, sizeof(v)) != 0) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "page file \"%s\" is %O bytes, not %uz, "
-                      "rendering again", name->data, ngx_file_size(&fi),
-                      size);
+                      "page file \"%s\" is not the one written, "
+                      "rendering again", name->data);
         return NGX_DECLINED;
     }
 
-    ngx_memzero(file, sizeof(ngx_file_t));
-
     file->fd = fd;
-    file->name = *name;
     file->log = r->connection->log;
 
     return NGX_OK;

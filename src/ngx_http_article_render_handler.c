@@ -493,8 +493,7 @@ ngx_http_article_render_process(ngx_http_request_t *r,
         case NGX_HTTP_AR_CACHE_HIT:
 
             if (ctx->key.page.data == NULL) {
-                rc = ngx_http_article_render_file_open(r, &ctx->key.file,
-                                                       ctx->key.page.len,
+                rc = ngx_http_article_render_file_open(r, &ctx->key,
                                                        &ctx->page_file);
                 if (rc == NGX_ERROR) {
                     return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -714,7 +713,8 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
  * Keeps a rendered page in the zone, or in a file of the zone's path when
  * it is large: such a page is sent with sendfile() on hits.  Pages with
  * the live reload script stay in the zone, where the script is put in
- * when they are sent.  A page whose file cannot be written is kept in
+ * when they are sent.  A page whose file cannot be written, or finds no
+ * room among the files (those being sent cannot be evicted), is kept in
  * the zone instead.
  */
 
@@ -723,32 +723,39 @@ ngx_http_article_render_keep(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf)
 {
+    ngx_int_t                             rc;
     ngx_http_article_render_cache_t      *cache;
     ngx_http_article_render_cache_key_t  *key;
 
     cache = arlcf->cache_zone->data;
     key = &ctx->key;
 
+    rc = NGX_DECLINED;
+
     if (cache->path
         && !arlcf->live_reload
         && key->page.len >= NGX_HTTP_AR_FILE_MIN
-        && key->page.len <= cache->max_entry
-        && ngx_http_article_render_file_write(r, cache->path, &key->page,
-                                              &key->file)
-           != NGX_OK)
+        && key->page.len <= cache->max_entry)
     {
+        if (ngx_http_article_render_file_write(r, cache->path, key)
+            == NGX_OK)
+        {
+            rc = ngx_http_article_render_cache_store(arlcf->cache_zone, key);
+
+            if (rc != NGX_OK) {
+                ngx_http_article_render_file_delete(key->file.data,
+                                                    r->connection->log);
+            }
+        }
+
         ngx_str_null(&key->file);
     }
 
-    if (ngx_http_article_render_cache_store(arlcf->cache_zone, key)
-        != NGX_OK)
+    if (rc != NGX_OK
+        && ngx_http_article_render_cache_store(arlcf->cache_zone, key)
+           != NGX_OK)
     {
         ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
-
-        if (key->file.len) {
-            ngx_http_article_render_file_delete(key->file.data,
-                                                r->connection->log);
-        }
     }
 
     ctx->marked = 0;

@@ -115,8 +115,6 @@ ngx_int_t ngx_http_article_render_job_post(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf);
 void ngx_http_article_render_settled(ngx_http_request_t *r);
 void ngx_http_article_render_resume(ngx_http_request_t *r);
-void ngx_http_article_render_version(ngx_file_info_t *fi,
-    ngx_http_article_render_version_t *v);
 
 /* ngx_http_article_render_markdown.c */
 ngx_uint_t ngx_http_article_render_wants_markdown(ngx_http_request_t *r);
