@@ -14,6 +14,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
+use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
 use ArticleRender::Test;
 
 my $t = ArticleRender::Test->new(workers => 2);
@@ -39,6 +40,19 @@ http {
         location /nosendfile/ {
             alias %%TESTDIR%%/site/;
             sendfile off;
+        }
+
+        location /aio/ {
+            alias %%TESTDIR%%/site/;
+            sendfile off;
+            aio threads;
+        }
+
+        location /gzip/ {
+            alias %%TESTDIR%%/site/;
+            gzip on;
+            gzip_types text/html;
+            gzip_http_version 1.0;
         }
 
         location /live/ {
@@ -70,7 +84,7 @@ for my $i (1 .. 6) {
     $t->write_file("site/ev$i.md", article("Evicted $i", 5000));
 }
 
-$t->plan(43)->run();
+$t->plan(46)->run();
 
 sub cache_status {
     my ($r) = @_;
@@ -155,6 +169,17 @@ is($r->{status}, 412, 'If-Match not matching on a file hit: 412');
 $r = $t->get('/nosendfile/big.md');
 is(cache_status($r), 'HIT', 'sendfile off: a hit from the same file');
 is($r->{body}, $miss->{body}, 'sendfile off: the page');
+
+$r = $t->get('/aio/big.md');
+is($r->{body} . cache_status($r), $miss->{body} . 'HIT',
+    'aio threads: the page, read in a thread');
+
+$r = $t->get('/gzip/big.md', 'Accept-Encoding' => 'gzip');
+my $plain;
+gunzip(\$r->{body} => \$plain, Transparent => 0) or $plain = "gunzip: $GunzipError";
+is(($r->{headers}{'content-encoding'} // '') . ' ' . cache_status($r),
+    'gzip HIT', 'gzip on a file hit');
+is($plain, $miss->{body}, 'gzip on a file hit: the page, compressed');
 
 # pages with the live reload script, and zones without a path, stay in
 # shared memory
