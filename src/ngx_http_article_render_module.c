@@ -671,8 +671,10 @@ ngx_http_article_render_zone_path(ngx_conf_t *cf, ngx_str_t *value)
         return NULL;
     }
 
-    /* without a trailing slash, and NUL-terminated, as ngx_add_path() and
-     * opendir() want it */
+    /*
+     * without a trailing slash, and NUL-terminated, as ngx_add_path() and
+     * opendir() want it
+     */
 
     path->name.len = value->len;
 
