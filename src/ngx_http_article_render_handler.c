@@ -60,8 +60,6 @@ static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_cache_key_t *key, ngx_uint_t validators);
 static ngx_chain_t *ngx_http_article_render_body(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page);
-static ngx_chain_t *ngx_http_article_render_file_body(ngx_http_request_t *r,
-    ngx_str_t *page);
 static ngx_int_t ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_version_t *v);
@@ -863,21 +861,21 @@ ngx_http_article_render_send(ngx_http_request_t *r,
 }
 
 
-/* the page, with the live reload script when that is on */
+/*
+ * The page: in memory, with the live reload script when that is on, or
+ * a hit's page in its file, opened by ngx_http_article_render_process()
+ * (pages with the script are never kept in files).
+ */
 
 static ngx_chain_t *
 ngx_http_article_render_body(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page)
 {
-    ngx_buf_t    *b;
-    ngx_chain_t  *out;
+    ngx_buf_t                      *b;
+    ngx_chain_t                    *out;
+    ngx_http_article_render_ctx_t  *ctx;
 
-    if (page->data == NULL) {
-        /* pages with the live reload script are never kept in files */
-        return ngx_http_article_render_file_body(r, page);
-    }
-
-    if (arlcf->live_reload) {
+    if (page->data && arlcf->live_reload) {
         return ngx_http_article_render_live_reload_body(r, arlcf, page);
     }
 
@@ -886,44 +884,20 @@ ngx_http_article_render_body(ngx_http_request_t *r,
         return NULL;
     }
 
-    b->pos = page->data;
-    b->last = page->data + page->len;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
+    if (page->data) {
+        b->pos = page->data;
+        b->last = page->data + page->len;
+        b->memory = 1;
 
-    out = ngx_alloc_chain_link(r->pool);
-    if (out == NULL) {
-        return NULL;
+    } else {
+        ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+
+        b->file = &ctx->page_file;
+        b->file_pos = 0;
+        b->file_last = page->len;
+        b->in_file = 1;
     }
 
-    out->buf = b;
-    out->next = NULL;
-
-    return out;
-}
-
-
-/* a hit's page from its file, opened by ngx_http_article_render_process() */
-
-static ngx_chain_t *
-ngx_http_article_render_file_body(ngx_http_request_t *r, ngx_str_t *page)
-{
-    ngx_buf_t                      *b;
-    ngx_chain_t                    *out;
-    ngx_http_article_render_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NULL;
-    }
-
-    b->file = &ctx->page_file;
-    b->in_file = 1;
-    b->file_pos = 0;
-    b->file_last = page->len;
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 
