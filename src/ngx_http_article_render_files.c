@@ -106,17 +106,14 @@ ngx_http_article_render_file_open(ngx_http_request_t *r,
     ngx_pool_cleanup_file_t            *clnf;
     ngx_http_article_render_version_t   v;
 
-    /* the entry's name may be freed before the request's pool is */
+    /*
+     * The name is the entry's, NUL-terminated there: the entry is pinned
+     * until the request's cleanup, which nginx runs after this later one
+     * that closes the file.  Only a file refused here lets the entry go
+     * sooner, and it is closed at once.
+     */
 
-    name = &file->name;
-
-    name->len = key->file.len;
-    name->data = ngx_pnalloc(r->pool, name->len + 1);
-    if (name->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    (void) ngx_cpystrn(name->data, key->file.data, name->len + 1);
+    name = &key->file;
 
     cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_pool_cleanup_file_t));
     if (cln == NULL) {
@@ -152,10 +149,12 @@ ngx_http_article_render_file_open(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "page file \"%s\" is not the one written, "
                       "rendering again", name->data);
+        ngx_pool_run_cleanup_file(r->pool, fd);
         return NGX_DECLINED;
     }
 
     file->fd = fd;
+    file->name = *name;
     file->log = r->connection->log;
 
     return NGX_OK;

@@ -167,12 +167,12 @@ is($r->{status}, 412, 'If-Match not matching on a file hit: 412');
 # without sendfile nginx reads the file itself
 
 $r = $t->get('/nosendfile/big.md');
-is(cache_status($r), 'HIT', 'sendfile off: a hit from the same file');
+is(cache_status($r), 'HIT', 'sendfile off: a hit');
 is($r->{body}, $miss->{body}, 'sendfile off: the page');
 
 $r = $t->get('/aio/big.md');
 is($r->{body} . cache_status($r), $miss->{body} . 'HIT',
-    'aio threads: the page, read in a thread');
+    'aio threads: the page');
 
 $r = $t->get('/gzip/big.md', 'Accept-Encoding' => 'gzip');
 my $plain;
