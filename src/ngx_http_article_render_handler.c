@@ -63,8 +63,6 @@ static ngx_chain_t *ngx_http_article_render_body(ngx_http_request_t *r,
 static ngx_int_t ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_version_t *v);
-static ngx_int_t ngx_http_article_render_add_header(ngx_http_request_t *r,
-    char *key, char *value);
 
 
 ngx_int_t
@@ -114,7 +112,7 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         if (ngx_http_article_render_add_header(r, "Allow", "GET, HEAD")
-            != NGX_OK)
+            == NULL)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -452,7 +450,7 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     ngx_str_set(&r->headers_out.charset, "utf-8");
 
-    if (ngx_http_article_render_add_vary(r) != NGX_OK) {
+    if (ngx_http_article_render_add_header(r, "Vary", "Accept") == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -527,7 +525,7 @@ ngx_http_article_render_process(ngx_http_request_t *r,
                               "after %M ms", ctx->path.data, arlcf->timeout);
 
                 if (ngx_http_article_render_add_header(r, "Retry-After", "1")
-                    != NGX_OK)
+                    == NULL)
                 {
                     return NGX_HTTP_INTERNAL_SERVER_ERROR;
                 }
@@ -833,7 +831,7 @@ ngx_http_article_render_send(ngx_http_request_t *r,
         }
     }
 
-    if (ngx_http_article_render_add_vary(r) != NGX_OK) {
+    if (ngx_http_article_render_add_header(r, "Vary", "Accept") == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -924,24 +922,12 @@ ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
     ngx_http_article_render_version_t *v)
 {
-    uint32_t          id;
-    ngx_table_elt_t  *etag;
+    u_char    *value;
+    uint32_t   id;
 
-    etag = ngx_list_push(&r->headers_out.headers);
-    if (etag == NULL) {
-        return NGX_ERROR;
-    }
-
-    etag->hash = 1;
-#if (nginx_version >= 1023000)
-    etag->next = NULL;
-#endif
-    ngx_str_set(&etag->key, "ETag");
-
-    etag->value.data = ngx_pnalloc(r->pool, NGX_OFF_T_LEN + NGX_TIME_T_LEN
-                                            + 2 * NGX_INT32_LEN + 5);
-    if (etag->value.data == NULL) {
-        etag->hash = 0;
+    value = ngx_pnalloc(r->pool, NGX_OFF_T_LEN + NGX_TIME_T_LEN
+                                 + 2 * NGX_INT32_LEN + 6);
+    if (value == NULL) {
         return NGX_ERROR;
     }
 
@@ -951,18 +937,19 @@ ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_crc32_update(&id, (u_char *) &arlcf->conf_id, sizeof(uint32_t));
     ngx_crc32_final(id);
 
-    etag->value.len = ngx_sprintf(etag->value.data, "\"%xT.%xD-%xO-%08xD\"",
-                                  v->mtime, (uint32_t) v->mtime_nsec,
-                                  v->size, id)
-                      - etag->value.data;
+    (void) ngx_sprintf(value, "\"%xT.%xD-%xO-%08xD\"%Z",
+                       v->mtime, (uint32_t) v->mtime_nsec, v->size, id);
 
-    r->headers_out.etag = etag;
+    r->headers_out.etag = ngx_http_article_render_add_header(r, "ETag",
+                                                            (char *) value);
 
-    return NGX_OK;
+    return r->headers_out.etag ? NGX_OK : NGX_ERROR;
 }
 
 
-static ngx_int_t
+/* a response header from C strings that last as long as the request */
+
+ngx_table_elt_t *
 ngx_http_article_render_add_header(ngx_http_request_t *r, char *key,
     char *value)
 {
@@ -970,7 +957,7 @@ ngx_http_article_render_add_header(ngx_http_request_t *r, char *key,
 
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
-        return NGX_ERROR;
+        return NULL;
     }
 
     h->hash = 1;
@@ -982,5 +969,5 @@ ngx_http_article_render_add_header(ngx_http_request_t *r, char *key,
     h->value.data = (u_char *) value;
     h->value.len = ngx_strlen(value);
 
-    return NGX_OK;
+    return h;
 }

@@ -135,7 +135,7 @@ ngx_http_article_render_send_markdown(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_article_render_add_vary(r) != NGX_OK) {
+    if (ngx_http_article_render_add_header(r, "Vary", "Accept") == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -180,25 +180,4 @@ ngx_http_article_render_send_markdown(ngx_http_request_t *r,
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
-}
-
-
-ngx_int_t
-ngx_http_article_render_add_vary(ngx_http_request_t *r)
-{
-    ngx_table_elt_t  *vary;
-
-    vary = ngx_list_push(&r->headers_out.headers);
-    if (vary == NULL) {
-        return NGX_ERROR;
-    }
-
-    vary->hash = 1;
-#if (nginx_version >= 1023000)
-    vary->next = NULL;
-#endif
-    ngx_str_set(&vary->key, "Vary");
-    ngx_str_set(&vary->value, "Accept");
-
-    return NGX_OK;
 }

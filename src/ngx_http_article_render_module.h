@@ -115,12 +115,13 @@ ngx_int_t ngx_http_article_render_job_post(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf);
 void ngx_http_article_render_settled(ngx_http_request_t *r);
 void ngx_http_article_render_resume(ngx_http_request_t *r);
+ngx_table_elt_t *ngx_http_article_render_add_header(ngx_http_request_t *r,
+    char *key, char *value);
 
 /* ngx_http_article_render_markdown.c */
 ngx_uint_t ngx_http_article_render_wants_markdown(ngx_http_request_t *r);
 ngx_int_t ngx_http_article_render_send_markdown(ngx_http_request_t *r,
     ngx_str_t *path, ngx_open_file_info_t *of);
-ngx_int_t ngx_http_article_render_add_vary(ngx_http_request_t *r);
 
 /* ngx_http_article_render_reload.c */
 char *ngx_http_article_render_live_reload(ngx_conf_t *cf,
