@@ -50,8 +50,8 @@ static char *ngx_http_article_render_cache_zone(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_cache(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
-static ngx_path_t *ngx_http_article_render_zone_path(ngx_conf_t *cf,
-    ngx_str_t *value);
+static char *ngx_http_article_render_zone_path(ngx_conf_t *cf,
+    ngx_str_t *value, ngx_http_article_render_cache_t *cache);
 static ngx_shm_zone_t *ngx_http_article_render_add_zone(ngx_conf_t *cf,
     ngx_str_t *name, size_t size, size_t max_entry);
 static ngx_shm_zone_t *ngx_http_article_render_default_zone(ngx_conf_t *cf);
@@ -559,13 +559,11 @@ ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
     u_char          *p;
+    char            *rv;
     ssize_t          size, max_entry;
-    ngx_str_t       *value, name, s;
+    ngx_str_t       *value, name, s, path;
     ngx_uint_t       i;
-    ngx_path_t      *path;
     ngx_shm_zone_t  *shm_zone;
-
-    ngx_http_article_render_cache_t  *cache;
 
     value = cf->args->elts;
 
@@ -599,20 +597,15 @@ ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     max_entry = NGX_HTTP_AR_CACHE_MAX_ENTRY;
-    path = NULL;
+    path.data = NULL;
 
     for (i = 2; i < cf->args->nelts; i++) {
 
-        if (ngx_strncmp(value[i].data, "path=", 5) == 0 && path == NULL) {
-
-            s.data = value[i].data + 5;
-            s.len = value[i].len - 5;
-
-            path = ngx_http_article_render_zone_path(cf, &s);
-            if (path == NULL) {
-                return NGX_CONF_ERROR;
-            }
-
+        if (ngx_strncmp(value[i].data, "path=", 5) == 0
+            && path.data == NULL)
+        {
+            path.data = value[i].data + 5;
+            path.len = value[i].len - 5;
             continue;
         }
 
@@ -638,8 +631,12 @@ ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    cache = shm_zone->data;
-    cache->path = path;
+    if (path.data) {
+        rv = ngx_http_article_render_zone_path(cf, &path, shm_zone->data);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
 
     return NGX_CONF_OK;
 }
@@ -648,27 +645,25 @@ ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
 /*
  * The directory of a zone's page files, made by nginx at start-up and
  * owned by the worker processes' user, as nginx's temporary paths are.
- * Each zone needs one of its own: a new zone deletes the page files it
- * finds there.
+ * The path carries its zone as its data, as a proxy_cache_path carries
+ * its cache: ngx_add_path() then refuses the same directory for another
+ * zone or for any of nginx's own paths, whose files a fresh start would
+ * otherwise delete.
  */
 
-static ngx_path_t *
-ngx_http_article_render_zone_path(ngx_conf_t *cf, ngx_str_t *value)
+static char *
+ngx_http_article_render_zone_path(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_http_article_render_cache_t *cache)
 {
-    ngx_uint_t                        i;
-    ngx_path_t                       *path;
-    ngx_list_part_t                  *part;
-    ngx_shm_zone_t                   *zone;
-    ngx_http_article_render_cache_t  *cache;
+    ngx_path_t  *path;
 
     if (value->len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty \"path=\"");
-        return NULL;
+        return "has an empty \"path=\"";
     }
 
     path = ngx_pcalloc(cf->pool, sizeof(ngx_path_t));
     if (path == NULL) {
-        return NULL;
+        return NGX_CONF_ERROR;
     }
 
     /*
@@ -684,53 +679,27 @@ ngx_http_article_render_zone_path(ngx_conf_t *cf, ngx_str_t *value)
 
     path->name.data = ngx_pnalloc(cf->pool, path->name.len + 1);
     if (path->name.data == NULL) {
-        return NULL;
+        return NGX_CONF_ERROR;
     }
 
     ngx_memcpy(path->name.data, value->data, path->name.len);
     path->name.data[path->name.len] = '\0';
 
     if (ngx_conf_full_name(cf->cycle, &path->name, 0) != NGX_OK) {
-        return NULL;
+        return NGX_CONF_ERROR;
     }
 
+    path->data = cache;
     path->conf_file = cf->conf_file->file.name.data;
     path->line = cf->conf_file->line;
 
     if (ngx_add_path(cf, &path) != NGX_OK) {
-        return NULL;
+        return NGX_CONF_ERROR;
     }
 
-    part = &cf->cycle->shared_memory.part;
-    zone = part->elts;
+    cache->path = path;
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            zone = part->elts;
-            i = 0;
-        }
-
-        if (zone[i].tag != &ngx_http_article_render_module) {
-            continue;
-        }
-
-        cache = zone[i].data;
-
-        if (cache && cache->path == path) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "path \"%V\" is used by zone \"%V\" as well",
-                               &path->name, &zone[i].shm.name);
-            return NULL;
-        }
-    }
-
-    return path;
+    return NGX_CONF_OK;
 }
 
 

@@ -14,7 +14,7 @@ use ArticleRender::Test;
 
 my $t = ArticleRender::Test->new();
 
-$t->plan(24);
+$t->plan(26);
 
 sub check {
     my ($http, $server) = @_;
@@ -85,8 +85,17 @@ ok(!$ok, 'max_entry of zero fails nginx -t');
 ($ok, $out) = check('article_render_cache_zone a:1m path=%%TESTDIR%%/p;'
     . ' article_render_cache_zone b:1m path=%%TESTDIR%%/p/;', '');
 ok(!$ok, 'two zones with one path fail nginx -t');
-like($out, qr/path "\S+\/p" is used by zone "a" as well/,
-    'the shared path and the other zone are named');
+like($out, qr/the same path name "\S+\/p" used in \S+nginx\.conf:\d+ and/,
+    'the shared path and the other zone\'s line are named');
+
+# nginx's own temporary files have the names of page files: a fresh start
+# would delete them
+
+($ok, $out) = check('article_render_cache_zone a:1m'
+    . ' path=%%TESTDIR%%/client_body_temp;', '');
+ok(!$ok, 'a path that is one of nginx\'s temporary paths fails nginx -t');
+like($out, qr/the same path name "\S+\/client_body_temp" used in/,
+    'the temporary path is named');
 
 ($ok, $out) = check('article_render_cache_zone a:1m path=;', '');
 ok(!$ok, 'an empty path fails nginx -t');
