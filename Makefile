@@ -37,12 +37,8 @@ TEST_SO     := $(TEST_BUILD)/$(MODULE).so
 TEST_TREE   := $(TEST_BUILD)/nginx
 TEST_CONFIGURED := $(TEST_TREE)/objs/Makefile
 
-CORE_SRCS   := src/ar_arena.c src/ar_buf.c src/ar_render.c \
-               src/ar_template.c src/ar_template_builtin.c src/ar_accept.c \
-               src/ar_block.c src/ar_frontmatter.c src/ar_slug.c src/ar_toc.c
-CORE_HDRS   := src/ar_arena.h src/ar_buf.h src/ar_render.h \
-               src/ar_template.h src/ar_accept.h src/ar_block.h \
-               src/ar_frontmatter.h src/ar_slug.h src/ar_toc.h
+CORE_SRCS   := $(wildcard src/ar_*.c)
+CORE_HDRS   := $(wildcard src/ar_*.h)
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \

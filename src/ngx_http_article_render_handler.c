@@ -60,9 +60,11 @@ static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_cache_key_t *key, ngx_uint_t validators);
 static ngx_chain_t *ngx_http_article_render_body(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page);
-static ngx_int_t ngx_http_article_render_set_etag(ngx_http_request_t *r,
+static ngx_int_t ngx_http_article_render_headers(ngx_http_request_t *r,
+    ngx_http_article_render_cache_key_t *key, ngx_str_t *etag);
+static ngx_int_t ngx_http_article_render_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
-    ngx_http_article_render_version_t *v);
+    ngx_http_article_render_version_t *v, ngx_str_t *etag);
 
 
 ngx_int_t
@@ -308,7 +310,6 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
 
     ngx_http_set_ctx(r, ctx, ngx_http_article_render_module);
 
-    ctx->path = *path;
     ctx->zone = arlcf->cache_zone;
     ctx->timer.data = r;
     ctx->timer.log = r->connection->log;
@@ -404,6 +405,7 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
 {
     u_char           *p;
     size_t            len;
+    ngx_str_t         etag;
     ngx_table_elt_t  *inm;
 
     inm = r->headers_in.if_none_match;
@@ -426,31 +428,20 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
         len -= 2;
     }
 
-    if (ngx_http_article_render_set_etag(r, arlcf, &ctx->key.version)
+    if (ngx_http_article_render_etag(r, arlcf, &ctx->key.version, &etag)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (len != r->headers_out.etag->value.len
-        || ngx_strncmp(p, r->headers_out.etag->value.data, len) != 0)
-    {
-        r->headers_out.etag->hash = 0;
-        r->headers_out.etag = NULL;
+    if (len != etag.len || ngx_strncmp(p, etag.data, len) != 0) {
         return NGX_DECLINED;
     }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "article render: \"%s\" unchanged", ctx->path.data);
+                   "article render: \"%s\" unchanged", ctx->key.path.data);
 
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.last_modified_time = ctx->key.last_modified;
-
-    ngx_str_set(&r->headers_out.content_type, "text/html");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    ngx_str_set(&r->headers_out.charset, "utf-8");
-
-    if (ngx_http_article_render_add_header(r, "Vary", "Accept") == NULL) {
+    if (ngx_http_article_render_headers(r, &ctx->key, &etag) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -511,7 +502,7 @@ ngx_http_article_render_process(ngx_http_request_t *r,
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "article \"%s\" passed its render budget before, "
                           "not rendered again until it changes",
-                          ctx->path.data);
+                          ctx->key.path.data);
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
 
         case NGX_HTTP_AR_CACHE_UPDATING:
@@ -522,7 +513,8 @@ ngx_http_article_render_process(ngx_http_request_t *r,
             } else if (ngx_current_msec - ctx->wait_start >= arlcf->timeout) {
                 ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                               "article \"%s\" is still being rendered "
-                              "after %M ms", ctx->path.data, arlcf->timeout);
+                              "after %M ms", ctx->key.path.data,
+                              arlcf->timeout);
 
                 if (ngx_http_article_render_add_header(r, "Retry-After", "1")
                     == NULL)
@@ -548,7 +540,7 @@ ngx_http_article_render_process(ngx_http_request_t *r,
     }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "article render: rendering \"%s\"", ctx->path.data);
+                   "article render: rendering \"%s\"", ctx->key.path.data);
 
 #if (NGX_THREADS)
 
@@ -633,14 +625,14 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
         if (job->meta_invalid) {
             ngx_log_error(NGX_LOG_INFO, log, 0,
                           "article \"%s\": front matter ignored, %s",
-                          ctx->path.data, job->meta_error);
+                          ctx->key.path.data, job->meta_error);
         }
 
         if (!job->stable) {
             ngx_log_error(NGX_LOG_WARN, log, 0,
                           "article \"%s\" kept changing while read, "
                           "served uncached and without validators",
-                          ctx->path.data);
+                          ctx->key.path.data);
         }
 
         /* the key now describes the page read and rendered */
@@ -661,12 +653,12 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_ERR, log, 0,
                       "article \"%s\" is %O bytes, more than "
                       "article_render_max_size %uz",
-                      ctx->path.data, job->version.size, arlcf->max_size);
+                      ctx->key.path.data, job->version.size, arlcf->max_size);
         break;
 
     case NGX_HTTP_AR_JOB_SYSERR:
         ngx_log_error(NGX_LOG_CRIT, log, job->err, "%s \"%s\" failed",
-                      job->failed, ctx->path.data);
+                      job->failed, ctx->key.path.data);
         break;
 
     case NGX_HTTP_AR_JOB_MEMORY:
@@ -676,13 +668,14 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
             ngx_log_error(NGX_LOG_ERR, log, 0,
                           "article \"%s\" of %O bytes passed "
                           "article_render_max_memory %uz, not rendered",
-                          ctx->path.data, job->version.size,
+                          ctx->key.path.data, job->version.size,
                           arlcf->max_memory);
         } else {
             ngx_log_error(NGX_LOG_ERR, log, 0,
                           "article \"%s\" of %O bytes passed "
                           "article_render_timeout %M ms, not rendered",
-                          ctx->path.data, job->version.size, arlcf->timeout);
+                          ctx->key.path.data, job->version.size,
+                          arlcf->timeout);
         }
 
         if (arlcf->cache_zone) {
@@ -697,7 +690,7 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
     default: /* NGX_HTTP_AR_JOB_NOMEM */
         ngx_log_error(NGX_LOG_CRIT, log, 0,
                       "rendering article \"%s\" of %O bytes failed: "
-                      "out of memory", ctx->path.data, job->version.size);
+                      "out of memory", ctx->key.path.data, job->version.size);
         break;
     }
 
@@ -813,25 +806,19 @@ ngx_http_article_render_send(ngx_http_request_t *r,
 {
     off_t         len;
     ngx_int_t     rc;
+    ngx_str_t     etag;
     ngx_chain_t  *out, *cl;
 
-    r->headers_out.status = NGX_HTTP_OK;
-
-    ngx_str_set(&r->headers_out.content_type, "text/html");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    ngx_str_set(&r->headers_out.charset, "utf-8");
-
-    if (validators) {
-        r->headers_out.last_modified_time = key->last_modified;
-
-        if (ngx_http_article_render_set_etag(r, arlcf, &key->version)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    if (validators
+        && ngx_http_article_render_etag(r, arlcf, &key->version, &etag)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_article_render_add_header(r, "Vary", "Accept") == NULL) {
+    if (ngx_http_article_render_headers(r, key, validators ? &etag : NULL)
+        != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -911,23 +898,50 @@ ngx_http_article_render_body(ngx_http_request_t *r,
 }
 
 
+/* the headers of a page; without an ETag, without validators at all */
+
+static ngx_int_t
+ngx_http_article_render_headers(ngx_http_request_t *r,
+    ngx_http_article_render_cache_key_t *key, ngx_str_t *etag)
+{
+    r->headers_out.status = NGX_HTTP_OK;
+
+    ngx_str_set(&r->headers_out.content_type, "text/html");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    ngx_str_set(&r->headers_out.charset, "utf-8");
+
+    if (etag) {
+        r->headers_out.last_modified_time = key->last_modified;
+
+        r->headers_out.etag = ngx_http_article_render_add_header(r, "ETag",
+                                                       (char *) etag->data);
+        if (r->headers_out.etag == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    return ngx_http_article_render_add_header(r, "Vary", "Accept")
+           ? NGX_OK : NGX_ERROR;
+}
+
+
 /*
  * A strong ETag from the file's identity and the rendering
  * configuration: nginx's own hashes the response length, which for us is
- * the HTML, and would miss an edit that keeps the page's length.
+ * the HTML, and would miss an edit that keeps the page's length.  The
+ * value is NUL-terminated, in the request's pool.
  */
 
 static ngx_int_t
-ngx_http_article_render_set_etag(ngx_http_request_t *r,
+ngx_http_article_render_etag(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf,
-    ngx_http_article_render_version_t *v)
+    ngx_http_article_render_version_t *v, ngx_str_t *etag)
 {
-    u_char    *value;
-    uint32_t   id;
+    uint32_t  id;
 
-    value = ngx_pnalloc(r->pool, NGX_OFF_T_LEN + NGX_TIME_T_LEN
-                                 + 2 * NGX_INT32_LEN + 6);
-    if (value == NULL) {
+    etag->data = ngx_pnalloc(r->pool, NGX_OFF_T_LEN + NGX_TIME_T_LEN
+                                      + 2 * NGX_INT32_LEN + 6);
+    if (etag->data == NULL) {
         return NGX_ERROR;
     }
 
@@ -937,13 +951,11 @@ ngx_http_article_render_set_etag(ngx_http_request_t *r,
     ngx_crc32_update(&id, (u_char *) &arlcf->conf_id, sizeof(uint32_t));
     ngx_crc32_final(id);
 
-    (void) ngx_sprintf(value, "\"%xT.%xD-%xO-%08xD\"%Z",
-                       v->mtime, (uint32_t) v->mtime_nsec, v->size, id);
+    etag->len = ngx_sprintf(etag->data, "\"%xT.%xD-%xO-%08xD\"%Z",
+                            v->mtime, (uint32_t) v->mtime_nsec, v->size, id)
+                - etag->data - 1;
 
-    r->headers_out.etag = ngx_http_article_render_add_header(r, "ETag",
-                                                            (char *) value);
-
-    return r->headers_out.etag ? NGX_OK : NGX_ERROR;
+    return NGX_OK;
 }
 
 

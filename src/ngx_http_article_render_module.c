@@ -486,7 +486,6 @@ ngx_http_article_render_template_new(ngx_conf_t *cf, ngx_str_t *name,
     cln->handler = ngx_http_article_render_template_cleanup;
     cln->data = t;
 
-    t->name = *name;
     t->mtime = mtime;
     t->crc = ngx_crc32_long(text, len);
 

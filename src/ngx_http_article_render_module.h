@@ -17,7 +17,6 @@
 
 
 typedef struct {
-    ngx_str_t                  name;      /* empty for the built-in one */
     ar_template_t              tpl;
     time_t                     mtime;
     uint32_t                   crc;       /* of the template's text */
@@ -93,7 +92,6 @@ typedef struct {
 
 typedef struct {
     ngx_uint_t                           cache_status; /* NGX_HTTP_AR_CACHE_* */
-    ngx_str_t                            path;
     ngx_shm_zone_t                      *zone;    /* the cache, or NULL */
     ngx_http_article_render_cache_key_t  key;
     ngx_http_article_render_pin_t        pin;     /* a hit being sent */
