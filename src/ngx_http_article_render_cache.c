@@ -1,5 +1,6 @@
 /*
- * ngx_http_article_render_module: the render cache.
+ * ngx_http_article_render_module: the render cache, and the
+ * article_render_cache_zone directive that defines its zones.
  *
  * One shared memory zone holds rendered pages for all workers: an rbtree
  * indexes entries by a hash of the file path and the rendering
@@ -22,7 +23,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_module.h"
 
 
 /* changes whenever the entry layout does, so reloads never mix layouts */
@@ -66,6 +67,10 @@ struct ngx_http_article_render_entry_s {
 };
 
 
+static ngx_int_t ngx_http_article_render_cache_init_zone(
+    ngx_shm_zone_t *shm_zone, void *data);
+static char *ngx_http_article_render_zone_path(ngx_conf_t *cf,
+    ngx_str_t *value, ngx_http_article_render_cache_t *cache);
 static ngx_int_t ngx_http_article_render_cache_cmp(uint32_t hash,
     uint32_t conf_id, u_char *path, size_t len,
     ngx_http_article_render_entry_t *entry);
@@ -93,7 +98,191 @@ static ngx_int_t ngx_http_article_render_cache_files_room(
     ngx_http_article_render_cache_t *cache, size_t size);
 
 
-ngx_int_t
+/* article_render_cache_zone NAME:SIZE [max_entry=SIZE] [path=DIR]; */
+
+char *
+ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    u_char          *p;
+    char            *rv;
+    ssize_t          size, max_entry;
+    ngx_str_t       *value, name, s, path;
+    ngx_uint_t       i;
+    ngx_shm_zone_t  *shm_zone;
+
+    value = cf->args->elts;
+
+    p = ngx_strlchr(value[1].data, value[1].data + value[1].len, ':');
+
+    if (p == NULL || p == value[1].data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone \"%V\" in \"%V\" directive, "
+                           "expected NAME:SIZE", &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    name.data = value[1].data;
+    name.len = p - value[1].data;
+
+    s.data = p + 1;
+    s.len = value[1].data + value[1].len - s.data;
+
+    size = ngx_parse_size(&s);
+
+    if (size == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone size \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (size < (ssize_t) (8 * ngx_pagesize)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "zone \"%V\" is too small", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    max_entry = NGX_HTTP_AR_CACHE_MAX_ENTRY;
+    path.data = NULL;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "path=", 5) == 0
+            && path.data == NULL)
+        {
+            path.data = value[i].data + 5;
+            path.len = value[i].len - 5;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "max_entry=", 10) == 0) {
+
+            s.data = value[i].data + 10;
+            s.len = value[i].len - 10;
+
+            max_entry = ngx_parse_size(&s);
+
+            if (max_entry > 0) {
+                continue;
+            }
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    shm_zone = ngx_http_article_render_add_zone(cf, &name, size, max_entry);
+    if (shm_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (path.data) {
+        rv = ngx_http_article_render_zone_path(cf, &path, shm_zone->data);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The directory of a zone's page files, made by nginx at start-up and
+ * owned by the worker processes' user, as nginx's temporary paths are.
+ * The path carries its zone as its data, as a proxy_cache_path carries
+ * its cache: ngx_add_path() then refuses the same directory for another
+ * zone or for any of nginx's own paths, whose files a fresh start would
+ * otherwise delete.
+ */
+
+static char *
+ngx_http_article_render_zone_path(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_http_article_render_cache_t *cache)
+{
+    ngx_path_t  *path;
+
+    if (value->len == 0) {
+        return "has an empty \"path=\"";
+    }
+
+    path = ngx_pcalloc(cf->pool, sizeof(ngx_path_t));
+    if (path == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * without a trailing slash, and NUL-terminated, as ngx_add_path() and
+     * opendir() want it
+     */
+
+    path->name.len = value->len;
+
+    if (path->name.len > 1 && value->data[path->name.len - 1] == '/') {
+        path->name.len--;
+    }
+
+    path->name.data = ngx_pnalloc(cf->pool, path->name.len + 1);
+    if (path->name.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(path->name.data, value->data, path->name.len);
+    path->name.data[path->name.len] = '\0';
+
+    if (ngx_conf_full_name(cf->cycle, &path->name, 0) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    path->data = cache;
+    path->conf_file = cf->conf_file->file.name.data;
+    path->line = cf->conf_file->line;
+
+    if (ngx_add_path(cf, &path) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    cache->path = path;
+
+    return NGX_CONF_OK;
+}
+
+
+ngx_shm_zone_t *
+ngx_http_article_render_add_zone(ngx_conf_t *cf, ngx_str_t *name,
+    size_t size, size_t max_entry)
+{
+    ngx_shm_zone_t                   *shm_zone;
+    ngx_http_article_render_cache_t  *cache;
+
+    shm_zone = ngx_shared_memory_add(cf, name, size,
+                                     &ngx_http_article_render_module);
+    if (shm_zone == NULL) {
+        return NULL;
+    }
+
+    if (shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "duplicate zone \"%V\"", name);
+        return NULL;
+    }
+
+    cache = ngx_pcalloc(cf->pool, sizeof(ngx_http_article_render_cache_t));
+    if (cache == NULL) {
+        return NULL;
+    }
+
+    cache->max_entry = max_entry;
+
+    shm_zone->init = ngx_http_article_render_cache_init_zone;
+    shm_zone->data = cache;
+
+    return shm_zone;
+}
+
+
+static ngx_int_t
 ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_article_render_cache_t  *ocache = data;

@@ -37,6 +37,9 @@ typedef struct {
 } ngx_http_article_render_version_t;
 
 
+/* the largest page a zone keeps unless max_entry says otherwise */
+#define NGX_HTTP_AR_CACHE_MAX_ENTRY  (1024 * 1024)
+
 /* pages of this size or more go to files when the zone has a path */
 #define NGX_HTTP_AR_FILE_MIN       32768
 
@@ -84,8 +87,10 @@ typedef struct {
 } ngx_http_article_render_cache_key_t;
 
 
-ngx_int_t ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone,
-    void *data);
+char *ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_shm_zone_t *ngx_http_article_render_add_zone(ngx_conf_t *cf,
+    ngx_str_t *name, size_t size, size_t max_entry);
 ngx_uint_t ngx_http_article_render_cache_lookup(ngx_shm_zone_t *shm_zone,
     ngx_http_article_render_cache_key_t *key, ar_limits_t *limits,
     ngx_http_article_render_pin_t *pin, ngx_uint_t *marked);
