@@ -30,6 +30,11 @@ static void *ar_arena_cmark_calloc(size_t n, size_t size);
 
 static __thread ar_arena_t  *ar_arena_current;
 
+#if (AR_TEST_HOOKS)
+__thread unsigned  ar_test_mem_fail;
+static int ar_test_mem_fails(void);
+#endif
+
 
 void
 ar_arena_init(ar_arena_t *arena, size_t max_memory, unsigned timeout_ms)
@@ -236,16 +241,46 @@ ar_arena_free(void *p)
 void *
 ar_mem_realloc(void *p, size_t size)
 {
-    return ar_arena_current ? ar_arena_realloc(p, size) : realloc(p, size);
+    if (ar_arena_current) {
+        return ar_arena_realloc(p, size);
+    }
+
+#if (AR_TEST_HOOKS)
+    if (ar_test_mem_fails()) {
+        return NULL;
+    }
+#endif
+
+    return realloc(p, size);
 }
 
 
 void *
 ar_mem_calloc(size_t n, size_t size)
 {
-    return ar_arena_current ? ar_arena_cmark_calloc(n, size)
-                            : calloc(n, size);
+    if (ar_arena_current) {
+        return ar_arena_cmark_calloc(n, size);
+    }
+
+#if (AR_TEST_HOOKS)
+    if (ar_test_mem_fails()) {
+        return NULL;
+    }
+#endif
+
+    return calloc(n, size);
 }
+
+
+#if (AR_TEST_HOOKS)
+
+static int
+ar_test_mem_fails(void)
+{
+    return ar_test_mem_fail != 0 && --ar_test_mem_fail == 0;
+}
+
+#endif
 
 
 void

@@ -51,5 +51,14 @@ void *ar_mem_calloc(size_t n, size_t size);
 void ar_mem_free(void *p);
 cmark_mem *ar_mem_cmark(void);
 
+#if (AR_TEST_HOOKS)
+/*
+ * Test builds only: when not 0, the C library allocations through
+ * ar_mem_realloc() and ar_mem_calloc() outside a render count it down,
+ * and the one that brings it to 0 fails; for this thread.
+ */
+extern __thread unsigned  ar_test_mem_fail;
+#endif
+
 
 #endif /* _AR_ARENA_H_INCLUDED_ */

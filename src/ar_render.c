@@ -51,7 +51,7 @@ static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
 static int ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem);
 static int ar_render_title(cmark_node *doc, ar_buf_t *title);
 static int ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title);
-static int ar_render_export(ar_buf_t *b);
+static int ar_render_export(ar_article_t *article);
 
 
 /*
@@ -138,12 +138,8 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     ar_arena_leave();
 
-    if (rc == AR_OK
-        && (ar_render_export(&article->html) != AR_OK
-            || ar_render_export(&article->title) != AR_OK
-            || ar_render_export(&article->toc) != AR_OK))
-    {
-        rc = AR_ERROR;
+    if (rc == AR_OK) {
+        rc = ar_render_export(article);
     }
 
     if (rc != AR_OK) {
@@ -196,20 +192,34 @@ ar_render_feed(ar_arena_t *arena, cmark_parser *parser, const char *src,
 }
 
 
-/* copies a buffer the arena holds into one of malloc(3) */
+/*
+ * Copies the results the arena holds into memory of malloc(3), all or
+ * none: the article is left to the arena unless every copy was made.
+ */
 
 static int
-ar_render_export(ar_buf_t *b)
+ar_render_export(ar_article_t *article)
 {
-    ar_buf_t  out;
+    ar_buf_t  html, title, toc;
 
-    memset(&out, 0, sizeof(ar_buf_t));
+    memset(&html, 0, sizeof(ar_buf_t));
+    memset(&title, 0, sizeof(ar_buf_t));
+    memset(&toc, 0, sizeof(ar_buf_t));
 
-    if (ar_buf_append(&out, b->data, b->len) != AR_OK) {
+    if (ar_buf_append(&html, article->html.data, article->html.len) != AR_OK
+        || ar_buf_append(&title, article->title.data, article->title.len)
+           != AR_OK
+        || ar_buf_append(&toc, article->toc.data, article->toc.len) != AR_OK)
+    {
+        ar_buf_free(&html);
+        ar_buf_free(&title);
+        ar_buf_free(&toc);
         return AR_ERROR;
     }
 
-    *b = out;
+    article->html = html;
+    article->title = title;
+    article->toc = toc;
 
     return AR_OK;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ar_accept.h"
+#include "ar_arena.h"
 #include "ar_buf.h"
 #include "ar_check.h"
 #include "ar_render.h"
@@ -294,6 +295,83 @@ t_budget_unwind_anywhere(void)
 
     return ok && ar_render_limited(AR_S("# After\n"), 1024 * 1024, 0, 0,
                                    AR_OK);
+}
+
+
+/*
+ * The results are copied out of the arena with malloc(3) after the
+ * render.  Whichever of those copies fails (the test hook fails the
+ * n-th allocation), the render fails and leaves the article empty, and
+ * the copies made before are freed (a leak is caught under the
+ * sanitizers, "make test-asan").
+ */
+
+static int
+t_render_export_fails(void)
+{
+    int               rc, ok;
+    char              got[96];
+    unsigned          fail, left;
+    ar_limits_t       limits;
+    ar_article_t      a;
+    ar_render_conf_t  conf;
+
+    static const char  md[] = "# Title\n\n## One\n\n## Two\n";
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
+
+    conf.gfm = AR_GFM_ALL;
+
+    ok = 1;
+    rc = AR_ERROR;
+
+    for (fail = 1; ok && fail < 100; fail++) {
+        ar_test_mem_fail = fail;
+
+        rc = ar_render_article(&conf, &limits, AR_S(md), &a);
+
+        left = ar_test_mem_fail;
+        ar_test_mem_fail = 0;
+
+        if (rc == AR_OK) {
+            ok = ar_int_is("no allocation failed in a render that succeeded",
+                           left != 0, 1);
+            break;
+        }
+
+        snprintf(got, sizeof(got), "# with allocation %u failing\n", fail);
+
+        ok = ar_int_is("rc", rc, AR_ERROR)
+             && ar_int_is("html empty", a.html.data == NULL
+                                        && a.html.len == 0, 1)
+             && ar_int_is("title empty", a.title.data == NULL
+                                         && a.title.len == 0, 1)
+             && ar_int_is("toc empty", a.toc.data == NULL
+                                       && a.toc.len == 0, 1);
+
+        if (!ok) {
+            ar_diag_str(got);
+        }
+    }
+
+    if (!ok) {
+        return 0;
+    }
+
+    /* the html, the title and the toc take one allocation each at least */
+
+    ok = ar_int_is("rc at last", rc, AR_OK)
+         && ar_int_is("allocations failed before", fail > 3, 1)
+         && ar_has(&a.html, "<h2 id=\"two\">")
+         && ar_buf_is(&a.title, "Title")
+         && ar_has(&a.toc, "<a href=\"#two\">Two</a>");
+
+    if (rc == AR_OK) {
+        ar_article_free(&a);
+    }
+
+    return ok;
 }
 
 
@@ -1591,6 +1669,8 @@ static const ar_test_t  ar_tests[] = {
       t_render_tagfilter_safe_same },
     { "render: nothing carries over from one render to the next",
       t_render_repeatable },
+    { "render: out of memory copying the results out fails the render"
+      " and keeps none of them", t_render_export_fails },
     { "title: raw HTML in an unsafe heading never reaches the title as"
       " markup", t_title_unsafe_html_escaped },
 
