@@ -166,65 +166,50 @@ ar_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 
 
 /*
- * Replaces every byte that does not start a valid UTF-8 sequence with
- * U+FFFD.  cmark-gfm validates its input, but some of its own parsers
- * (footnote labels in 0.29.0.gfm.6) can cut a character in two.
+ * Appends the text with every byte that does not start a valid UTF-8
+ * sequence replaced by U+FFFD.  cmark-gfm validates its input, but some
+ * of its own parsers (footnote labels in 0.29.0.gfm.6) can cut a
+ * character in two.
  */
 
 int
-ar_buf_utf8_repair(ar_buf_t *b)
+ar_buf_append_utf8(ar_buf_t *b, const char *p, size_t n)
 {
-    size_t                i, n;
+    size_t                i, len, start;
     uint32_t              cp;
-    ar_buf_t              out;
-    const unsigned char  *p;
+    const unsigned char  *u;
 
-    p = (const unsigned char *) b->data;
-
-    for (i = 0; i < b->len; i += n) {
-        n = ar_utf8_decode(p + i, b->len - i, &cp);
-        if (n == 0) {
-            break;
-        }
-    }
-
-    if (i == b->len) {
+    if (n == 0) {
         return AR_OK;
     }
 
-    out.data = NULL;
-    out.len = 0;
-    out.cap = 0;
+    /* room for the usual case: text valid throughout */
 
-    if (ar_buf_append(&out, b->data, i) != AR_OK) {
+    if (ar_buf_reserve(b, n) != AR_OK) {
         return AR_ERROR;
     }
 
-    while (i < b->len) {
-        n = ar_utf8_decode(p + i, b->len - i, &cp);
+    u = (const unsigned char *) p;
+    start = 0;
 
-        if (n == 0) {
-            if (ar_buf_append(&out, "\xEF\xBF\xBD", 3) != AR_OK) {
-                ar_buf_free(&out);
-                return AR_ERROR;
-            }
+    for (i = 0; i < n; i += len) {
+        len = ar_utf8_decode(u + i, n - i, &cp);
 
-            i++;
+        if (len != 0) {
             continue;
         }
 
-        if (ar_buf_append(&out, b->data + i, n) != AR_OK) {
-            ar_buf_free(&out);
+        if (ar_buf_append(b, p + start, i - start) != AR_OK
+            || ar_buf_append(b, "\xEF\xBF\xBD", 3) != AR_OK)
+        {
             return AR_ERROR;
         }
 
-        i += n;
+        len = 1;
+        start = i + 1;
     }
 
-    ar_buf_free(b);
-    *b = out;
-
-    return AR_OK;
+    return ar_buf_append(b, p + start, n - start);
 }
 
 

@@ -28,6 +28,16 @@
 #include "ar_toc.h"
 
 
+/* what a render leaves in its arena, for ar_render_export() */
+
+typedef struct {
+    const char  *html;       /* cmark-gfm's output */
+    size_t       html_len;
+    ar_buf_t     title;
+    ar_buf_t     toc;
+} ar_render_out_t;
+
+
 static const struct {
     unsigned     bit;
     const char  *name;
@@ -42,7 +52,7 @@ static const struct {
 
 static int ar_render_run(const ar_render_conf_t *conf,
     const ar_limits_t *limits, ar_arena_t *arena, const char *src,
-    size_t len, ar_article_t *article);
+    size_t len, const ar_meta_t *meta, ar_render_out_t *out);
 static void ar_render_feed(ar_arena_t *arena, cmark_parser *parser,
     const char *src, size_t len);
 #if (AR_TEST_HOOKS)
@@ -51,7 +61,8 @@ static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
 static int ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem);
 static int ar_render_title(cmark_node *doc, ar_buf_t *title);
 static int ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title);
-static int ar_render_export(ar_article_t *article);
+static int ar_render_export(const ar_render_out_t *out,
+    ar_article_t *article);
 
 
 /*
@@ -107,11 +118,13 @@ int
 ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
     const char *src, size_t len, ar_article_t *article)
 {
-    int         rc;
-    size_t      body;
-    ar_arena_t  arena;
+    int              rc;
+    size_t           body;
+    ar_arena_t       arena;
+    ar_render_out_t  out;
 
     memset(article, 0, sizeof(ar_article_t));
+    memset(&out, 0, sizeof(ar_render_out_t));
 
     if (ar_frontmatter_parse(src, len, &article->meta, &body) != AR_OK) {
         return AR_ERROR;
@@ -124,7 +137,7 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     case 0:
         rc = ar_render_run(conf, limits, &arena, src + body, len - body,
-                           article);
+                           &article->meta, &out);
         break;
 
     case AR_EMEMORY:
@@ -139,14 +152,7 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
     ar_arena_leave();
 
     if (rc == AR_OK) {
-        rc = ar_render_export(article);
-    }
-
-    if (rc != AR_OK) {
-        /* what the arena held goes with it */
-        memset(&article->html, 0, sizeof(ar_buf_t));
-        memset(&article->title, 0, sizeof(ar_buf_t));
-        memset(&article->toc, 0, sizeof(ar_buf_t));
+        rc = ar_render_export(&out, article);
     }
 
     ar_arena_release(&arena);
@@ -193,12 +199,13 @@ ar_render_feed(ar_arena_t *arena, cmark_parser *parser, const char *src,
 
 
 /*
- * Copies the results the arena holds into memory of malloc(3), all or
- * none: the article is left to the arena unless every copy was made.
+ * Copies the results out of the arena into memory of malloc(3), all or
+ * none, with any invalid UTF-8 made U+FFFD on the way: cmark-gfm's
+ * output is copied once, straight into the article.
  */
 
 static int
-ar_render_export(ar_article_t *article)
+ar_render_export(const ar_render_out_t *out, ar_article_t *article)
 {
     ar_buf_t  html, title, toc;
 
@@ -206,10 +213,10 @@ ar_render_export(ar_article_t *article)
     memset(&title, 0, sizeof(ar_buf_t));
     memset(&toc, 0, sizeof(ar_buf_t));
 
-    if (ar_buf_append(&html, article->html.data, article->html.len) != AR_OK
-        || ar_buf_append(&title, article->title.data, article->title.len)
+    if (ar_buf_append_utf8(&html, out->html, out->html_len) != AR_OK
+        || ar_buf_append_utf8(&title, out->title.data, out->title.len)
            != AR_OK
-        || ar_buf_append(&toc, article->toc.data, article->toc.len) != AR_OK)
+        || ar_buf_append_utf8(&toc, out->toc.data, out->toc.len) != AR_OK)
     {
         ar_buf_free(&html);
         ar_buf_free(&title);
@@ -227,10 +234,10 @@ ar_render_export(ar_article_t *article)
 
 static int
 ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
-    ar_arena_t *arena, const char *src, size_t len, ar_article_t *article)
+    ar_arena_t *arena, const char *src, size_t len, const ar_meta_t *meta,
+    ar_render_out_t *out)
 {
     int                       options, rc;
-    char                     *html;
     size_t                    i;
     ar_buf_t                  block;
     cmark_mem                *mem;
@@ -308,41 +315,29 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     }
 
     if (rc == AR_OK) {
-        rc = ar_render_meta_title(&article->meta, &article->title);
+        rc = ar_render_meta_title(meta, &out->title);
     }
 
-    if (rc == AR_OK && article->title.len == 0) {
-        rc = ar_render_title(doc, &article->title);
+    if (rc == AR_OK && out->title.len == 0) {
+        rc = ar_render_title(doc, &out->title);
     }
 
     /* after the safe-mode step: the markup it adds is ours */
 
     if (rc == AR_OK) {
-        rc = ar_toc_headings(doc, options, &article->toc);
+        rc = ar_toc_headings(doc, options, &out->toc);
     }
 
     if (rc == AR_OK) {
-        html = cmark_render_html_with_mem(doc, options,
+        out->html = cmark_render_html_with_mem(doc, options,
                                   cmark_parser_get_syntax_extensions(parser),
                                   mem);
-        if (html == NULL) {
+        if (out->html == NULL) {
             rc = AR_ERROR;
 
         } else {
-            rc = ar_buf_append(&article->html, html, strlen(html));
+            out->html_len = strlen(out->html);
         }
-    }
-
-    if (rc == AR_OK) {
-        rc = ar_buf_utf8_repair(&article->html);
-    }
-
-    if (rc == AR_OK) {
-        rc = ar_buf_utf8_repair(&article->title);
-    }
-
-    if (rc == AR_OK) {
-        rc = ar_buf_utf8_repair(&article->toc);
     }
 
     return rc;

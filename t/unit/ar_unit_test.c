@@ -582,13 +582,14 @@ t_buf_utf8_repair(void)
      * a surrogate and a valid U+00E9 */
     static const char  bad[] = "a\xC3" "b\x80" "c\xC0\xAF" "d\xED\xA0\x80"
                                "e\xC3\xA9";
-    static const char  good[] = "a" AR_FFFD "b" AR_FFFD "c" AR_FFFD AR_FFFD
+    static const char  good[] = "<a" AR_FFFD "b" AR_FFFD "c" AR_FFFD AR_FFFD
                                 "d" AR_FFFD AR_FFFD AR_FFFD "e\xC3\xA9";
 
     memset(&b, 0, sizeof(ar_buf_t));
 
-    ok = ar_int_is("append rc", ar_buf_append(&b, AR_S(bad)), AR_OK)
-         && ar_int_is("repair rc", ar_buf_utf8_repair(&b), AR_OK)
+    ok = ar_int_is("append rc", ar_buf_append(&b, AR_S("<")), AR_OK)
+         && ar_int_is("append_utf8 rc", ar_buf_append_utf8(&b, AR_S(bad)),
+                      AR_OK)
          && ar_is(b.data, b.len, AR_S(good));
 
     ar_buf_free(&b);
@@ -600,21 +601,18 @@ t_buf_utf8_repair(void)
 static int
 t_buf_utf8_valid_kept(void)
 {
-    int          ok;
-    char        *before;
-    ar_buf_t     b;
+    int       ok;
+    ar_buf_t  b;
 
     memset(&b, 0, sizeof(ar_buf_t));
 
-    ok = ar_int_is("append rc",
-                   ar_buf_append(&b, AR_S("x \xF0\x9F\x98\x80 \xE2\x82\xAC")),
-                   AR_OK);
-
-    before = b.data;
-
-    ok = ok && ar_int_is("repair rc", ar_buf_utf8_repair(&b), AR_OK)
-         && ar_int_is("same buffer", b.data == before, 1)
-         && ar_buf_is(&b, "x \xF0\x9F\x98\x80 \xE2\x82\xAC");
+    ok = ar_int_is("append_utf8 rc",
+                   ar_buf_append_utf8(&b,
+                                AR_S("x \xF0\x9F\x98\x80 \xE2\x82\xAC")),
+                   AR_OK)
+         && ar_buf_is(&b, "x \xF0\x9F\x98\x80 \xE2\x82\xAC")
+         && ar_int_is("append_utf8 rc", ar_buf_append_utf8(&b, "", 0), AR_OK)
+         && ar_int_is("len after appending nothing", (long) b.len, 10);
 
     ar_buf_free(&b);
 
@@ -1646,10 +1644,9 @@ static const ar_test_t  ar_tests[] = {
     { "buf: empty input appends nothing and succeeds", t_buf_empty },
     { "buf: escaping appends after what the buffer holds",
       t_buf_escape_appends },
-    { "buf: invalid UTF-8 (cut, stray, overlong, surrogate) becomes U+FFFD",
-      t_buf_utf8_repair },
-    { "buf: valid UTF-8 is left in place, untouched",
-      t_buf_utf8_valid_kept },
+    { "buf: invalid UTF-8 (cut, stray, overlong, surrogate) is appended"
+      " as U+FFFD", t_buf_utf8_repair },
+    { "buf: valid UTF-8 is appended unchanged", t_buf_utf8_valid_kept },
     { "buf: many small appends grow the buffer and keep every byte",
       t_buf_grow_small_appends },
     { "buf: one append far beyond the capacity grows it at once",
