@@ -3,9 +3,10 @@
  *
  * The steps: the front matter is taken off (ar_frontmatter.c); with
  * "newline block" the rest is turned into CommonMark (ar_block.c);
- * cmark-gfm parses it; raw HTML is made text in safe mode; the title is
- * found; headings get ids and anchors and the table of contents is
- * built (ar_toc.c); cmark-gfm renders the HTML.
+ * cmark-gfm parses it; raw HTML is made text in safe mode; headings get
+ * ids and anchors, the table of contents is built and, unless the front
+ * matter has one, the title taken from the first heading (ar_toc.c);
+ * cmark-gfm renders the HTML.
  *
  * Every step after the front matter runs in the render's arena
  * (ar_arena.c), within its time and memory budgets.
@@ -59,7 +60,6 @@ static void ar_render_feed(ar_arena_t *arena, cmark_parser *parser,
 static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
 #endif
 static int ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem);
-static int ar_render_title(cmark_node *doc, ar_buf_t *title);
 static int ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title);
 static int ar_render_export(const ar_render_out_t *out,
     ar_article_t *article);
@@ -318,14 +318,14 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         rc = ar_render_meta_title(meta, &out->title);
     }
 
-    if (rc == AR_OK && out->title.len == 0) {
-        rc = ar_render_title(doc, &out->title);
-    }
-
-    /* after the safe-mode step: the markup it adds is ours */
+    /*
+     * After the safe-mode step: the markup it adds is ours.  Without a
+     * title in the front matter, the first heading gives it.
+     */
 
     if (rc == AR_OK) {
-        rc = ar_toc_headings(doc, options, &out->toc);
+        rc = ar_toc_headings(doc, options,
+                             out->title.len ? NULL : &out->title, &out->toc);
     }
 
     if (rc == AR_OK) {
@@ -493,80 +493,6 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
     }
 
     mem->free(found);
-
-    return rc;
-}
-
-
-/*
- * The page title: the plain text of the first heading, with line breaks
- * as spaces, HTML-escaped.  Empty when there is no heading.
- */
-
-static int
-ar_render_title(cmark_node *doc, ar_buf_t *title)
-{
-    int                rc;
-    const char        *s;
-    cmark_node        *node, *heading;
-    cmark_iter        *iter;
-    cmark_event_type   ev;
-
-    heading = NULL;
-
-    for (node = cmark_node_first_child(doc);
-         node != NULL;
-         node = cmark_node_next(node))
-    {
-        if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
-            heading = node;
-            break;
-        }
-    }
-
-    if (heading == NULL) {
-        return AR_OK;
-    }
-
-    iter = cmark_iter_new(heading);
-    if (iter == NULL) {
-        return AR_ERROR;
-    }
-
-    rc = AR_OK;
-
-    while (rc == AR_OK
-           && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE)
-    {
-        if (ev != CMARK_EVENT_ENTER) {
-            continue;
-        }
-
-        node = cmark_iter_get_node(iter);
-
-        switch (cmark_node_get_type(node)) {
-
-        /* raw HTML, kept in unsafe mode, is markup, not title text */
-
-        case CMARK_NODE_TEXT:
-        case CMARK_NODE_CODE:
-            s = cmark_node_get_literal(node);
-            if (s != NULL) {
-                rc = ar_buf_append_escaped(title, s, strlen(s));
-            }
-            break;
-
-        case CMARK_NODE_SOFTBREAK:
-        case CMARK_NODE_LINEBREAK:
-            rc = ar_buf_append(title, " ", 1);
-            break;
-
-        default:
-            break;
-        }
-    }
-
-    cmark_iter_free(iter);
 
     return rc;
 }

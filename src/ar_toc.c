@@ -20,6 +20,10 @@
  * The table of contents lists the article's own h2 and h3 headings (not
  * those in quotes, lists or footnotes), an h3 nested under the h2 before
  * it; it is empty when there are fewer than two.
+ *
+ * The same pass gives the page title, when asked for it: the text of the
+ * first of the article's own headings, of any level, as the table of
+ * contents would list it.
  */
 
 #include <stdlib.h>
@@ -54,9 +58,9 @@ static int ar_toc_close(ar_toc_list_t *list);
 
 
 int
-ar_toc_headings(cmark_node *doc, int options, ar_buf_t *toc)
+ar_toc_headings(cmark_node *doc, int options, ar_buf_t *title, ar_buf_t *toc)
 {
-    int             rc, level;
+    int             rc, level, top;
     size_t          i, n;
     ar_buf_t        text, slug, tmp;
     cmark_node     *h, **headings;
@@ -79,6 +83,7 @@ ar_toc_headings(cmark_node *doc, int options, ar_buf_t *toc)
     for (i = 0; rc == AR_OK && i < n; i++) {
         h = headings[i];
         level = cmark_node_get_heading_level(h);
+        top = (cmark_node_parent(h) == doc);
 
         text.len = 0;
         slug.len = 0;
@@ -93,15 +98,18 @@ ar_toc_headings(cmark_node *doc, int options, ar_buf_t *toc)
             rc = ar_slugs_unique(&slugs, &slug);
         }
 
-        if (rc == AR_OK && (level == 2 || level == 3)
-            && cmark_node_parent(h) == doc)
-        {
+        if (rc == AR_OK && top) {
             text.len = 0;
             rc = ar_toc_text(h, &text, 0);
+        }
 
-            if (rc == AR_OK) {
-                rc = ar_toc_entry(&list, level, &slug, &text);
-            }
+        if (rc == AR_OK && top && title != NULL) {
+            rc = ar_buf_append(title, text.data, text.len);
+            title = NULL;
+        }
+
+        if (rc == AR_OK && top && (level == 2 || level == 3)) {
+            rc = ar_toc_entry(&list, level, &slug, &text);
         }
 
         if (rc == AR_OK) {
