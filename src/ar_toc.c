@@ -39,8 +39,7 @@
 
 typedef struct {
     ar_buf_t      *out;
-    size_t         entries;
-    unsigned       top_open:1;   /* a top-level <li> is open */
+    size_t         entries;      /* after one, a top-level <li> is open */
     unsigned       sub_open:1;   /* a nested <ul> in it is open */
     unsigned       under_h2:1;   /* the open <li> is an h2's */
 } ar_toc_list_t;
@@ -436,11 +435,12 @@ ar_toc_entry(ar_toc_list_t *list, int level, const ar_buf_t *slug,
             list->sub_open = 0;
         }
 
-        if (list->top_open && ar_buf_append(out, "</li>\n", 6) != AR_OK) {
+        /* the top-level <li> of the entries before ends */
+
+        if (list->entries > 1 && ar_buf_append(out, "</li>\n", 6) != AR_OK) {
             return AR_ERROR;
         }
 
-        list->top_open = 1;
         list->under_h2 = (level == 2);
     }
 
@@ -461,6 +461,8 @@ ar_toc_entry(ar_toc_list_t *list, int level, const ar_buf_t *slug,
 }
 
 
+/* called after some entries: a top-level <li> is open */
+
 static int
 ar_toc_close(ar_toc_list_t *list)
 {
@@ -468,9 +470,5 @@ ar_toc_close(ar_toc_list_t *list)
         return AR_ERROR;
     }
 
-    if (list->top_open && ar_buf_append(list->out, "</li>\n", 6) != AR_OK) {
-        return AR_ERROR;
-    }
-
-    return ar_buf_append(list->out, "</ul>\n</nav>\n", 13);
+    return ar_buf_append(list->out, "</li>\n</ul>\n</nav>\n", 19);
 }
