@@ -17,7 +17,8 @@
 
 
 /* {{meta.KEY}}: a front matter key */
-#define AR_TPL_META_PREFIX  "meta."
+#define AR_TPL_META_PREFIX      "meta."
+#define AR_TPL_META_PREFIX_LEN  (sizeof(AR_TPL_META_PREFIX) - 1)
 
 
 static const struct {
@@ -42,7 +43,7 @@ int
 ar_template_parse(ar_template_t *tpl, const char *text, size_t len,
     ar_template_error_t *err)
 {
-    int                  has_content, found;
+    int                  has_content;
     size_t               i, n, start, name_len, k;
     unsigned             line;
     const char          *end, *name;
@@ -59,7 +60,6 @@ ar_template_parse(ar_template_t *tpl, const char *text, size_t len,
 
     memcpy(tpl->text, text, len);
     tpl->text[len] = '\0';
-    tpl->len = len;
 
     end = tpl->text + len;
     start = 0;
@@ -82,7 +82,7 @@ ar_template_parse(ar_template_t *tpl, const char *text, size_t len,
             continue;
         }
 
-        found = 0;
+        /* AR_TPL_TEXT until the name is known */
         type = AR_TPL_TEXT;
 
         for (k = 0; k < sizeof(ar_template_names)
@@ -92,21 +92,20 @@ ar_template_parse(ar_template_t *tpl, const char *text, size_t len,
                 && memcmp(ar_template_names[k].name, name, name_len) == 0)
             {
                 type = ar_template_names[k].type;
-                found = 1;
                 break;
             }
         }
 
-        k = sizeof(AR_TPL_META_PREFIX) - 1;
-
-        if (!found && name_len > k
-            && memcmp(name, AR_TPL_META_PREFIX, k) == 0)
+        if (type == AR_TPL_TEXT && name_len > AR_TPL_META_PREFIX_LEN
+            && memcmp(name, AR_TPL_META_PREFIX, AR_TPL_META_PREFIX_LEN) == 0)
         {
+            /* the part keeps the key alone */
             type = AR_TPL_META;
-            found = 1;
+            name += AR_TPL_META_PREFIX_LEN;
+            name_len -= AR_TPL_META_PREFIX_LEN;
         }
 
-        if (!found) {
+        if (type == AR_TPL_TEXT) {
             err->line = line;
             snprintf(err->msg, AR_TPL_ERR_LEN,
                      "unknown placeholder \"{{%.*s}}\"",
@@ -119,11 +118,9 @@ ar_template_parse(ar_template_t *tpl, const char *text, size_t len,
             has_content = 1;
         }
 
-        k = (type == AR_TPL_META) ? sizeof(AR_TPL_META_PREFIX) - 1 : 0;
-
         if (ar_template_add(tpl, AR_TPL_TEXT, start, i - start) != AR_OK
-            || ar_template_add(tpl, type, name + k - tpl->text,
-                               (type == AR_TPL_META) ? name_len - k : 0)
+            || ar_template_add(tpl, type, name - tpl->text,
+                               (type == AR_TPL_META) ? name_len : 0)
                != AR_OK)
         {
             snprintf(err->msg, AR_TPL_ERR_LEN, "out of memory");

@@ -30,7 +30,6 @@ typedef struct {
 
 typedef struct {
     char                *text;
-    size_t               len;
     ar_tpl_part_t       *parts;
     size_t               nparts;
     size_t               fixed_len;   /* the literal text's total length */
