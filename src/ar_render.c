@@ -372,12 +372,15 @@ ar_render_test_delay(ar_arena_t *arena, unsigned ms)
  * Replaces every raw HTML node with text carrying the same source, so the
  * HTML renderer escapes it: an inline one with a text node, a block one
  * with a paragraph holding a text node.
+ *
+ * It runs in the arena, where an allocation never fails (it unwinds),
+ * and a failure of cmark-gfm ends the render, whose arena frees what
+ * was taken: the failures leave what they allocated.
  */
 
 static int
 ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
 {
-    int                rc;
     size_t             n, i, len;
     char              *literal;
     const char        *s;
@@ -388,7 +391,6 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
 
     found = NULL;
     n = 0;
-    rc = AR_OK;
 
     iter = cmark_iter_new(doc);
     if (iter == NULL) {
@@ -411,8 +413,7 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
         if ((n & (n - 1)) == 0) {
             more = mem->realloc(found, (n ? 2 * n : 8) * sizeof(cmark_node *));
             if (more == NULL) {
-                rc = AR_ERROR;
-                break;
+                return AR_ERROR;
             }
 
             found = more;
@@ -423,7 +424,7 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
 
     cmark_iter_free(iter);
 
-    for (i = 0; rc == AR_OK && i < n; i++) {
+    for (i = 0; i < n; i++) {
         node = found[i];
 
         s = cmark_node_get_literal(node);
@@ -433,17 +434,14 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
 
         text = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
         if (text == NULL) {
-            rc = AR_ERROR;
-            break;
+            return AR_ERROR;
         }
 
         if (cmark_node_get_type(node) == CMARK_NODE_HTML_INLINE) {
             if (!cmark_node_set_literal(text, s)
                 || !cmark_node_replace(node, text))
             {
-                cmark_node_free(text);
-                rc = AR_ERROR;
-                break;
+                return AR_ERROR;
             }
 
             cmark_node_free(node);
@@ -461,40 +459,26 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
         para = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, mem);
 
         if (literal == NULL || para == NULL) {
-            mem->free(literal);
-            cmark_node_free(para);
-            cmark_node_free(text);
-            rc = AR_ERROR;
-            break;
+            return AR_ERROR;
         }
 
         memcpy(literal, s, len);
         literal[len] = '\0';
 
         if (!cmark_node_set_literal(text, literal)
-            || !cmark_node_append_child(para, text))
+            || !cmark_node_append_child(para, text)
+            || !cmark_node_replace(node, para))
         {
-            mem->free(literal);
-            cmark_node_free(para);
-            cmark_node_free(text);
-            rc = AR_ERROR;
-            break;
+            return AR_ERROR;
         }
 
         mem->free(literal);
-
-        if (!cmark_node_replace(node, para)) {
-            cmark_node_free(para);
-            rc = AR_ERROR;
-            break;
-        }
-
         cmark_node_free(node);
     }
 
     mem->free(found);
 
-    return rc;
+    return AR_OK;
 }
 
 

@@ -306,7 +306,12 @@ ar_toc_text(cmark_node *heading, ar_buf_t *out, int slug)
 }
 
 
-/* replaces the heading with a custom block around its inlines */
+/*
+ * Replaces the heading with a custom block around its inlines.  It runs
+ * in the arena, where an allocation never fails (it unwinds), and a
+ * failure of cmark-gfm ends the render, whose arena frees what was
+ * taken: the failures leave what they allocated.
+ */
 
 static int
 ar_toc_wrap(cmark_node *heading, int level, const ar_buf_t *slug,
@@ -324,7 +329,7 @@ ar_toc_wrap(cmark_node *heading, int level, const ar_buf_t *slug,
                                     ar_mem_cmark());
 
     if (block == NULL || open == NULL || close == NULL) {
-        goto failed;
+        return AR_ERROR;
     }
 
     /* the strings given to cmark-gfm end with a NUL */
@@ -339,7 +344,7 @@ ar_toc_wrap(cmark_node *heading, int level, const ar_buf_t *slug,
         || ar_buf_append(tmp, "", 1) != AR_OK
         || !cmark_node_set_on_enter(open, tmp->data))
     {
-        goto failed;
+        return AR_ERROR;
     }
 
     tmp->len = 0;
@@ -353,53 +358,33 @@ ar_toc_wrap(cmark_node *heading, int level, const ar_buf_t *slug,
         || ar_buf_append(tmp, "", 1) != AR_OK
         || !cmark_node_set_on_enter(close, tmp->data))
     {
-        goto failed;
+        return AR_ERROR;
     }
 
     if (!cmark_node_append_child(block, open)) {
-        goto failed;
+        return AR_ERROR;
     }
-
-    open = NULL;
 
     /* the inlines may point into the heading's own memory */
     cmark_node_own(heading);
 
     while ((child = cmark_node_first_child(heading)) != NULL) {
         if (!cmark_node_append_child(block, child)) {
-            goto failed;
+            return AR_ERROR;
         }
     }
 
     if (!cmark_node_append_child(block, close)) {
-        goto failed;
+        return AR_ERROR;
     }
 
-    close = NULL;
-
     if (!cmark_node_replace(heading, block)) {
-        goto failed;
+        return AR_ERROR;
     }
 
     cmark_node_free(heading);
 
     return AR_OK;
-
-failed:
-
-    if (block != NULL) {
-        cmark_node_free(block);
-    }
-
-    if (open != NULL) {
-        cmark_node_free(open);
-    }
-
-    if (close != NULL) {
-        cmark_node_free(close);
-    }
-
-    return AR_ERROR;
 }
 
 
