@@ -213,6 +213,29 @@ ar_buf_append_utf8(ar_buf_t *b, const char *p, size_t n)
 }
 
 
+/*
+ * Makes room in an array of n elements of the size for one more: returns
+ * the array, moved or not, or NULL when out of memory, the array kept.
+ * An array has room for 8 elements at first, doubled whenever n reaches
+ * a power of 2, so that its capacity need not be kept.  The memory is
+ * the arena's inside a render, the C library's outside one.
+ */
+
+void *
+ar_array_grow(void *elts, size_t n, size_t size)
+{
+    if (n < 8 ? n != 0 : (n & (n - 1)) != 0) {
+        return elts;
+    }
+
+    if (n > SIZE_MAX / 2 / size) {
+        return NULL;
+    }
+
+    return ar_mem_realloc(elts, (n ? 2 * n : 8) * size);
+}
+
+
 void
 ar_buf_free(ar_buf_t *b)
 {

@@ -23,6 +23,7 @@
 
 #include <yaml.h>
 
+#include "ar_arena.h"
 #include "ar_frontmatter.h"
 
 
@@ -239,14 +240,12 @@ ar_meta_add(ar_meta_t *meta, const char *key, size_t key_len,
 
     n = meta->nitems;
 
-    if ((n & (n - 1)) == 0) {
-        items = realloc(meta->items, (n ? 2 * n : 8) * sizeof(ar_meta_item_t));
-        if (items == NULL) {
-            return AR_ERROR;
-        }
-
-        meta->items = items;
+    items = ar_array_grow(meta->items, n, sizeof(ar_meta_item_t));
+    if (items == NULL) {
+        return AR_ERROR;
     }
+
+    meta->items = items;
 
     item = &meta->items[n];
 
@@ -337,7 +336,7 @@ void
 ar_meta_free(ar_meta_t *meta)
 {
     ar_buf_free(&meta->strings);
-    free(meta->items);
+    ar_mem_free(meta->items);
 
     meta->items = NULL;
     meta->nitems = 0;

@@ -410,14 +410,12 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
             continue;
         }
 
-        if ((n & (n - 1)) == 0) {
-            more = mem->realloc(found, (n ? 2 * n : 8) * sizeof(cmark_node *));
-            if (more == NULL) {
-                return AR_ERROR;
-            }
-
-            found = more;
+        more = ar_array_grow(found, n, sizeof(cmark_node *));
+        if (more == NULL) {
+            return AR_ERROR;
         }
+
+        found = more;
 
         found[n++] = node;
     }
@@ -476,7 +474,7 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
         cmark_node_free(node);
     }
 
-    mem->free(found);
+    ar_mem_free(found);
 
     return AR_OK;
 }

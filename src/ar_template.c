@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ar_arena.h"
 #include "ar_template.h"
 
 
@@ -203,14 +204,12 @@ ar_template_add(ar_template_t *tpl, ar_tpl_part_type_e type, size_t offset,
 
     n = tpl->nparts;
 
-    if ((n & (n - 1)) == 0) {
-        parts = realloc(tpl->parts, (n ? 2 * n : 8) * sizeof(ar_tpl_part_t));
-        if (parts == NULL) {
-            return AR_ERROR;
-        }
-
-        tpl->parts = parts;
+    parts = ar_array_grow(tpl->parts, n, sizeof(ar_tpl_part_t));
+    if (parts == NULL) {
+        return AR_ERROR;
     }
+
+    tpl->parts = parts;
 
     tpl->parts[n].type = type;
     tpl->parts[n].offset = offset;
@@ -310,7 +309,7 @@ void
 ar_template_free(ar_template_t *tpl)
 {
     free(tpl->text);
-    free(tpl->parts);
+    ar_mem_free(tpl->parts);
 
     memset(tpl, 0, sizeof(ar_template_t));
 }

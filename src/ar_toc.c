@@ -162,17 +162,13 @@ ar_toc_collect(cmark_node *doc, int options, ar_slugs_t *slugs,
         switch (cmark_node_get_type(node)) {
 
         case CMARK_NODE_HEADING:
-            if ((*n & (*n - 1)) == 0) {
-                more = ar_mem_realloc(*headings,
-                               (*n ? 2 * *n : 8) * sizeof(cmark_node *));
-                if (more == NULL) {
-                    rc = AR_ERROR;
-                    break;
-                }
-
-                *headings = more;
+            more = ar_array_grow(*headings, *n, sizeof(cmark_node *));
+            if (more == NULL) {
+                rc = AR_ERROR;
+                break;
             }
 
+            *headings = more;
             (*headings)[(*n)++] = node;
             break;
 

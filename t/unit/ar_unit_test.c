@@ -772,6 +772,47 @@ t_buf_reserve_overflow(void)
 
 
 static int
+t_array_grow(void)
+{
+    int       ok;
+    char      dummy;
+    size_t   *a, *more, n, i, big;
+
+    a = NULL;
+    ok = 1;
+
+    for (n = 0; ok && n < 5000; n++) {
+        more = ar_array_grow(a, n, sizeof(size_t));
+
+        if (more == NULL) {
+            ok = ar_int_is("grown at", (long) n, -1);
+            break;
+        }
+
+        a = more;
+        a[n] = n * 7;
+    }
+
+    for (i = 0; ok && i < n; i++) {
+        if (a[i] != i * 7) {
+            ok = ar_int_is("first wrong element at", (long) i, -1);
+        }
+    }
+
+    free(a);
+
+    /* a power of 2 (the size is one) whose double passes SIZE_MAX bytes */
+    big = SIZE_MAX / 2 / sizeof(size_t) + 1;
+
+    return ok
+           && ar_int_is("room left: the same array",
+                        ar_array_grow(&dummy, 9, 1) == &dummy, 1)
+           && ar_int_is("past SIZE_MAX: NULL",
+                        ar_array_grow(NULL, big, sizeof(size_t)) == NULL, 1);
+}
+
+
+static int
 t_buf_free_resets(void)
 {
     int       ok;
@@ -1657,6 +1698,8 @@ static const ar_test_t  ar_tests[] = {
       t_buf_reserve_overflow },
     { "buf: free resets the buffer for reuse and may run twice",
       t_buf_free_resets },
+    { "array: grows by doubling and keeps every element; a size past"
+      " SIZE_MAX fails", t_array_grow },
 
     { "render: init registers the extensions and may run twice",
       t_render_init_twice },
