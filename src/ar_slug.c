@@ -25,7 +25,8 @@ static int ar_slug_mark(uint32_t cp);
 static uint32_t ar_slug_hash(const char *p, size_t len);
 static ar_slug_entry_t *ar_slugs_find(ar_slugs_t *slugs, const char *p,
     size_t len, uint32_t hash);
-static int ar_slugs_add(ar_slugs_t *slugs, const char *p, size_t len);
+static int ar_slugs_add(ar_slugs_t *slugs, const char *p, size_t len,
+    uint32_t hash);
 
 
 static locale_t  ar_slug_locale;
@@ -216,11 +217,12 @@ ar_slugs_find(ar_slugs_t *slugs, const char *p, size_t len, uint32_t hash)
 }
 
 
+/* takes a name not taken yet, whose hash is given */
+
 static int
-ar_slugs_add(ar_slugs_t *slugs, const char *p, size_t len)
+ar_slugs_add(ar_slugs_t *slugs, const char *p, size_t len, uint32_t hash)
 {
     size_t            i, j, size;
-    uint32_t          hash;
     ar_slug_entry_t  *slots, *e;
 
     if (2 * (slugs->n + 1) > slugs->size) {
@@ -250,8 +252,6 @@ ar_slugs_add(ar_slugs_t *slugs, const char *p, size_t len)
         slugs->slots = slots;
         slugs->size = size;
     }
-
-    hash = ar_slug_hash(p, len);
 
     for (i = hash & (slugs->size - 1);
          slugs->slots[i].used;
@@ -284,11 +284,15 @@ ar_slugs_add(ar_slugs_t *slugs, const char *p, size_t len)
 int
 ar_slugs_reserve(ar_slugs_t *slugs, const char *id, size_t len)
 {
-    if (ar_slugs_find(slugs, id, len, ar_slug_hash(id, len)) != NULL) {
+    uint32_t  hash;
+
+    hash = ar_slug_hash(id, len);
+
+    if (ar_slugs_find(slugs, id, len, hash) != NULL) {
         return AR_OK;
     }
 
-    return ar_slugs_add(slugs, id, len);
+    return ar_slugs_add(slugs, id, len, hash);
 }
 
 
@@ -300,6 +304,7 @@ ar_slugs_unique(ar_slugs_t *slugs, ar_buf_t *slug)
     int               n;
     char              suffix[32];
     size_t            base;
+    uint32_t          hash;
     unsigned          count;
     ar_slug_entry_t  *e;
 
@@ -311,12 +316,12 @@ ar_slugs_unique(ar_slugs_t *slugs, ar_buf_t *slug)
     }
 
     base = slug->len;
+    hash = ar_slug_hash(slug->data, base);
 
-    e = ar_slugs_find(slugs, slug->data, base,
-                      ar_slug_hash(slug->data, base));
+    e = ar_slugs_find(slugs, slug->data, base, hash);
 
     if (e == NULL) {
-        return ar_slugs_add(slugs, slug->data, base);
+        return ar_slugs_add(slugs, slug->data, base, hash);
     }
 
     count = e->count;
@@ -331,14 +336,14 @@ ar_slugs_unique(ar_slugs_t *slugs, ar_buf_t *slug)
             return AR_ERROR;
         }
 
-    } while (ar_slugs_find(slugs, slug->data, slug->len,
-                           ar_slug_hash(slug->data, slug->len))
-             != NULL);
+        hash = ar_slug_hash(slug->data, slug->len);
+
+    } while (ar_slugs_find(slugs, slug->data, slug->len, hash) != NULL);
 
     /* nothing was added since, so e still points at the base */
     e->count = count;
 
-    return ar_slugs_add(slugs, slug->data, slug->len);
+    return ar_slugs_add(slugs, slug->data, slug->len, hash);
 }
 
 
