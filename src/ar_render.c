@@ -50,6 +50,13 @@ static const struct {
     { AR_GFM_TASKLIST, "tasklist" }
 };
 
+#define AR_RENDER_NEXT                                                       \
+    (sizeof(ar_render_extensions) / sizeof(ar_render_extensions[0]))
+
+
+/* the extensions above, found once by ar_render_init() */
+static cmark_syntax_extension  *ar_render_ext[AR_RENDER_NEXT];
+
 
 static int ar_render_run(const ar_render_conf_t *conf,
     const ar_limits_t *limits, ar_arena_t *arena, const char *src,
@@ -66,8 +73,8 @@ static int ar_render_export(const ar_render_out_t *out,
 
 
 /*
- * Registers the GFM extensions with cmark-gfm; must run once before any
- * render, and before threads render concurrently.
+ * Registers the GFM extensions with cmark-gfm and finds them; must run
+ * once before any render, and before threads render concurrently.
  */
 
 int
@@ -78,12 +85,11 @@ ar_render_init(void)
     cmark_gfm_core_extensions_ensure_registered();
     ar_slug_init();
 
-    for (i = 0; i < sizeof(ar_render_extensions)
-                    / sizeof(ar_render_extensions[0]); i++)
-    {
-        if (cmark_find_syntax_extension(ar_render_extensions[i].name)
-            == NULL)
-        {
+    for (i = 0; i < AR_RENDER_NEXT; i++) {
+        ar_render_ext[i] =
+            cmark_find_syntax_extension(ar_render_extensions[i].name);
+
+        if (ar_render_ext[i] == NULL) {
             return AR_ERROR;
         }
     }
@@ -237,13 +243,12 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     ar_arena_t *arena, const char *src, size_t len, const ar_meta_t *meta,
     ar_render_out_t *out)
 {
-    int                       options, rc;
-    size_t                    i;
-    ar_buf_t                  block;
-    cmark_mem                *mem;
-    cmark_node               *doc;
-    cmark_parser             *parser;
-    cmark_syntax_extension   *ext;
+    int            options, rc;
+    size_t         i;
+    ar_buf_t       block;
+    cmark_mem     *mem;
+    cmark_node    *doc;
+    cmark_parser  *parser;
 
     mem = &arena->mem;
 
@@ -286,16 +291,13 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         return AR_ERROR;
     }
 
-    for (i = 0; i < sizeof(ar_render_extensions)
-                    / sizeof(ar_render_extensions[0]); i++)
-    {
+    for (i = 0; i < AR_RENDER_NEXT; i++) {
         if (!(conf->gfm & ar_render_extensions[i].bit)) {
             continue;
         }
 
-        ext = cmark_find_syntax_extension(ar_render_extensions[i].name);
-
-        if (ext == NULL || !cmark_parser_attach_syntax_extension(parser, ext))
+        if (ar_render_ext[i] == NULL
+            || !cmark_parser_attach_syntax_extension(parser, ar_render_ext[i]))
         {
             return AR_ERROR;
         }
