@@ -1033,8 +1033,8 @@ ar_run_accept_case(const ar_accept_case_t *c)
 
     ar_diag_str("# Accept: ");
     ar_diag_quote(c->accept, c->len);
-    ar_diag_str(got ? "\\n# chose the source, expected the page\\n"
-                    : "\\n# chose the page, expected the source\\n");
+    ar_diag_str(got ? "\n# chose the source, expected the page\n"
+                    : "\n# chose the page, expected the source\n");
 
     return 0;
 }
