@@ -1098,15 +1098,6 @@ t_tpl_builtin_document(void)
 }
 
 
-static int
-t_tpl_builtin_table_borders(void)
-{
-    return ar_int_is("th/td border rule in the built-in stylesheet",
-                     strstr(ar_template_builtin, "th,td{border:") != NULL,
-                     1);
-}
-
-
 /*
  * conf.example/template.html is the built-in template as a file; the
  * Makefile passes its path as AR_TEMPLATE_EXAMPLE.
@@ -1717,8 +1708,6 @@ static const ar_test_t  ar_tests[] = {
     { "template: the built-in template parses", t_tpl_builtin_parses },
     { "template: the built-in page is an HTML5 document with lang, charset,"
       " viewport, title, style and article", t_tpl_builtin_document },
-    { "template: the built-in stylesheet gives table cells borders",
-      t_tpl_builtin_table_borders },
     { "template: conf.example/template.html is byte for byte the built-in"
       " template", t_tpl_builtin_example_file },
     { "template: the built-in page without a heading has the escaped"
