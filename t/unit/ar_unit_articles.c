@@ -379,25 +379,9 @@ static const ar_block_case_t  ar_block_cases[] = {
 
 
 static int
-t_block_cases(void)
+ar_run_block_case(const ar_block_case_t *c)
 {
-    size_t                  i;
-    const ar_block_case_t  *c;
-
-    for (i = 0; i < sizeof(ar_block_cases) / sizeof(ar_block_cases[0]);
-         i++)
-    {
-        c = &ar_block_cases[i];
-
-        if (!ar_block_is(c->flags, c->in, strlen(c->in), c->out)) {
-            ar_diag_str("# in case: ");
-            ar_diag_str(c->name);
-            ar_diag_str("\n");
-            return 0;
-        }
-    }
-
-    return 1;
+    return ar_block_is(c->flags, c->in, strlen(c->in), c->out);
 }
 
 
@@ -802,34 +786,17 @@ static const ar_slug_case_t  ar_slug_cases[] = {
 
 
 static int
-t_slug_cases(void)
+ar_run_slug_case(const ar_slug_case_t *c)
 {
-    int                    ok;
-    size_t                 i;
-    ar_buf_t               b;
-    const ar_slug_case_t  *c;
+    int       ok;
+    ar_buf_t  b;
 
-    ok = 1;
+    memset(&b, 0, sizeof(ar_buf_t));
 
-    for (i = 0; ok && i < sizeof(ar_slug_cases) / sizeof(ar_slug_cases[0]);
-         i++)
-    {
-        c = &ar_slug_cases[i];
+    ok = ar_int_is("rc", ar_slug_text(&b, c->text, strlen(c->text)), AR_OK)
+         && ar_buf_is(&b, c->slug);
 
-        memset(&b, 0, sizeof(ar_buf_t));
-
-        ok = ar_int_is("rc", ar_slug_text(&b, c->text, strlen(c->text)),
-                       AR_OK)
-             && ar_buf_is(&b, c->slug);
-
-        if (!ok) {
-            ar_diag_str("# in case: ");
-            ar_diag_str(c->name);
-            ar_diag_str("\n");
-        }
-
-        ar_buf_free(&b);
-    }
+    ar_buf_free(&b);
 
     return ok;
 }
@@ -1360,8 +1327,6 @@ t_tpl_builtin_description(void)
 
 static const ar_test_t  ar_tests[] = {
 
-    { "block: each rule of one block per line, case by case",
-      t_block_cases },
     { "title: at most 100 characters, counted as characters, not bytes",
       t_block_title_length },
     { "block: NUL bytes neither end a line nor stop a title",
@@ -1382,7 +1347,6 @@ static const ar_test_t  ar_tests[] = {
     { "front matter: nulls, quotes, duplicates, controls, folding, aliases;"
       " lists and maps left out", t_fm_values },
 
-    { "slug: GitHub's rule, case by case", t_slug_cases },
     { "slug: repeated slugs get -1, -2, never one taken or reserved",
       t_slug_unique },
     { "slug: five thousand repeats get distinct ids", t_slug_many },
@@ -1440,18 +1404,30 @@ static const ar_test_t  ar_tests[] = {
 int
 main(void)
 {
-    size_t  n;
+    size_t  i, ntests, nblock, nslug;
 
-    n = sizeof(ar_tests) / sizeof(ar_tests[0]);
+    ntests = sizeof(ar_tests) / sizeof(ar_tests[0]);
+    nblock = sizeof(ar_block_cases) / sizeof(ar_block_cases[0]);
+    nslug = sizeof(ar_slug_cases) / sizeof(ar_slug_cases[0]);
 
-    ar_tap_plan(n);
+    ar_tap_plan(nblock + nslug + ntests);
 
     if (ar_render_init() != AR_OK) {
         printf("Bail out! ar_render_init() failed\n");
         return 1;
     }
 
-    ar_tap_run(ar_tests, n);
+    for (i = 0; i < nblock; i++) {
+        ar_tap_result(ar_block_cases[i].name,
+                      ar_run_block_case(&ar_block_cases[i]));
+    }
+
+    for (i = 0; i < nslug; i++) {
+        ar_tap_result(ar_slug_cases[i].name,
+                      ar_run_slug_case(&ar_slug_cases[i]));
+    }
+
+    ar_tap_run(ar_tests, ntests);
 
     return ar_tap_done();
 }
