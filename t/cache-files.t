@@ -15,7 +15,7 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
-use ArticleRender::Test;
+use ArticleRender::Test qw(cache_status);
 
 my $t = ArticleRender::Test->new(workers => 2);
 
@@ -85,11 +85,6 @@ for my $i (1 .. 6) {
 }
 
 $t->plan(46)->run();
-
-sub cache_status {
-    my ($r) = @_;
-    return $r->{headers}{'x-cache'} // '(none)';
-}
 
 # the page files under the zone's path, name => content
 

@@ -11,7 +11,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use ArticleRender::Test;
+use ArticleRender::Test qw(cache_status);
 
 my $t = ArticleRender::Test->new();
 
@@ -42,7 +42,7 @@ $t->plan(8)->run();
 
 sub status_and_body {
     my $r = $t->get('/a.md');
-    return ($r->{headers}{'x-cache'} // '(none)', $r->{body});
+    return (cache_status($r), $r->{body});
 }
 
 my ($status, $body) = status_and_body();

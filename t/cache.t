@@ -12,7 +12,7 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use Time::HiRes ();
-use ArticleRender::Test;
+use ArticleRender::Test qw(cache_status);
 
 my $t = ArticleRender::Test->new(workers => 2);
 
@@ -81,11 +81,6 @@ for my $i (1 .. 40) {
 }
 
 $t->plan(45)->run();
-
-sub cache_status {
-    my ($r) = @_;
-    return $r ? $r->{headers}{'x-cache'} // '(none)' : '(failed)';
-}
 
 # miss, then hit
 

@@ -15,7 +15,7 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use Time::HiRes qw(time sleep);
-use ArticleRender::Test;
+use ArticleRender::Test qw(cache_status);
 
 my $t = ArticleRender::Test->new();
 
@@ -101,7 +101,7 @@ for (1 .. 20) {
     my $took = time() - $start;
     $worst = $took if $took > $worst;
     $answered++ if $r->{status} == 200
-        && ($r->{headers}{'x-cache'} // '') eq 'HIT';
+        && cache_status($r) eq 'HIT';
 }
 
 ok(!$t->ready($slow), 'the slow render is still running');

@@ -32,7 +32,7 @@ package ArticleRender::Test;
 # Methods: write_file, read_file, path, testdir, port, config,
 # test_config, bad_directive, run, stop, restart, reload, http,
 # request, get, start_get, ready, finish_get, error_log.
-# Functions: article_html($body), http_date($time).
+# Functions: article_html($body), http_date($time), cache_status($r).
 #
 # Environment:
 #     NGINX_BIN            nginx binary (default /usr/sbin/nginx)
@@ -72,7 +72,7 @@ use Scalar::Util ();
 use Cwd ();
 
 use Exporter qw(import);
-our @EXPORT_OK = qw(article_html http_date);
+our @EXPORT_OK = qw(article_html http_date cache_status);
 
 our $VERSION = '1.0';
 
@@ -974,6 +974,15 @@ sub http_date {
 
     return sprintf('%s, %02d %s %04d %02d:%02d:%02d GMT',
         $day[$d[6]], $d[3], $mon[$d[4]], $d[5] + 1900, $d[2], $d[1], $d[0]);
+}
+
+
+# The X-Cache header of a response, where the test's configuration has
+# "add_header X-Cache $article_render_cache always".
+
+sub cache_status {
+    my ($r) = @_;
+    return $r->{headers}{'x-cache'} // '(none)';
 }
 
 
