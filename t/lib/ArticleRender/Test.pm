@@ -30,7 +30,7 @@ package ArticleRender::Test;
 # report, except lines matching a pattern given to allow_alerts().
 #
 # Methods: write_file, read_file, path, testdir, port, config,
-# test_config, bad_directive, run, stop, restart, reload, http,
+# test_config, bad_directive, has_test_hooks, run, stop, restart, reload, http,
 # request, get, start_get, ready, finish_get, error_log.
 # Functions: article_html($body), http_date($time), cache_status($r).
 #
@@ -124,6 +124,7 @@ sub new {
         workers => $args{workers} || 1,
         port => undef,
         pid => undef,
+        hooks => undef,
         planned => 0,
         checked => 0,
         allowed => [],
@@ -620,6 +621,41 @@ sub test_config {
     $self->verbose("nginx -t: " . ($ok ? 'ok' : 'failed') . "\n$out");
 
     return ($ok, $out);
+}
+
+
+# has_test_hooks(): whether the module is the test build (AR_TEST_HOOKS),
+# whose article_render_test_delay makes renders slow on purpose.  "nginx
+# -t" is asked about a configuration of its own, so the test's is left
+# as it is; a probe failing for any other reason dies.
+
+sub has_test_hooks {
+    my ($self) = @_;
+
+    return $self->{hooks} if defined $self->{hooks};
+
+    local $self->{conf_file} = 'test-hooks.conf';
+
+    $self->config(<<'EOF');
+http {
+    %%TEST_GLOBALS_HTTP%%
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        article_render_test_delay 1ms;
+    }
+}
+EOF
+
+    my ($ok, $out) = $self->test_config();
+
+    if (!$ok && $out !~ /unknown directive "article_render_test_delay"/) {
+        die "nginx -t failed on the test hooks probe:\n$out";
+    }
+
+    $self->{hooks} = $ok ? 1 : 0;
+
+    return $self->{hooks};
 }
 
 
