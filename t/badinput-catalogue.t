@@ -518,7 +518,7 @@ SKIP: {
     });
 
     in_flight('quit', sub {
-        kill 'QUIT', worker_pid() or die "cannot signal the worker: $!\n";
+        kill 'QUIT', $t->worker_pid() or die "cannot signal the worker: $!\n";
     });
 }
 
@@ -577,12 +577,6 @@ sub wait_access {
     }
 
     return @status;
-}
-
-
-sub worker_pid {
-    my @pids = $t->error_log() =~ /start worker process (\d+)/g;
-    return $pids[-1];
 }
 
 

@@ -50,13 +50,6 @@ $t->write_file('site/c.md', "# C\n\nversion 1\n");
 
 $t->plan(10)->run();
 
-sub renders {
-    my ($name) = @_;
-    my @l = grep { /article render: rendering "[^"]*\/\Q$name\E"/ }
-        split /\n/, $t->read_file('debug.log');
-    return scalar @l;
-}
-
 # after an edit, ten concurrent requests: one render, ten new pages
 
 $t->get('/a.md');
@@ -67,7 +60,7 @@ my @r = map { $t->finish_get($_) } @s;
 
 is(scalar(grep { $_->{status} == 200 && $_->{body} =~ /version 2/ } @r),
     10, 'every concurrent request gets the new page');
-is(renders('a.md'), 2, 'the edit is rendered once for all of them');
+is($t->renders('/a.md'), 2, 'the edit is rendered once for all of them');
 
 # a waiter does not wait past its own time budget
 

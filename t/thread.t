@@ -77,13 +77,6 @@ $t->write_file('site/memory/fine.md', "# Fine\n");
 
 $t->plan(21)->run();
 
-sub renders {
-    my ($path) = @_;
-    my @l = grep { /article render: rendering "[^"]*\Q$path\E"/ }
-        split /\n/, $t->read_file('debug.log');
-    return scalar @l;
-}
-
 # while one request renders for seconds in the pool, the worker's other
 # requests are answered: all of them arrive before the slow page does
 
@@ -127,15 +120,15 @@ like($t->error_log(),
 
 $r = $t->get('/budget/a.md');
 is($r->{status}, 500, 'the failed version fails again');
-is(renders('/budget/a.md'), 1, 'without a second render');
+is($t->renders('/budget/a.md'), 1, 'without a second render');
 
 $t->write_file('site/budget/a.md', "# Over budget, edited\n");
 $t->get('/budget/a.md');
-is(renders('/budget/a.md'), 2, 'an edit gives the article another render');
+is($t->renders('/budget/a.md'), 2, 'an edit gives the article another render');
 
 # output explosion under a small memory budget
 
-my $pid = worker_pid();
+my $pid = $t->worker_pid();
 my $rss_before = rss($pid);
 
 for (1 .. 3) {
@@ -156,27 +149,22 @@ ok($grown < 32 * 1024, "worker memory stays bounded (grew $grown kB)");
 
 $r = $t->get('/nocache/a.md');
 my $etag = $r->{headers}{etag};
-is(renders('/nocache/a.md'), 1, 'uncached page: one render');
+is($t->renders('/nocache/a.md'), 1, 'uncached page: one render');
 
 $r = $t->get('/nocache/a.md', 'If-None-Match' => $etag);
 is($r->{status}, 304, 'If-None-Match with the ETag: 304');
 is($r->{headers}{etag}, $etag, 'the 304 carries the ETag');
 is($t->get('/nocache/a.md', 'If-None-Match' => "W/$etag")->{status}, 304,
     'the weak form of the ETag: 304');
-is(renders('/nocache/a.md'), 1, 'the 304s rendered nothing');
+is($t->renders('/nocache/a.md'), 1, 'the 304s rendered nothing');
 
 $r = $t->get('/nocache/a.md', 'If-None-Match' => '"other"');
-ok($r->{status} == 200 && renders('/nocache/a.md') == 2,
+ok($r->{status} == 200 && $t->renders('/nocache/a.md') == 2,
     'another ETag: the page, rendered');
 
 # without a pool, renders are inline and right
 
 like($t->get('/inline/a.md')->{body}, qr{<td>1</td>}, 'inline render');
-
-sub worker_pid {
-    my ($pid) = $t->error_log() =~ /start worker process (\d+)/;
-    return $pid;
-}
 
 sub rss {
     my ($pid) = @_;

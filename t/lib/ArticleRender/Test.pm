@@ -31,7 +31,8 @@ package ArticleRender::Test;
 #
 # Methods: write_file, read_file, path, testdir, port, config,
 # test_config, bad_directive, has_test_hooks, run, stop, restart, reload, http,
-# request, get, start_get, ready, finish_get, error_log.
+# request, get, start_get, ready, finish_get, error_log, worker_pid,
+# renders.
 # Functions: article_html($body), http_date($time), cache_status($r).
 #
 # Environment:
@@ -792,6 +793,32 @@ sub restart {
 sub error_log {
     my ($self) = @_;
     return $self->read_file('error.log');
+}
+
+
+# The pid of the worker process started last.
+
+sub worker_pid {
+    my ($self) = @_;
+
+    my @pids = $self->error_log() =~ /start worker process (\d+)/g;
+
+    return $pids[-1];
+}
+
+
+# renders($path): how many renders of a file whose name ends in $path
+# were begun, by the module's debug line in debug.log, which the test's
+# configuration must write ("error_log %%TESTDIR%%/debug.log debug;" in
+# http; nginx must be built --with-debug, as Debian's is).
+
+sub renders {
+    my ($self, $path) = @_;
+
+    my @l = grep { /article render: rendering "[^"]*\Q$path\E"/ }
+        split /\n/, $self->read_file('debug.log');
+
+    return scalar @l;
 }
 
 
