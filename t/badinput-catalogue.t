@@ -23,7 +23,7 @@ use Test::More;
 use IO::Socket::INET;
 use POSIX qw(mkfifo);
 use Time::HiRes qw(sleep);
-use ArticleRender::Test qw(article_html cache_status);
+use ArticleRender::Test qw(article_html cache_status wait_until);
 
 my $t = ArticleRender::Test->new();
 
@@ -473,12 +473,11 @@ ok($r->{status} == 200 && $r->{body} =~ m{</html>\n\z},
 
 my @left;
 
-for (1 .. 100) {
+wait_until(sub {
     @left = $t->read_file('access.log')
         =~ m{"GET /big/big\.md HTTP/1\.1" (\d+) }g;
-    last if @left >= 5;
-    select(undef, undef, undef, 0.1);
-}
+    @left >= 5;
+});
 
 ok($aborted == 5 && @left == 5 && !grep({ !/^(?:200|499)$/ } @left),
     'the requests of the five clients that left were finished, 200 or 499')
@@ -542,13 +541,9 @@ my $workers = count($t->error_log(), qr/start worker process/);
 
 kill 'HUP', $t->{pid} or die "cannot signal nginx: $!\n";
 
-my $failed = 0;
-
-for (1 .. 200 * ArticleRender::Test::slow()) {
-    $failed = $t->error_log() =~ m{\[emerg\] .*"[^"]*/page\.html" failed};
-    last if $failed;
-    sleep(0.05);
-}
+my $failed = wait_until(sub {
+    $t->error_log() =~ m{\[emerg\] .*"[^"]*/page\.html" failed};
+});
 
 ok($failed, 'removed template: the reload fails, naming the file');
 is(count($t->error_log(), qr/start worker process/), $workers,
@@ -569,12 +564,11 @@ sub wait_access {
 
     my @status;
 
-    for (1 .. 100 * ArticleRender::Test::slow()) {
+    wait_until(sub {
         @status = $t->read_file('access.log')
             =~ m{"GET \Q$uri\E HTTP/1\.[01]" (\d+) }g;
-        last if @status >= $n;
-        sleep(0.1);
-    }
+        @status >= $n;
+    });
 
     return @status;
 }
@@ -608,20 +602,13 @@ sub in_flight {
 
     is($whole, 3, "$name while renders run: every request answered whole");
 
-    my $gone = 0;
-
-    for (1 .. 100 * ArticleRender::Test::slow()) {
-        $gone = count($t->error_log(), qr/exited with code 0/) > $exited;
-        last if $gone;
-        sleep(0.05);
-    }
+    my $gone = wait_until(sub {
+        count($t->error_log(), qr/exited with code 0/) > $exited;
+    });
 
     ok($gone, "$name: the worker that had the renders exits");
 
-    for (1 .. 100 * ArticleRender::Test::slow()) {
-        last if $t->can_connect();
-        sleep(0.05);
-    }
+    wait_until(sub { $t->can_connect() });
 
     still_serving("$name while renders run");
 }

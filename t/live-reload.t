@@ -12,8 +12,8 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use Time::HiRes qw(time sleep);
-use ArticleRender::Test;
+use Time::HiRes qw(time);
+use ArticleRender::Test qw(wait_until);
 use ArticleRender::Browser;
 
 my $t = ArticleRender::Test->new();
@@ -230,12 +230,9 @@ SKIP: {
 
     # the page polls: HEAD answered 304 (its If-None-Match matched)
 
-    my $polled = 0;
-
-    for (1 .. 200) {
-        $polled = 1, last if $t->read_file('reload.log') =~ /^HEAD .* 304$/m;
-        sleep(0.1);
-    }
+    my $polled = wait_until(sub {
+        $t->read_file('reload.log') =~ /^HEAD .* 304$/m;
+    }, 20);
 
     ok($polled, 'browser: the open page polls its URL and gets 304 while '
         . 'the article is unchanged');

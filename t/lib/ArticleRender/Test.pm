@@ -33,7 +33,8 @@ package ArticleRender::Test;
 # test_config, bad_directive, has_test_hooks, run, stop, restart, reload, http,
 # request, get, start_get, ready, finish_get, error_log, worker_pid,
 # renders.
-# Functions: article_html($body), http_date($time), cache_status($r).
+# Functions: article_html($body), http_date($time), cache_status($r),
+# wait_until($code, $seconds).
 #
 # Environment:
 #     NGINX_BIN            nginx binary (default /usr/sbin/nginx)
@@ -73,7 +74,7 @@ use Scalar::Util ();
 use Cwd ();
 
 use Exporter qw(import);
-our @EXPORT_OK = qw(article_html http_date cache_status);
+our @EXPORT_OK = qw(article_html http_date cache_status wait_until);
 
 our $VERSION = '1.0';
 
@@ -100,6 +101,23 @@ sub slow {
     return 20 if $ENV{TEST_NGINX_VALGRIND};
     return 10 if $ENV{TEST_NGINX_SANITIZER} || $ENV{TEST_NGINX_PRELOAD};
     return 1;
+}
+
+
+# wait_until($code, $seconds): calls $code every 50 ms until it returns
+# true, for at most $seconds (10 unless given) times slow(); returns what
+# it returned last, so false if the time ran out.
+
+sub wait_until {
+    my ($code, $seconds) = @_;
+
+    my $end = Time::HiRes::time() + ($seconds // 10) * slow();
+
+    while (1) {
+        my $v = $code->();
+        return $v if $v || Time::HiRes::time() >= $end;
+        sleep(0.05);
+    }
 }
 
 
