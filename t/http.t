@@ -161,8 +161,11 @@ $r = $t->get('/gz/a.md', 'Accept-Encoding' => 'gzip');
 is($r->{headers}{'content-encoding'}, 'gzip',
     'gzip on: page sent gzip-encoded');
 
+# not Transparent: a body that is not gzip fails instead of passing as is
+
 my $plain;
-gunzip(\$r->{body} => \$plain) or diag("gunzip: $GunzipError");
+gunzip(\$r->{body} => \$plain, Transparent => 0)
+    or diag("gunzip: $GunzipError");
 
 is($plain, $page, 'gzip-encoded body decompresses to the page');
 is($t->get('/gz/a.md')->{headers}{'content-encoding'}, undef,
