@@ -46,7 +46,7 @@ http {
 }
 EOF
 
-$t->plan(38)->run();
+$t->plan(39)->run();
 
 sub md {
     my ($accept) = @_;
@@ -134,6 +134,7 @@ is($t->get('/notes.md', 'If-None-Match' => $etag)->{status}, 200,
 
 my $page_nm = $t->get('/notes.md', 'If-None-Match' => $html->{headers}{etag});
 
+is($page_nm->{status}, 304, 'page: If-None-Match with its ETag: 304');
 is($page_nm->{headers}{vary}, 'Accept', 'page 304: Vary: Accept');
 
 $r = $t->request('HEAD', '/notes.md', Accept => 'text/markdown');
