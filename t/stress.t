@@ -13,7 +13,8 @@
 # passes only with no torn page, no unexpected status (anything but
 # 200, 304 and the 404s of an article being deleted and re-created), no
 # connection error, no "[alert]" or "exited on signal" line, every
-# reload taken, and two pages with one ETag always the same.
+# reload taken, two pages with one ETag always the same, and the writer
+# and every client exiting 0.
 #
 # Renders run in a thread pool of 4 threads of the test's own (nginx -t
 # refuses an unknown pool, so the configuration proves it).  The articles
@@ -181,7 +182,7 @@ for my $i (0 .. $ARTICLES - 1) {
 
 config($VARIANTS[0]);
 
-$t->plan(9)->run();
+$t->plan(10)->run();
 
 my $start = time;
 my $deadline = $start + $SECONDS;
@@ -225,9 +226,13 @@ while (time + $RELOAD < $deadline) {
     $reloads++ if $? == 0;
 }
 
+# a writer or client that died left its report out of the sums
+
+my @failed;
+
 for my $pid (@pids) {
     waitpid($pid, 0);
-    diag("stress: process $pid exited with status $?") if $?;
+    push @failed, "$pid: status $?" if $?;
 }
 
 # wait until the reloads are taken and the old workers gone
@@ -309,6 +314,7 @@ for my $file (glob "$torn/*.txt") {
     close $fh;
 }
 
+is(join(', ', @failed), '', 'the writer and every client exited 0');
 ok($sum{responses} > 0, 'the clients got responses');
 ok($sum{versions} > 0, 'the writer wrote new versions');
 is($sum{torn}, 0, 'every page is the rendering of one whole version');
