@@ -158,7 +158,7 @@ $t->config($delay ? $config
 $t->allow_alerts(qr/\[crit\] .*"[^"]*\/pipe\.md" is not a regular file/);
 $t->allow_alerts(qr/\[emerg\] .*"[^"]*\/page\.html" failed/);
 
-$t->plan(91)->run();
+$t->plan(92)->run();
 
 
 sub valid_utf8 {
@@ -329,7 +329,10 @@ $r = $t->get('/budget/lists.md');
 
 ok($r->{status} == 500 && $t->error_log() =~ m{\[info\] .*"[^"]*/budget/
         lists\.md"\ passed\ its\ render\ budget\ before}x,
-    'the version over the time budget fails again at once, not rendered');
+    'the version over the time budget gets 500 again, logged as failed'
+    . ' before');
+is(count($t->error_log(), qr{/budget/lists\.md" of \d+ bytes passed }),
+    1, 'the version over the time budget is not rendered again');
 
 over_budget('/memory/quotes.md', 'article_render_max_memory 4194304',
     '100,000 nested quotes over the memory budget');
