@@ -298,29 +298,22 @@ sub over_budget {
     still_serving($case);
 }
 
-# 100,000 columns, more than the 65,535 of cmark-gfm's tables: a library
-# that renders it within the budget gives its text whole
+# 100,000 columns, more than the 65,535 of cmark-gfm's tables: cmark-gfm
+# 0.29.0.gfm.6 spends some 7 s on it, 14 times the budget, which ends it
+# on any machine.  A library that renders it within the budget gives its
+# text whole (docs/reliability.md), but whether it does is the machine's
+# speed: with another library than that one, the case is skipped.
 
-$r = $t->get('/budget/columns.md');
+my ($cmark) = `ldd "$t->{so}" 2>/dev/null` =~ /libcmark-gfm\.so\.(\S+)/;
 
-if ($r->{status} == 200) {
-    is(plain_html($r->{body}), '<p>' . '|h' x 100_000 . "|\n"
-        . '|-' x 100_000 . "|\n" . '|d' x 100_000 . "|</p>\n",
-        'a table of 100,000 columns rendered within the time budget'
-        . ' stays text');
-    unlike($t->error_log(), qr/columns\.md" of \d+ bytes passed/,
-        'a table of 100,000 columns rendered within the budget logs none');
+SKIP: {
+    skip 'cmark-gfm ' . ($cmark // 'of unknown version') . ' may render a'
+        . ' table of 100,000 columns within the budget', 3
+        unless ($cmark // '') eq '0.29.0.gfm.6';
 
-} else {
-    is($r->{status}, 500,
-        'a table of 100,000 columns over the time budget: 500');
-    like($t->error_log(), qr/\[error\] .*\Q\/budget\/columns.md" of \E
-        \d+\ bytes\ passed\ article_render_timeout\ 500\ ms/x,
-        'a table of 100,000 columns: the error log names the file, its size'
-        . ' and article_render_timeout');
+    over_budget('/budget/columns.md', 'article_render_timeout 500 ms',
+        'a table of 100,000 columns over the time budget');
 }
-
-still_serving('a table of 100,000 columns');
 
 over_budget('/budget/lists.md', 'article_render_timeout 500 ms',
     'a list nested 40,000 deep over the time budget');
