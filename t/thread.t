@@ -20,6 +20,9 @@ use ArticleRender::Test qw(cache_status);
 my $t = ArticleRender::Test->new();
 
 $t->config(<<'EOF');
+# nginx's core debug lines, one for every task posted to a thread pool
+error_log %%TESTDIR%%/core.log debug;
+
 http {
     %%TEST_GLOBALS_HTTP%%
 
@@ -75,7 +78,7 @@ $t->write_file('site/memory/bomb.md',
     ('x|' x $n) . "\n" . ('-|' x $n) . "\n" . ("x\n" x $n));
 $t->write_file('site/memory/fine.md', "# Fine\n");
 
-$t->plan(20)->run();
+$t->plan(21)->run();
 
 # while one request renders for seconds in the pool, the worker's other
 # requests are answered: all of them arrive before the slow page does
@@ -159,9 +162,25 @@ $r = $t->get('/nocache/a.md', 'If-None-Match' => '"other"');
 ok($r->{status} == 200 && $t->renders('/nocache/a.md') == 2,
     'another ETag: the page, rendered');
 
-# without a pool, renders are inline and right
+# without a pool, renders are inline and right: a render in the pool
+# posts a task, one without none
 
-like($t->get('/inline/a.md')->{body}, qr{<td>1</td>}, 'inline render');
+my $tasks = tasks();
+$t->get('/nocache/a.md', 'If-None-Match' => '"other"');
+my $pooled = tasks() - $tasks;
+
+$r = $t->get('/inline/a.md');
+my $inline = tasks() - $tasks - $pooled;
+
+like($r->{body}, qr{<td>1</td>}, 'without a pool: the page is right');
+is("$pooled $inline", '1 0',
+    'without a pool: no task posted, where a pooled render posts one');
+
+sub tasks {
+    my $n = () = $t->read_file('core.log')
+        =~ /task #\d+ added to thread pool/g;
+    return $n;
+}
 
 # a worker's resident memory in kB; dies without it, as a missing figure
 # read as 0 would let the memory bound pass unchecked
