@@ -582,7 +582,8 @@ sub in_flight {
 
     sleep(0.3);
 
-    ok(!grep({ $t->ready($_) } @s), "$name: three renders running");
+    ok(!grep({ $t->ready($_) } @s),
+        "$name: none of the three is answered before the signal");
 
     $signal->();
 

@@ -258,4 +258,4 @@ for my $v (1 .. 10) {
     }
 }
 
-is($fresh, 40, 'two workers always serve the latest edit');
+is($fresh, 40, 'every request after an edit gets the latest version');
