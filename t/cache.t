@@ -80,7 +80,7 @@ for my $i (1 .. 40) {
         "# Entry $i\n\n" . ("Entry $i has some text. " x 100) . "\n");
 }
 
-$t->plan(45)->run();
+$t->plan(44)->run();
 
 # miss, then hit
 
@@ -132,9 +132,10 @@ for my $try (1 .. 20) {
     }
 }
 
-ok($same_second, 'two same-size saves landed within one second');
-like($body, qr/version BBBB/,
-    'same-size edit within one second is served fresh');
+ok($same_second && $body =~ /version BBBB/,
+    'same-size edit within one second is served fresh')
+    or diag($same_second ? "served: $body"
+        : 'no two saves in 20 landed within one second');
 
 # delete and re-create
 

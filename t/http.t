@@ -83,7 +83,7 @@ http {
 }
 EOF
 
-$t->plan(42)->run();
+$t->plan(40)->run();
 
 # headers
 
@@ -182,10 +182,13 @@ $t->write_file('site/edit.md', "# Version B\n");
 Time::HiRes::utime($T1 + 0.75, $T1 + 0.75, $edit);
 my $r2 = $t->get('/edit.md');
 
-is($r2->{headers}{'last-modified'}, $r1->{headers}{'last-modified'},
-    'same-size edits within one second share Last-Modified');
-isnt($r2->{headers}{etag}, $r1->{headers}{etag},
-    'same-size edit within one second changes the ETag');
+# the two versions share Last-Modified: only the ETag tells them apart
+
+ok($r2->{headers}{'last-modified'} eq $r1->{headers}{'last-modified'}
+    && $r2->{headers}{etag} ne $r1->{headers}{etag},
+    'same-size edit within one second changes the ETag')
+    or diag("Last-Modified $r1->{headers}{'last-modified'}, then "
+        . "$r2->{headers}{'last-modified'}");
 
 $r = $t->get('/edit.md', 'If-None-Match' => $r1->{headers}{etag});
 
@@ -234,9 +237,11 @@ $t->restart();
 $r2 = $t->get('/tpl/a.md');
 
 like($r2->{body}, qr/^<HTML><TITLE>Article</, 'restart reads the template');
-is(length $r2->{body}, length $r1->{body}, 'the new page has the same size');
-isnt($r2->{headers}{etag}, $r1->{headers}{etag},
-    'template edit of the same size and mtime changes the ETag');
+ok(length $r2->{body} == length $r1->{body}
+    && $r2->{headers}{etag} ne $r1->{headers}{etag},
+    'template edit of the same size and mtime changes the ETag')
+    or diag('page of ' . length($r1->{body}) . ' bytes, then '
+        . length($r2->{body}));
 is($t->get('/tpl/a.md', 'If-None-Match' => $r1->{headers}{etag})->{status},
     200, 'ETag from before the template edit gives 200');
 is($t->get('/a.md')->{headers}{etag}, $etag,
