@@ -27,7 +27,9 @@ package ArticleRender::Test;
 # plan(N) declares N + 1 tests: the last one, run when the test file
 # ends (after nginx is stopped), checks that the error log holds no
 # alert, crit or emerg line, no "exited on signal" and no sanitizer
-# report, except lines matching a pattern given to allow_alerts().
+# report, except lines matching a pattern given to allow_alerts().  A
+# second harness object in the same file gets its end check too after
+# end_check($name), counted among the N of the first one's plan(N).
 #
 # Methods: write_file, read_file, path, testdir, port, config,
 # test_config, bad_directive, has_test_hooks, run, stop, restart, reload, http,
@@ -186,6 +188,20 @@ sub plan {
 
     Test::More::plan(tests => $n + 1);
     $self->{planned} = 1;
+
+    return $self;
+}
+
+
+# end_check($name): the end check of a harness object that declares no
+# plan, one more test of the plan another object declared; $name tells
+# its nginx from the other one in the test's name
+
+sub end_check {
+    my ($self, $name) = @_;
+
+    $self->{planned} = 1;
+    $self->{name} = $name;
 
     return $self;
 }
@@ -1094,7 +1110,8 @@ sub finish {
 
     push @bad, $self->reports();
 
-    Test::More::is(join("\n", @bad), '', 'no alerts in error log');
+    Test::More::is(join("\n", @bad), '', 'no alerts in error log'
+        . (defined $self->{name} ? " of $self->{name}" : ''));
 }
 
 
