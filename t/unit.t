@@ -6,6 +6,9 @@
 # test for each binary: that it ran every test it planned and exited
 # normally.  Under "make test-valgrind" (TEST_NGINX_VALGRIND), memcheck
 # watches them too: any error or definite leak fails the binary.
+#
+# Run by hand without any binary built, it skips; with $AR_UNIT_DIR set,
+# as make sets it after building them, a binary missing is a failure.
 
 use strict;
 use warnings;
@@ -22,7 +25,7 @@ my $build = $ENV{AR_UNIT_DIR} || $ENV{BUILD}
 my @bins = map { File::Spec->catfile($build, basename($_, '.c')) }
     sort glob(File::Spec->catfile($here, 'unit', 'ar_unit_*.c'));
 
-unless (grep { -x } @bins) {
+unless ($ENV{AR_UNIT_DIR} || grep { -x } @bins) {
     print "1..0 # SKIP unit test binaries not built (make unit)\n";
     exit 0;
 }
@@ -34,6 +37,13 @@ my $n = 0;
 for my $bin (@bins) {
     my $name = basename($bin);
     my ($planned, $seen) = (undef, 0);
+
+    unless (-x $bin) {
+        $n++;
+        print "not ok $n - $name ran all its planned tests and exited"
+            . " normally\n# $name: not found in $build\n";
+        next;
+    }
 
     my @cmd = ($bin);
 
