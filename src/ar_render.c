@@ -536,21 +536,7 @@ ar_render_library_version(void)
 int
 ar_render_library_outdated(void)
 {
-    int          gfm;
-    const char  *v, *p;
+    /* cmark_version(): major << 24 | minor << 16 | patch << 8 | gfm */
 
-    v = cmark_version_string();
-
-    if (cmark_version() != ((0 << 16) | (29 << 8) | 0)) {
-        return cmark_version() < ((0 << 16) | (29 << 8) | 0);
-    }
-
-    p = strstr(v, ".gfm.");
-    if (p == NULL) {
-        return 1;
-    }
-
-    gfm = atoi(p + 5);
-
-    return gfm < 13;
+    return cmark_version() < ((0 << 24) | (29 << 16) | (0 << 8) | 13);
 }

@@ -859,6 +859,34 @@ t_render_version(void)
 }
 
 
+/*
+ * The linked library is outdated exactly when its version string names a
+ * release before 0.29.0.gfm.13: the string, read here, against the
+ * packed number the core compares.
+ */
+
+static int
+t_render_outdated(void)
+{
+    int          major, minor, patch, gfm, old;
+    const char  *v;
+
+    v = ar_render_library_version();
+
+    if (sscanf(v, "%d.%d.%d.gfm.%d", &major, &minor, &patch, &gfm) != 4) {
+        printf("# unexpected cmark-gfm version \"%s\"\n", v);
+        return 0;
+    }
+
+    old = major == 0 && (minor < 29 || (minor == 29 && patch == 0
+                                         && gfm < 13));
+
+    printf("# cmark-gfm %s\n", v);
+
+    return ar_int_is("outdated", ar_render_library_outdated(), old);
+}
+
+
 static int
 t_render_tagfilter_safe_same(void)
 {
@@ -1696,6 +1724,8 @@ static const ar_test_t  ar_tests[] = {
       t_render_init_twice },
     { "render: the cmark-gfm library version is reported",
       t_render_version },
+    { "render: a library before 0.29.0.gfm.13 is reported outdated",
+      t_render_outdated },
     { "render: safe mode escapes script alike with tagfilter on or off",
       t_render_tagfilter_safe_same },
     { "render: nothing carries over from one render to the next",

@@ -664,6 +664,17 @@ sub test_config {
 # -t" is asked about a configuration of its own, so the test's is left
 # as it is; a probe failing for any other reason dies.
 
+# The version of the cmark-gfm the module links, as its file name says
+# (libcmark-gfm.so.0.29.0.gfm.6 on Debian 12), or undef.
+
+sub cmark_version {
+    my ($self) = @_;
+
+    my ($v) = `ldd "$self->{so}" 2>/dev/null` =~ /libcmark-gfm\.so\.(\S+)/;
+    return $v;
+}
+
+
 sub has_test_hooks {
     my ($self) = @_;
 
