@@ -349,19 +349,37 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
 #if (AR_TEST_HOOKS)
 
 /*
- * Test builds only: a render that takes as long as the test asks, and
- * gives way to the time budget like any other.
+ * Test builds only: a render that takes as long as the test asks, by a
+ * deadline on the clock (a loaded machine oversleeps), and gives way to
+ * the time budget like any other.
  */
 
 static void
 ar_render_test_delay(ar_arena_t *arena, unsigned ms)
 {
-    struct timespec  tick;
+    struct timespec  now, end, tick;
+
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += ms / 1000;
+    end.tv_nsec += (long) (ms % 1000) * 1000000;
+
+    if (end.tv_nsec >= 1000000000) {
+        end.tv_sec++;
+        end.tv_nsec -= 1000000000;
+    }
 
     tick.tv_sec = 0;
     tick.tv_nsec = 1000000;
 
-    while (ms--) {
+    for ( ;; ) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+
+        if (now.tv_sec > end.tv_sec
+            || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+        {
+            return;
+        }
+
         nanosleep(&tick, NULL);
         ar_arena_check_time(arena);
     }

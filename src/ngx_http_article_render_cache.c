@@ -1,57 +1,42 @@
 /*
- * ngx_http_article_render_module: the render cache, and the
- * article_render_cache_zone directive that defines its zones.
- *
- * One shared memory zone holds rendered pages for all workers: an rbtree
- * indexes entries by a hash of the file path and the rendering
- * configuration, an LRU queue orders them for eviction.  An entry keeps
- * the validators of the file version it was rendered from, and is served
- * only while a fresh stat of the file still matches them.
- *
- * A hit is sent straight from the zone: the entry is pinned (its count
- * raised) until the request's pool is destroyed, so that no worker frees
- * the page while it is being written.  An entry replaced or evicted while
- * pinned is unlinked at once and freed by its last reader.
- *
- * A zone with a path keeps its large pages in files instead (see
- * ngx_http_article_render_files.c): the entry then holds the file's name,
- * and freeing the entry deletes the file.  Those files have a budget of
- * their own, the zone's size, and are evicted from the same LRU queue.
+ * ngx_http_article_render_module: the render cache zone, and the
+ * article_render_cache_zone directive that defines it.
  */
 
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_article_render_module.h"
+#include "ngx_http_article_render_cache.h"
 
 
-/* changes whenever the entry layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  3
+/* changes whenever the node layout does, so reloads never mix layouts */
+#define NGX_HTTP_AR_CACHE_LAYOUT  4
 
 /* how long past its budget a render's mark holds off others */
 #define NGX_HTTP_AR_MARK_GRACE    1000
 
 
-/* what an entry holds */
-#define NGX_HTTP_AR_ENTRY_PAGE      0   /* a rendered page */
-#define NGX_HTTP_AR_ENTRY_UPDATING  1   /* a render in progress, no page */
-#define NGX_HTTP_AR_ENTRY_FAILED    2   /* a render passed its budget */
+/* what a node holds */
+#define NGX_HTTP_AR_NODE_PAGE         0
+#define NGX_HTTP_AR_NODE_UPDATING     1   /* a render in progress */
+#define NGX_HTTP_AR_NODE_FAIL_MEMORY  2
+#define NGX_HTTP_AR_NODE_FAIL_TIME    3
 
 
-struct ngx_http_article_render_entry_s {
+struct ngx_http_article_render_node_s {
     ngx_rbtree_node_t                  node;      /* key: the key's hash */
     ngx_queue_t                        queue;
     ngx_http_article_render_version_t  version;
     time_t                             last_modified;
     uint32_t                           conf_id;
-    uint32_t                           count;     /* requests sending it */
+    uint32_t                           count;     /* pins */
     unsigned                           state:2;
     unsigned                           removed:1;
 
-    /* of a mark: when it lapses, and whose it is */
+    /* a mark lapses, and a time failure is tried again, at the deadline */
     ngx_msec_t                         deadline;
-    ngx_pid_t                          owner;
+    ngx_pid_t                          owner;     /* of a mark */
 
     /* of a failure: the budgets it passed */
     ngx_msec_t                         timeout;
@@ -62,9 +47,16 @@ struct ngx_http_article_render_entry_s {
     size_t                             file_len;  /* 0: page in the zone */
     ngx_http_article_render_version_t  file_version;
 
-    /* the path, then the page or the page's file name and a NUL */
+    /* the path, then the page or its file's name and a NUL */
     u_char                             data[1];
 };
+
+
+/* a page file to delete once the zone is unlocked */
+typedef struct {
+    ngx_queue_t                        queue;
+    u_char                             name[1];
+} ngx_http_article_render_doomed_t;
 
 
 static ngx_int_t ngx_http_article_render_cache_init_zone(
@@ -73,29 +65,44 @@ static char *ngx_http_article_render_zone_path(ngx_conf_t *cf,
     ngx_str_t *value, ngx_http_article_render_cache_t *cache);
 static ngx_int_t ngx_http_article_render_cache_cmp(uint32_t hash,
     uint32_t conf_id, u_char *path, size_t len,
-    ngx_http_article_render_entry_t *entry);
+    ngx_http_article_render_node_t *arn);
 static void ngx_http_article_render_cache_insert_value(
     ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
     ngx_rbtree_node_t *sentinel);
-static ngx_http_article_render_entry_t *ngx_http_article_render_cache_find(
+static ngx_int_t ngx_http_article_render_cache_outcome(
+    ngx_http_article_render_page_t *p, ngx_http_article_render_node_t *arn,
+    ar_limits_t *limits);
+static ngx_http_article_render_node_t *ngx_http_article_render_cache_find(
     ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_cache_key_t *key);
-static ngx_http_article_render_entry_t *ngx_http_article_render_cache_put(
+    ngx_http_article_render_key_t *key);
+static ngx_http_article_render_node_t *ngx_http_article_render_cache_put(
     ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_cache_key_t *key, size_t page_len);
+    ngx_http_article_render_page_t *p, size_t len);
 static void ngx_http_article_render_cache_remove(
     ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_entry_t *entry);
+    ngx_http_article_render_node_t *arn);
 static void ngx_http_article_render_cache_free(
     ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_entry_t *entry);
+    ngx_http_article_render_node_t *arn);
 static void *ngx_http_article_render_cache_alloc(
     ngx_http_article_render_cache_t *cache, size_t size);
-static void ngx_http_article_render_cache_unmark_locked(
-    ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_cache_key_t *key);
 static ngx_int_t ngx_http_article_render_cache_files_room(
     ngx_http_article_render_cache_t *cache, size_t size);
+static void ngx_http_article_render_cache_unmark_locked(
+    ngx_http_article_render_page_t *p);
+static void ngx_http_article_render_cache_unlock(
+    ngx_http_article_render_cache_t *cache);
+static void ngx_http_article_render_cache_wake(
+    ngx_http_article_render_key_t *key);
+
+
+/* page files unlinked from the zone, deleted after the lock is let go */
+static ngx_queue_t  ngx_http_article_render_doomed =
+    { &ngx_http_article_render_doomed, &ngx_http_article_render_doomed };
+
+/* this worker's requests waiting for a render (pages' "waiting" links) */
+static ngx_queue_t  ngx_http_article_render_waiters =
+    { &ngx_http_article_render_waiters, &ngx_http_article_render_waiters };
 
 
 /* article_render_cache_zone NAME:SIZE [max_entry=SIZE] [path=DIR]; */
@@ -370,17 +377,17 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
 static ngx_int_t
 ngx_http_article_render_cache_cmp(uint32_t hash, uint32_t conf_id,
-    u_char *path, size_t len, ngx_http_article_render_entry_t *entry)
+    u_char *path, size_t len, ngx_http_article_render_node_t *arn)
 {
-    if (hash != entry->node.key) {
-        return (hash < entry->node.key) ? -1 : 1;
+    if (hash != arn->node.key) {
+        return (hash < arn->node.key) ? -1 : 1;
     }
 
-    if (conf_id != entry->conf_id) {
-        return (conf_id < entry->conf_id) ? -1 : 1;
+    if (conf_id != arn->conf_id) {
+        return (conf_id < arn->conf_id) ? -1 : 1;
     }
 
-    return ngx_memn2cmp(path, entry->data, len, entry->path_len);
+    return ngx_memn2cmp(path, arn->data, len, arn->path_len);
 }
 
 
@@ -389,16 +396,16 @@ ngx_http_article_render_cache_insert_value(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
 {
     ngx_rbtree_node_t                **p;
-    ngx_http_article_render_entry_t   *entry;
+    ngx_http_article_render_node_t   *arn;
 
-    entry = (ngx_http_article_render_entry_t *) node;
+    arn = (ngx_http_article_render_node_t *) node;
 
     for ( ;; ) {
 
         p = (ngx_http_article_render_cache_cmp((uint32_t) node->key,
-                                              entry->conf_id, entry->data,
-                                              entry->path_len,
-                                   (ngx_http_article_render_entry_t *) temp)
+                                              arn->conf_id, arn->data,
+                                              arn->path_len,
+                                   (ngx_http_article_render_node_t *) temp)
              < 0)
             ? &temp->left : &temp->right;
 
@@ -417,132 +424,197 @@ ngx_http_article_render_cache_insert_value(ngx_rbtree_node_t *temp,
 }
 
 
-/*
- * Looks the page up.  On a hit the entry is pinned, and the key carries
- * its page, until ngx_http_article_render_cache_unpin().  When the page
- * is to be rendered, a mark is left in its place (when the zone has
- * room), so that other requests for the same version wait for this
- * render instead of starting their own; *marked says so.
- */
 
-ngx_uint_t
-ngx_http_article_render_cache_lookup(ngx_shm_zone_t *shm_zone,
-    ngx_http_article_render_cache_key_t *key, ar_limits_t *limits,
-    ngx_http_article_render_pin_t *pin, ngx_uint_t *marked)
+
+void
+ngx_http_article_render_cache_key(ngx_http_article_render_key_t *key,
+    ngx_str_t *path, uint32_t conf_id)
 {
-    ngx_uint_t                        status;
-    ngx_http_article_render_cache_t  *cache;
-    ngx_http_article_render_entry_t  *entry;
+    key->path = *path;
+    key->conf_id = conf_id;
 
-    cache = shm_zone->data;
-    *marked = 0;
-
-    ngx_shmtx_lock(&cache->shpool->mutex);
-
-    entry = ngx_http_article_render_cache_find(cache, key);
-
-    status = NGX_HTTP_AR_CACHE_MISS;
-
-    if (entry) {
-        status = NGX_HTTP_AR_CACHE_EXPIRED;
-
-        if (ngx_memcmp(&entry->version, &key->version,
-                       sizeof(ngx_http_article_render_version_t))
-            == 0)
-        {
-            switch (entry->state) {
-
-            case NGX_HTTP_AR_ENTRY_PAGE:
-                entry->count++;
-
-                ngx_queue_remove(&entry->queue);
-                ngx_queue_insert_head(&cache->sh->lru, &entry->queue);
-
-                pin->cache = cache;
-                pin->entry = entry;
-
-                key->page.len = entry->page_len;
-                key->last_modified = entry->last_modified;
-
-                if (entry->file_len) {
-                    key->page.data = NULL;
-                    key->file.data = entry->data + entry->path_len;
-                    key->file.len = entry->file_len;
-                    key->file_version = entry->file_version;
-
-                } else {
-                    key->page.data = entry->data + entry->path_len;
-                }
-
-                status = NGX_HTTP_AR_CACHE_HIT;
-                goto done;
-
-            case NGX_HTTP_AR_ENTRY_UPDATING:
-
-                /* a mark whose owner died lapses at its deadline */
-
-                if ((ngx_msec_int_t) (entry->deadline - ngx_current_msec)
-                    > 0)
-                {
-                    status = NGX_HTTP_AR_CACHE_UPDATING;
-                    goto done;
-                }
-
-                break;
-
-            default: /* NGX_HTTP_AR_ENTRY_FAILED */
-
-                /* larger budgets than those it passed deserve a try */
-
-                if (limits->timeout_ms <= entry->timeout
-                    && limits->max_memory <= entry->max_memory)
-                {
-                    status = NGX_HTTP_AR_CACHE_FAILED;
-                    goto done;
-                }
-
-                break;
-            }
-        }
-    }
-
-    entry = ngx_http_article_render_cache_put(cache, key, 0);
-
-    if (entry) {
-        entry->state = NGX_HTTP_AR_ENTRY_UPDATING;
-        entry->deadline = ngx_current_msec + limits->timeout_ms
-                          + NGX_HTTP_AR_MARK_GRACE;
-        entry->owner = ngx_pid;
-        *marked = 1;
-    }
-
-done:
-
-    ngx_shmtx_unlock(&cache->shpool->mutex);
-
-    return status;
+    ngx_crc32_init(key->hash);
+    ngx_crc32_update(&key->hash, path->data, path->len);
+    ngx_crc32_update(&key->hash, (u_char *) &conf_id, sizeof(uint32_t));
+    ngx_crc32_final(key->hash);
 }
 
 
-static ngx_http_article_render_entry_t *
-ngx_http_article_render_cache_find(ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_cache_key_t *key)
+/*
+ * A strong ETag from the file's identity and the rendering
+ * configuration: nginx's own hashes the response length, which for us is
+ * the HTML, and would miss an edit that keeps the page's length.
+ */
+
+u_char *
+ngx_http_article_render_etag(u_char *buf,
+    ngx_http_article_render_version_t *v, uint32_t conf_id)
+{
+    uint32_t  id;
+
+    ngx_crc32_init(id);
+    ngx_crc32_update(&id, (u_char *) &v->dev, sizeof(dev_t));
+    ngx_crc32_update(&id, (u_char *) &v->ino, sizeof(ino_t));
+    ngx_crc32_update(&id, (u_char *) &conf_id, sizeof(uint32_t));
+    ngx_crc32_final(id);
+
+    return ngx_sprintf(buf, "\"%xT.%xD-%xO-%08xD\"",
+                       v->mtime, (uint32_t) v->mtime_nsec, v->size, id);
+}
+
+
+/*
+ * NGX_OK: a hit, pinned, and the page describes it.  NGX_DECLINED: this
+ * request renders the page; a mark in its place (when the zone has room)
+ * makes others wait for it.  NGX_AGAIN: another request renders it.
+ * NGX_ABORT: this version passed its budgets before.
+ */
+
+ngx_int_t
+ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
+    ar_limits_t *limits)
 {
     ngx_int_t                         rc;
-    ngx_rbtree_node_t                *node, *sentinel;
-    ngx_http_article_render_entry_t  *entry;
+    ngx_http_article_render_node_t   *arn;
+    ngx_http_article_render_cache_t  *cache;
+
+    cache = p->cache;
+    p->expired = 0;
+
+    ngx_shmtx_lock(&cache->shpool->mutex);
+
+    arn = ngx_http_article_render_cache_find(cache, &p->key);
+
+    if (arn) {
+        if (ngx_memcmp(&arn->version, &p->version,
+                       sizeof(ngx_http_article_render_version_t))
+            == 0)
+        {
+            rc = ngx_http_article_render_cache_outcome(p, arn, limits);
+            if (rc != NGX_DECLINED) {
+                goto done;
+            }
+
+        } else {
+            p->expired = 1;
+        }
+    }
+
+    arn = ngx_http_article_render_cache_put(cache, p, 0);
+
+    if (arn) {
+        arn->state = NGX_HTTP_AR_NODE_UPDATING;
+        arn->deadline = ngx_current_msec + limits->timeout_ms
+                        + NGX_HTTP_AR_MARK_GRACE;
+        arn->owner = ngx_pid;
+
+        p->node = arn;
+        p->hold = NGX_HTTP_AR_HOLD_MARK;
+    }
+
+    if (cache->path) {
+        p->file_seq = cache->sh->file_seq++;
+    }
+
+    rc = NGX_DECLINED;
+
+done:
+
+    ngx_http_article_render_cache_unlock(cache);
+
+    return rc;
+}
+
+
+/* what a node of the version asked for means for the request */
+
+static ngx_int_t
+ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
+    ngx_http_article_render_node_t *arn, ar_limits_t *limits)
+{
+    p->failed_time = 0;
+
+    switch (arn->state) {
+
+    case NGX_HTTP_AR_NODE_PAGE:
+        arn->count++;
+
+        ngx_queue_remove(&arn->queue);
+        ngx_queue_insert_head(&p->cache->sh->lru, &arn->queue);
+
+        p->node = arn;
+        p->hold = NGX_HTTP_AR_HOLD_PIN;
+        p->last_modified = arn->last_modified;
+        p->body_len = arn->page_len;
+
+        if (arn->file_len) {
+            ngx_str_null(&p->body);
+            p->file.data = arn->data + arn->path_len;
+            p->file.len = arn->file_len;
+            p->file_version = arn->file_version;
+
+        } else {
+            p->body.data = arn->data + arn->path_len;
+            p->body.len = arn->page_len;
+            ngx_str_null(&p->file);
+        }
+
+        return NGX_OK;
+
+    case NGX_HTTP_AR_NODE_UPDATING:
+
+        /* a mark whose owner died lapses at its deadline */
+
+        if ((ngx_msec_int_t) (arn->deadline - ngx_current_msec) > 0) {
+            p->local = (arn->owner == ngx_pid);
+            return NGX_AGAIN;
+        }
+
+        return NGX_DECLINED;
+
+    case NGX_HTTP_AR_NODE_FAIL_MEMORY:
+
+        /* a larger budget than the one it passed deserves a try */
+
+        return (limits->max_memory <= arn->max_memory)
+               ? NGX_ABORT : NGX_DECLINED;
+
+    default: /* NGX_HTTP_AR_NODE_FAIL_TIME */
+
+        /* a time budget depends on load: the failure is kept a while */
+
+        if (limits->timeout_ms <= arn->timeout
+            && (ngx_msec_int_t) (arn->deadline - ngx_current_msec) > 0)
+        {
+            p->failed_time = 1;
+            p->retry = arn->deadline - ngx_current_msec;
+            return NGX_ABORT;
+        }
+
+        return NGX_DECLINED;
+    }
+}
+
+
+static ngx_http_article_render_node_t *
+ngx_http_article_render_cache_find(ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_key_t *key)
+{
+    ngx_int_t                        rc;
+    ngx_rbtree_node_t               *node, *sentinel;
+    ngx_http_article_render_node_t  *arn;
 
     node = cache->sh->rbtree.root;
     sentinel = cache->sh->rbtree.sentinel;
 
     while (node != sentinel) {
-        entry = (ngx_http_article_render_entry_t *) node;
+        arn = (ngx_http_article_render_node_t *) node;
 
         rc = ngx_http_article_render_cache_cmp(key->hash, key->conf_id,
                                                key->path.data, key->path.len,
-                                               entry);
+                                               arn);
         if (rc == 0) {
-            return entry;
+            return arn;
         }
 
         node = (rc < 0) ? node->left : node->right;
@@ -552,264 +624,365 @@ ngx_http_article_render_cache_find(ngx_http_article_render_cache_t *cache,
 }
 
 
-void
-ngx_http_article_render_cache_unpin(ngx_http_article_render_pin_t *pin)
-{
-    ngx_slab_pool_t                  *shpool;
-    ngx_http_article_render_entry_t  *entry;
-
-    shpool = pin->cache->shpool;
-    entry = pin->entry;
-
-    ngx_shmtx_lock(&shpool->mutex);
-
-    if (--entry->count == 0 && entry->removed) {
-        ngx_http_article_render_cache_free(pin->cache, entry);
-    }
-
-    ngx_shmtx_unlock(&shpool->mutex);
-
-    pin->entry = NULL;
-}
-
-
-/* unpins a hit that cannot be served (its file is gone) and drops it */
-
-void
-ngx_http_article_render_cache_forget(ngx_http_article_render_pin_t *pin)
-{
-    ngx_http_article_render_cache_t  *cache;
-    ngx_http_article_render_entry_t  *entry;
-
-    cache = pin->cache;
-    entry = pin->entry;
-
-    ngx_shmtx_lock(&cache->shpool->mutex);
-
-    if (!entry->removed) {
-        ngx_http_article_render_cache_remove(cache, entry);
-    }
-
-    ngx_shmtx_unlock(&cache->shpool->mutex);
-
-    ngx_http_article_render_cache_unpin(pin);
-}
-
-
 /*
- * Keeps a freshly rendered page, or the name of the file it was written
- * to, in place of whatever the key had, the render's mark included.
- * Returns NGX_DECLINED when the page is not kept: larger than max_entry,
- * or no room even after evicting every entry not being sent.  A file not
- * kept is the caller's to delete.
+ * Keeps a rendered page, in the zone or as the name of the file it was
+ * written to, in place of whatever the key had, the render's mark
+ * included.  NGX_DECLINED: not kept (over max_entry, or no room even
+ * after evicting every node not being sent); a file not kept is the
+ * caller's to delete.
  */
 
 ngx_int_t
-ngx_http_article_render_cache_store(ngx_shm_zone_t *shm_zone,
-    ngx_http_article_render_cache_key_t *key)
+ngx_http_article_render_cache_store(ngx_http_article_render_page_t *p)
 {
+    ngx_http_article_render_node_t   *arn;
     ngx_http_article_render_cache_t  *cache;
-    ngx_http_article_render_entry_t  *entry;
 
-    cache = shm_zone->data;
-
-    if (key->page.len > cache->max_entry) {
-        ngx_http_article_render_cache_unmark(shm_zone, key);
-        return NGX_DECLINED;
-    }
+    cache = p->cache;
+    arn = NULL;
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
-    if (key->file.len == 0) {
-        entry = ngx_http_article_render_cache_put(cache, key, key->page.len);
+    if ((size_t) p->body_len > cache->max_entry) {
+        /* void */
 
-        if (entry) {
-            ngx_memcpy(entry->data + key->path.len, key->page.data,
-                       key->page.len);
+    } else if (p->file.len == 0) {
+        arn = ngx_http_article_render_cache_put(cache, p, p->body.len);
+
+        if (arn) {
+            ngx_memcpy(arn->data + p->key.path.len, p->body.data,
+                       p->body.len);
         }
 
-    } else if (ngx_http_article_render_cache_files_room(cache, key->page.len)
+    } else if (ngx_http_article_render_cache_files_room(cache, p->body_len)
                == NGX_OK)
     {
-        entry = ngx_http_article_render_cache_put(cache, key,
-                                                  key->file.len + 1);
-        if (entry) {
-            entry->page_len = key->page.len;
-            entry->file_len = key->file.len;
-            entry->file_version = key->file_version;
-            ngx_memcpy(entry->data + key->path.len, key->file.data,
-                       key->file.len);
-            entry->data[key->path.len + key->file.len] = '\0';
+        arn = ngx_http_article_render_cache_put(cache, p, p->file.len + 1);
 
-            cache->sh->files_size += key->page.len;
+        if (arn) {
+            arn->page_len = p->body_len;
+            arn->file_len = p->file.len;
+            arn->file_version = p->file_version;
+            ngx_memcpy(arn->data + p->key.path.len, p->file.data,
+                       p->file.len);
+            arn->data[p->key.path.len + p->file.len] = '\0';
+
+            cache->sh->files_size += p->body_len;
         }
+    }
+
+    if (arn) {
+        arn->last_modified = p->last_modified;
 
     } else {
-        entry = NULL;
-        ngx_http_article_render_cache_unmark_locked(cache, key);
+        ngx_http_article_render_cache_unmark_locked(p);
     }
 
-    if (entry) {
-        entry->last_modified = key->last_modified;
-    }
+    p->node = NULL;
+    p->hold = NGX_HTTP_AR_HOLD_NONE;
 
-    ngx_shmtx_unlock(&cache->shpool->mutex);
+    ngx_http_article_render_cache_unlock(cache);
 
-    return entry ? NGX_OK : NGX_DECLINED;
+    ngx_http_article_render_cache_wake(&p->key);
+
+    return arn ? NGX_OK : NGX_DECLINED;
 }
 
 
 /*
- * Remembers that this version passed its budgets, so that requests for
- * it fail at once instead of rendering again, until the file changes.
+ * Remembers that this version passed a budget: one of memory until the
+ * file changes, one of time for NGX_HTTP_AR_TIME_FAIL_MEMO.
  */
 
 void
-ngx_http_article_render_cache_fail(ngx_shm_zone_t *shm_zone,
-    ngx_http_article_render_cache_key_t *key, ar_limits_t *limits)
+ngx_http_article_render_cache_fail(ngx_http_article_render_page_t *p,
+    ar_limits_t *limits, ngx_uint_t time)
 {
+    ngx_http_article_render_node_t   *arn;
     ngx_http_article_render_cache_t  *cache;
-    ngx_http_article_render_entry_t  *entry;
 
-    cache = shm_zone->data;
+    cache = p->cache;
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
-    entry = ngx_http_article_render_cache_put(cache, key, 0);
+    arn = ngx_http_article_render_cache_put(cache, p, 0);
 
-    if (entry) {
-        entry->state = NGX_HTTP_AR_ENTRY_FAILED;
-        entry->timeout = limits->timeout_ms;
-        entry->max_memory = limits->max_memory;
+    if (arn) {
+        arn->state = time ? NGX_HTTP_AR_NODE_FAIL_TIME
+                          : NGX_HTTP_AR_NODE_FAIL_MEMORY;
+        arn->timeout = limits->timeout_ms;
+        arn->max_memory = limits->max_memory;
+        arn->deadline = ngx_current_msec + NGX_HTTP_AR_TIME_FAIL_MEMO;
+    }
+
+    p->node = NULL;
+    p->hold = NGX_HTTP_AR_HOLD_NONE;
+
+    ngx_http_article_render_cache_unlock(cache);
+
+    ngx_http_article_render_cache_wake(&p->key);
+}
+
+
+/* lets go of what the request holds: a pin, or a mark that came to nothing */
+
+void
+ngx_http_article_render_cache_release(ngx_http_article_render_page_t *p)
+{
+    ngx_uint_t                        hold;
+    ngx_http_article_render_node_t   *arn;
+    ngx_http_article_render_cache_t  *cache;
+
+    hold = p->hold;
+
+    if (hold == NGX_HTTP_AR_HOLD_NONE) {
+        return;
+    }
+
+    cache = p->cache;
+    arn = p->node;
+
+    ngx_shmtx_lock(&cache->shpool->mutex);
+
+    if (hold == NGX_HTTP_AR_HOLD_PIN) {
+        if (--arn->count == 0 && arn->removed) {
+            ngx_http_article_render_cache_free(cache, arn);
+        }
+
+    } else {
+        ngx_http_article_render_cache_unmark_locked(p);
+    }
+
+    p->node = NULL;
+    p->hold = NGX_HTTP_AR_HOLD_NONE;
+
+    ngx_http_article_render_cache_unlock(cache);
+
+    if (hold == NGX_HTTP_AR_HOLD_MARK) {
+        ngx_http_article_render_cache_wake(&p->key);
+    }
+}
+
+
+/* drops a pinned hit that cannot be served: its file is gone */
+
+void
+ngx_http_article_render_cache_forget(ngx_http_article_render_page_t *p)
+{
+    ngx_http_article_render_cache_t  *cache;
+
+    cache = p->cache;
+
+    ngx_shmtx_lock(&cache->shpool->mutex);
+
+    if (!p->node->removed) {
+        ngx_http_article_render_cache_remove(cache, p->node);
     }
 
     ngx_shmtx_unlock(&cache->shpool->mutex);
+
+    ngx_http_article_render_cache_release(p);
+}
+
+
+void
+ngx_http_article_render_cache_wait(ngx_http_article_render_page_t *p,
+    ngx_event_t *wake)
+{
+    p->wake = wake;
+    ngx_queue_insert_tail(&ngx_http_article_render_waiters, &p->waiting);
+}
+
+
+void
+ngx_http_article_render_cache_unwait(ngx_http_article_render_page_t *p)
+{
+    if (p->wake) {
+        ngx_queue_remove(&p->waiting);
+        p->wake = NULL;
+    }
+}
+
+
+/* a render of this worker landed: its waiters here look again at once */
+
+static void
+ngx_http_article_render_cache_wake(ngx_http_article_render_key_t *key)
+{
+    ngx_event_t                     *ev;
+    ngx_queue_t                     *q, *next;
+    ngx_http_article_render_page_t  *w;
+
+    for (q = ngx_queue_head(&ngx_http_article_render_waiters);
+         q != ngx_queue_sentinel(&ngx_http_article_render_waiters);
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        w = ngx_queue_data(q, ngx_http_article_render_page_t, waiting);
+
+        if (w->key.hash != key->hash
+            || w->key.conf_id != key->conf_id
+            || ngx_memn2cmp(w->key.path.data, key->path.data,
+                            w->key.path.len, key->path.len) != 0)
+        {
+            continue;
+        }
+
+        ngx_queue_remove(q);
+
+        ev = w->wake;
+        w->wake = NULL;
+
+        if (ev->timer_set) {
+            ngx_del_timer(ev);
+        }
+
+        ngx_post_event(ev, &ngx_posted_events);
+    }
 }
 
 
 /* takes away this worker's mark, for a render that left nothing to keep */
 
-void
-ngx_http_article_render_cache_unmark(ngx_shm_zone_t *shm_zone,
-    ngx_http_article_render_cache_key_t *key)
-{
-    ngx_http_article_render_cache_t  *cache;
-
-    cache = shm_zone->data;
-
-    ngx_shmtx_lock(&cache->shpool->mutex);
-    ngx_http_article_render_cache_unmark_locked(cache, key);
-    ngx_shmtx_unlock(&cache->shpool->mutex);
-}
-
-
 static void
-ngx_http_article_render_cache_unmark_locked(
-    ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_cache_key_t *key)
+ngx_http_article_render_cache_unmark_locked(ngx_http_article_render_page_t *p)
 {
-    ngx_http_article_render_entry_t  *entry;
+    ngx_http_article_render_node_t  *arn;
 
-    entry = ngx_http_article_render_cache_find(cache, key);
+    arn = ngx_http_article_render_cache_find(p->cache, &p->key);
 
-    if (entry
-        && entry->state == NGX_HTTP_AR_ENTRY_UPDATING
-        && entry->owner == ngx_pid)
+    if (arn
+        && arn->state == NGX_HTTP_AR_NODE_UPDATING
+        && arn->owner == ngx_pid)
     {
-        ngx_http_article_render_cache_remove(cache, entry);
+        ngx_http_article_render_cache_remove(p->cache, arn);
     }
 }
 
 
 /*
- * Puts a new entry for the key, with room for a page, in place of the
- * old one; called with the zone locked.
+ * Puts a new node for the page's key and version, with len bytes of
+ * room after the path, in place of the old one; called locked.
  */
 
-static ngx_http_article_render_entry_t *
+static ngx_http_article_render_node_t *
 ngx_http_article_render_cache_put(ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_cache_key_t *key, size_t page_len)
+    ngx_http_article_render_page_t *p, size_t len)
 {
-    ngx_http_article_render_entry_t  *entry;
+    ngx_http_article_render_node_t  *arn;
 
-    entry = ngx_http_article_render_cache_find(cache, key);
+    arn = ngx_http_article_render_cache_find(cache, &p->key);
 
-    if (entry) {
-        ngx_http_article_render_cache_remove(cache, entry);
+    if (arn) {
+        ngx_http_article_render_cache_remove(cache, arn);
     }
 
-    entry = ngx_http_article_render_cache_alloc(cache,
-                          offsetof(ngx_http_article_render_entry_t, data)
-                          + key->path.len + page_len);
-    if (entry == NULL) {
+    arn = ngx_http_article_render_cache_alloc(cache,
+                           offsetof(ngx_http_article_render_node_t, data)
+                           + p->key.path.len + len);
+    if (arn == NULL) {
         return NULL;
     }
 
-    ngx_memzero(entry, offsetof(ngx_http_article_render_entry_t, data));
+    ngx_memzero(arn, offsetof(ngx_http_article_render_node_t, data));
 
-    entry->node.key = key->hash;
-    entry->version = key->version;
-    entry->conf_id = key->conf_id;
-    entry->state = NGX_HTTP_AR_ENTRY_PAGE;
-    entry->path_len = key->path.len;
-    entry->page_len = page_len;
+    arn->node.key = p->key.hash;
+    arn->version = p->version;
+    arn->conf_id = p->key.conf_id;
+    arn->state = NGX_HTTP_AR_NODE_PAGE;
+    arn->path_len = p->key.path.len;
+    arn->page_len = len;
 
-    ngx_memcpy(entry->data, key->path.data, key->path.len);
+    ngx_memcpy(arn->data, p->key.path.data, p->key.path.len);
 
-    ngx_rbtree_insert(&cache->sh->rbtree, &entry->node);
-    ngx_queue_insert_head(&cache->sh->lru, &entry->queue);
+    ngx_rbtree_insert(&cache->sh->rbtree, &arn->node);
+    ngx_queue_insert_head(&cache->sh->lru, &arn->queue);
 
-    return entry;
+    return arn;
 }
 
 
-/* unlinks an entry; one still being sent is freed by its last reader */
+/* unlinks a node; one still being sent is freed by its last reader */
 
 static void
 ngx_http_article_render_cache_remove(ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_entry_t *entry)
+    ngx_http_article_render_node_t *arn)
 {
-    ngx_rbtree_delete(&cache->sh->rbtree, &entry->node);
-    ngx_queue_remove(&entry->queue);
+    ngx_rbtree_delete(&cache->sh->rbtree, &arn->node);
+    ngx_queue_remove(&arn->queue);
 
-    if (entry->count) {
-        entry->removed = 1;
+    if (arn->count) {
+        arn->removed = 1;
         return;
     }
 
-    ngx_http_article_render_cache_free(cache, entry);
+    ngx_http_article_render_cache_free(cache, arn);
 }
 
 
 /*
- * Frees an entry no one is sending; a page in a file goes with it.  A
- * response that opened the file before keeps reading it: the file is
- * unlinked, never rewritten.
+ * Frees a node no one is sending.  Its page file is deleted once the
+ * zone is unlocked; a response that opened it reads on.
  */
 
 static void
 ngx_http_article_render_cache_free(ngx_http_article_render_cache_t *cache,
-    ngx_http_article_render_entry_t *entry)
+    ngx_http_article_render_node_t *arn)
 {
-    if (entry->file_len) {
-        ngx_http_article_render_file_delete(entry->data + entry->path_len,
-                                            ngx_cycle->log);
-        cache->sh->files_size -= entry->page_len;
+    u_char                            *name;
+    ngx_http_article_render_doomed_t  *d;
+
+    if (arn->file_len) {
+        name = arn->data + arn->path_len;
+
+        d = ngx_alloc(sizeof(ngx_http_article_render_doomed_t)
+                      + arn->file_len, ngx_cycle->log);
+
+        if (d) {
+            ngx_memcpy(d->name, name, arn->file_len + 1);
+            ngx_queue_insert_tail(&ngx_http_article_render_doomed,
+                                  &d->queue);
+
+        } else {
+            ngx_http_article_render_file_delete(name, ngx_cycle->log);
+        }
+
+        cache->sh->files_size -= arn->page_len;
     }
 
-    ngx_slab_free_locked(cache->shpool, entry);
+    ngx_slab_free_locked(cache->shpool, arn);
 }
 
 
-/* allocates in the zone, evicting least recently used entries for room */
+static void
+ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
+{
+    ngx_queue_t                       *q;
+    ngx_http_article_render_doomed_t  *d;
+
+    ngx_shmtx_unlock(&cache->shpool->mutex);
+
+    while (!ngx_queue_empty(&ngx_http_article_render_doomed)) {
+        q = ngx_queue_head(&ngx_http_article_render_doomed);
+        ngx_queue_remove(q);
+
+        d = ngx_queue_data(q, ngx_http_article_render_doomed_t, queue);
+
+        ngx_http_article_render_file_delete(d->name, ngx_cycle->log);
+        ngx_free(d);
+    }
+}
+
+
+/* allocates in the zone, evicting least recently used nodes for room */
 
 static void *
 ngx_http_article_render_cache_alloc(ngx_http_article_render_cache_t *cache,
     size_t size)
 {
-    void                             *p;
-    ngx_queue_t                      *q, *prev;
-    ngx_http_article_render_entry_t  *entry;
+    void                            *p;
+    ngx_queue_t                     *q, *prev;
+    ngx_http_article_render_node_t  *arn;
 
     p = ngx_slab_alloc_locked(cache->shpool, size);
 
@@ -818,10 +991,10 @@ ngx_http_article_render_cache_alloc(ngx_http_article_render_cache_t *cache,
     while (p == NULL && q != ngx_queue_sentinel(&cache->sh->lru)) {
 
         prev = ngx_queue_prev(q);
-        entry = ngx_queue_data(q, ngx_http_article_render_entry_t, queue);
+        arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (entry->count == 0) {
-            ngx_http_article_render_cache_remove(cache, entry);
+        if (arn->count == 0) {
+            ngx_http_article_render_cache_remove(cache, arn);
             p = ngx_slab_alloc_locked(cache->shpool, size);
         }
 
@@ -832,17 +1005,14 @@ ngx_http_article_render_cache_alloc(ngx_http_article_render_cache_t *cache,
 }
 
 
-/*
- * Makes room for a page in a file within the files' budget, evicting the
- * least recently used pages in files not being sent.
- */
+/* makes room for a page file within the files' budget, as above */
 
 static ngx_int_t
 ngx_http_article_render_cache_files_room(
     ngx_http_article_render_cache_t *cache, size_t size)
 {
-    ngx_queue_t                      *q, *prev;
-    ngx_http_article_render_entry_t  *entry;
+    ngx_queue_t                     *q, *prev;
+    ngx_http_article_render_node_t  *arn;
 
     q = ngx_queue_last(&cache->sh->lru);
 
@@ -850,10 +1020,10 @@ ngx_http_article_render_cache_files_room(
            && q != ngx_queue_sentinel(&cache->sh->lru))
     {
         prev = ngx_queue_prev(q);
-        entry = ngx_queue_data(q, ngx_http_article_render_entry_t, queue);
+        arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (entry->file_len && entry->count == 0) {
-            ngx_http_article_render_cache_remove(cache, entry);
+        if (arn->file_len && arn->count == 0) {
+            ngx_http_article_render_cache_remove(cache, arn);
         }
 
         q = prev;

@@ -1,7 +1,9 @@
 /*
- * ngx_http_article_render_module: the render cache, a shared memory zone
- * of rendered pages, indexed by file path and rendering configuration,
- * validated against the file on every request.
+ * ngx_http_article_render_module: the render cache.  Three things are
+ * kept apart, as nginx keeps them for its file cache: the zone
+ * (ngx_http_article_render_cache_t), its shared nodes (private to
+ * ngx_http_article_render_cache.c) and what one request holds of it
+ * (ngx_http_article_render_page_t).
  */
 
 #ifndef _NGX_HTTP_ARTICLE_RENDER_CACHE_H_INCLUDED_
@@ -15,19 +17,20 @@
 #include "ar_render.h"
 
 
-/* $article_render_cache */
-#define NGX_HTTP_AR_CACHE_NONE     0
-#define NGX_HTTP_AR_CACHE_MISS     1
-#define NGX_HTTP_AR_CACHE_BYPASS   2
-#define NGX_HTTP_AR_CACHE_EXPIRED  3
-#define NGX_HTTP_AR_CACHE_HIT      4
+/* the largest page a zone keeps unless max_entry says otherwise */
+#define NGX_HTTP_AR_CACHE_MAX_ENTRY  (1024 * 1024)
 
-/* lookups that are not a status of their own */
-#define NGX_HTTP_AR_CACHE_UPDATING 5   /* another request is rendering it */
-#define NGX_HTTP_AR_CACHE_FAILED   6   /* this version passed its budgets */
+/* pages of this size or more go to files when the zone has a path */
+#define NGX_HTTP_AR_FILE_MIN         32768
+
+/* "W/" and the quotes of ngx_http_article_render_etag() included */
+#define NGX_HTTP_AR_ETAG_LEN  (NGX_TIME_T_LEN + NGX_OFF_T_LEN + 32)
+
+/* how long a render that passed its time budget is not tried again */
+#define NGX_HTTP_AR_TIME_FAIL_MEMO   10000
 
 
-/* the validators of one version of an article file */
+/* the validators of one version of a file */
 typedef struct {
     dev_t                              dev;
     ino_t                              ino;
@@ -37,11 +40,15 @@ typedef struct {
 } ngx_http_article_render_version_t;
 
 
-/* the largest page a zone keeps unless max_entry says otherwise */
-#define NGX_HTTP_AR_CACHE_MAX_ENTRY  (1024 * 1024)
+/* what names a page: the article's path under one configuration */
+typedef struct {
+    ngx_str_t                          path;
+    uint32_t                           conf_id;
+    uint32_t                           hash;
+} ngx_http_article_render_key_t;
 
-/* pages of this size or more go to files when the zone has a path */
-#define NGX_HTTP_AR_FILE_MIN       32768
+
+typedef struct ngx_http_article_render_node_s  ngx_http_article_render_node_t;
 
 
 typedef struct {
@@ -50,6 +57,7 @@ typedef struct {
     ngx_queue_t                        lru;       /* most recent first */
     ngx_uint_t                         layout;
     off_t                              files_size; /* of pages in files */
+    ngx_atomic_t                       file_seq;  /* names page files */
 } ngx_http_article_render_cache_sh_t;
 
 
@@ -63,56 +71,79 @@ typedef struct {
 } ngx_http_article_render_cache_t;
 
 
-typedef struct ngx_http_article_render_entry_s
-    ngx_http_article_render_entry_t;
+/* what a request holds of a node */
+#define NGX_HTTP_AR_HOLD_NONE    0
+#define NGX_HTTP_AR_HOLD_PIN     1   /* a hit being sent: not to be freed */
+#define NGX_HTTP_AR_HOLD_MARK    2   /* this request renders the page */
 
 
-/* a hit being sent: the entry may not be freed until it is unpinned */
+/* a page of the cache as one request sees it */
 typedef struct {
-    ngx_http_article_render_cache_t   *cache;
-    ngx_http_article_render_entry_t   *entry;
-} ngx_http_article_render_pin_t;
+    ngx_http_article_render_key_t       key;
+    ngx_http_article_render_cache_t    *cache;
+    ngx_http_article_render_node_t     *node;
+    ngx_uint_t                          hold;     /* NGX_HTTP_AR_HOLD_* */
 
+    /* the page: found by a lookup, or rendered and to be stored */
+    ngx_http_article_render_version_t   version;  /* of the article */
+    time_t                              last_modified;
+    ngx_str_t                           body;     /* NULL data: in a file */
+    off_t                               body_len;
+    ngx_str_t                           file;     /* its file's name */
+    ngx_http_article_render_version_t   file_version;
 
-/* what a lookup or a store is about */
-typedef struct {
-    ngx_str_t                          path;
-    uint32_t                           conf_id;
-    uint32_t                           hash;
-    ngx_http_article_render_version_t  version;
-    time_t                             last_modified;
-    ngx_str_t                          page;      /* NULL data: in a file */
-    ngx_str_t                          file;      /* the page's file name */
-    ngx_http_article_render_version_t  file_version; /* and that file's */
-} ngx_http_article_render_cache_key_t;
+    ngx_uint_t                          file_seq; /* a lookup's, to name a
+                                                     file for the page */
+    ngx_queue_t                         waiting;  /* in this worker's list */
+    ngx_event_t                        *wake;
+    ngx_msec_t                          retry;    /* of a time failure:
+                                                     when it is tried */
+    unsigned                            expired:1;
+    unsigned                            local:1;  /* rendered here */
+    unsigned                            failed_time:1;
+} ngx_http_article_render_page_t;
 
 
 char *ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_shm_zone_t *ngx_http_article_render_add_zone(ngx_conf_t *cf,
     ngx_str_t *name, size_t size, size_t max_entry);
-ngx_uint_t ngx_http_article_render_cache_lookup(ngx_shm_zone_t *shm_zone,
-    ngx_http_article_render_cache_key_t *key, ar_limits_t *limits,
-    ngx_http_article_render_pin_t *pin, ngx_uint_t *marked);
-void ngx_http_article_render_cache_unpin(ngx_http_article_render_pin_t *pin);
-ngx_int_t ngx_http_article_render_cache_store(ngx_shm_zone_t *shm_zone,
-    ngx_http_article_render_cache_key_t *key);
-void ngx_http_article_render_cache_fail(ngx_shm_zone_t *shm_zone,
-    ngx_http_article_render_cache_key_t *key, ar_limits_t *limits);
-void ngx_http_article_render_cache_unmark(ngx_shm_zone_t *shm_zone,
-    ngx_http_article_render_cache_key_t *key);
-void ngx_http_article_render_cache_forget(ngx_http_article_render_pin_t *pin);
 
-ngx_int_t ngx_http_article_render_file_write(ngx_http_request_t *r,
-    ngx_path_t *path, ngx_http_article_render_cache_key_t *key);
+void ngx_http_article_render_cache_key(ngx_http_article_render_key_t *key,
+    ngx_str_t *path, uint32_t conf_id);
+ngx_int_t ngx_http_article_render_cache_lookup(
+    ngx_http_article_render_page_t *p, ar_limits_t *limits);
+ngx_int_t ngx_http_article_render_cache_store(
+    ngx_http_article_render_page_t *p);
+void ngx_http_article_render_cache_fail(ngx_http_article_render_page_t *p,
+    ar_limits_t *limits, ngx_uint_t time);
+void ngx_http_article_render_cache_release(
+    ngx_http_article_render_page_t *p);
+void ngx_http_article_render_cache_forget(
+    ngx_http_article_render_page_t *p);
+void ngx_http_article_render_cache_wait(ngx_http_article_render_page_t *p,
+    ngx_event_t *wake);
+void ngx_http_article_render_cache_unwait(
+    ngx_http_article_render_page_t *p);
+
+u_char *ngx_http_article_render_etag(u_char *buf,
+    ngx_http_article_render_version_t *v, uint32_t conf_id);
+
+/* ngx_http_article_render_files.c */
+void ngx_http_article_render_version(ngx_file_info_t *fi,
+    ngx_http_article_render_version_t *v);
+ngx_int_t ngx_http_article_render_file_name(ngx_pool_t *pool,
+    ngx_path_t *path, ngx_uint_t seq, ngx_str_t *name);
+ngx_int_t ngx_http_article_render_file_write(u_char *name, u_char *data,
+    size_t len, ngx_http_article_render_version_t *v, ngx_err_t *err,
+    const char **failed);
 ngx_int_t ngx_http_article_render_file_open(ngx_http_request_t *r,
-    ngx_http_article_render_cache_key_t *key, ngx_file_t *file);
+    ngx_http_article_render_page_t *p, ngx_file_t *file);
 void ngx_http_article_render_file_delete(u_char *name, ngx_log_t *log);
 void ngx_http_article_render_file_clean(ngx_path_t *path, ngx_log_t *log);
 
-/* ngx_http_article_render_handler.c */
-void ngx_http_article_render_version(ngx_file_info_t *fi,
-    ngx_http_article_render_version_t *v);
+
+extern ngx_module_t  ngx_http_article_render_module;
 
 
 #endif /* _NGX_HTTP_ARTICLE_RENDER_CACHE_H_INCLUDED_ */

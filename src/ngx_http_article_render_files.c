@@ -1,29 +1,6 @@
 /*
- * ngx_http_article_render_module: pages kept in files.
- *
- * A cache zone given "path=" keeps its large pages in files under that
- * directory, so that a hit is sent as nginx sends a static file, with
- * sendfile() and without copying the page into the socket.  The zone
- * keeps the entry (validators, file name); the file holds the page.
- *
- * Each page is written once, to a file of its own made by
- * ngx_create_temp_file(), and never written again: a page that is
- * replaced or evicted has its file deleted, and a response already
- * sending it goes on reading the file it opened.  Rewriting a file in
- * place would change bytes that sendfile() may still be reading.
- *
- * The files are named as nginx names temporary files, ten digits, and
- * nginx starting afresh deletes such files left in the directory by an
- * earlier nginx (a crash, a restart): their entries died with it.
- *
- * A name is unique only among the files that exist: once a file is
- * deleted, its name may be given again.  So an entry also keeps the
- * identity of its file (inode, size, modification time to the
- * nanosecond), and a hit serves the file only when it is still that one.
- * Within one zone a name is deleted only with its entry; the check is
- * for the rest (two zones over one directory across a reload that
- * changed the zone's size, a second nginx started over a running one,
- * someone's hand).
+ * ngx_http_article_render_module: pages kept in files, for zones with
+ * "path=" (docs/design.md, "Pages in files").
  */
 
 #include <ngx_config.h>
@@ -33,129 +10,178 @@
 #include "ngx_http_article_render_cache.h"
 
 
-/* the length of the names ngx_create_temp_file() gives */
+/* ten digits, as nginx names its temporary files */
 #define NGX_HTTP_AR_FILE_NAME_LEN  10
 
 
-/*
- * Writes the key's page to a new file under the path: the key gets the
- * file's name, NUL-terminated, in the request's pool, and its identity.
- */
+void
+ngx_http_article_render_version(ngx_file_info_t *fi,
+    ngx_http_article_render_version_t *v)
+{
+    /* zeroed first, so that versions compare with memcmp() */
+    ngx_memzero(v, sizeof(ngx_http_article_render_version_t));
+
+    v->dev = fi->st_dev;
+    v->ino = fi->st_ino;
+    v->size = ngx_file_size(fi);
+    v->mtime = ngx_file_mtime(fi);
+
+#if (NGX_HAVE_ST_MTIM)
+    v->mtime_nsec = fi->st_mtim.tv_nsec;
+#endif
+}
+
+
+/* the name of a page file, from a number the zone handed out */
 
 ngx_int_t
-ngx_http_article_render_file_write(ngx_http_request_t *r, ngx_path_t *path,
-    ngx_http_article_render_cache_key_t *key)
+ngx_http_article_render_file_name(ngx_pool_t *pool, ngx_path_t *path,
+    ngx_uint_t seq, ngx_str_t *name)
 {
-    ssize_t          n;
-    ngx_int_t        rc;
-    ngx_file_t       file;
-    ngx_file_info_t  fi;
+    name->len = path->name.len + 1 + NGX_HTTP_AR_FILE_NAME_LEN;
 
-    ngx_memzero(&file, sizeof(ngx_file_t));
-
-    file.log = r->connection->log;
-
-    rc = ngx_create_temp_file(&file, path, r->pool, 1, 0, 0);
-    if (rc != NGX_OK) {
+    name->data = ngx_pnalloc(pool, name->len + 1);
+    if (name->data == NULL) {
         return NGX_ERROR;
     }
 
-    n = ngx_write_file(&file, key->page.data, key->page.len, 0);
+    ngx_sprintf(name->data, "%V/%010uD%Z", &path->name,
+                (uint32_t) (seq % 4294967296ULL));
 
-    if (n != (ssize_t) key->page.len) {
-        /* ngx_write_file() has logged why */
+    return NGX_OK;
+}
+
+
+/*
+ * Writes a page to a new file: called in a render thread, so it logs
+ * nothing and allocates nothing; a failure leaves no file and says which
+ * call failed.
+ */
+
+ngx_int_t
+ngx_http_article_render_file_write(u_char *name, u_char *data, size_t len,
+    ngx_http_article_render_version_t *v, ngx_err_t *err,
+    const char **failed)
+{
+    size_t           n;
+    ssize_t          w;
+    ngx_fd_t         fd;
+    ngx_file_info_t  fi;
+
+    fd = ngx_open_file(name, NGX_FILE_WRONLY, NGX_FILE_CREATE_OR_OPEN
+                       |O_EXCL, NGX_FILE_DEFAULT_ACCESS);
+
+    if (fd == NGX_INVALID_FILE) {
+        *err = ngx_errno;
+        *failed = ngx_open_file_n;
+        return NGX_ERROR;
+    }
+
+    for (n = 0; n < len; n += w) {
+        w = write(fd, data + n, len - n);
+
+        if (w == -1) {
+            if (ngx_errno == NGX_EINTR) {
+                w = 0;
+                continue;
+            }
+
+            *err = ngx_errno;
+            *failed = "write()";
+            goto failed;
+        }
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        *err = ngx_errno;
+        *failed = ngx_fd_info_n;
         goto failed;
     }
 
-    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
-        ngx_log_error(NGX_LOG_CRIT, file.log, ngx_errno,
-                      ngx_fd_info_n " \"%s\" failed", file.name.data);
-        goto failed;
+    ngx_http_article_render_version(&fi, v);
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        *err = ngx_errno;
+        *failed = ngx_close_file_n;
+        (void) ngx_delete_file(name);
+        return NGX_ERROR;
     }
-
-    ngx_pool_run_cleanup_file(r->pool, file.fd);
-
-    key->file = file.name;
-    ngx_http_article_render_version(&fi, &key->file_version);
 
     return NGX_OK;
 
 failed:
 
-    ngx_pool_run_cleanup_file(r->pool, file.fd);
-    ngx_http_article_render_file_delete(file.name.data, file.log);
+    (void) ngx_close_file(fd);
+    (void) ngx_delete_file(name);
 
     return NGX_ERROR;
 }
 
 
 /*
- * Opens the file of a hit's page, to be closed with the request's pool.
- * NGX_DECLINED: the file is not there, or not the one the entry names;
- * the caller renders the page again.
+ * Opens a hit's page file as static files are opened, so that
+ * open_file_cache applies.  NGX_DECLINED: the file is not there, or not
+ * the one the node names; the caller renders the page again.
  */
 
 ngx_int_t
 ngx_http_article_render_file_open(ngx_http_request_t *r,
-    ngx_http_article_render_cache_key_t *key, ngx_file_t *file)
+    ngx_http_article_render_page_t *p, ngx_file_t *file)
 {
-    ngx_fd_t                            fd;
-    ngx_str_t                          *name;
     ngx_file_info_t                     fi;
-    ngx_pool_cleanup_t                 *cln;
-    ngx_pool_cleanup_file_t            *clnf;
+    ngx_open_file_info_t                of;
+    ngx_http_core_loc_conf_t           *clcf;
     ngx_http_article_render_version_t   v;
 
-    /*
-     * The name is the entry's, NUL-terminated there: the entry is pinned
-     * until the request's cleanup, which nginx runs after this later one
-     * that closes the file.  Only a file refused here lets the entry go
-     * sooner, and it is closed at once.
-     */
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    name = &key->file;
+    ngx_memzero(&of, sizeof(ngx_open_file_info_t));
 
-    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_pool_cleanup_file_t));
-    if (cln == NULL) {
-        return NGX_ERROR;
-    }
+    of.read_ahead = clcf->read_ahead;
+    of.directio = NGX_OPEN_FILE_DIRECTIO_OFF;
+    of.valid = clcf->open_file_cache_valid;
+    of.min_uses = clcf->open_file_cache_min_uses;
+    of.errors = clcf->open_file_cache_errors;
+    of.events = clcf->open_file_cache_events;
 
-    fd = ngx_open_file(name->data, NGX_FILE_RDONLY|NGX_FILE_NONBLOCK,
-                       NGX_FILE_OPEN, 0);
+    if (ngx_open_cached_file(clcf->open_file_cache, &p->file, &of, r->pool)
+        != NGX_OK)
+    {
+        if (of.err == 0) {
+            return NGX_ERROR;
+        }
 
-    if (fd == NGX_INVALID_FILE) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, ngx_errno,
-                      ngx_open_file_n " \"%s\" failed, rendering again",
-                      name->data);
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, of.err,
+                      "%s \"%s\" failed, rendering again",
+                      of.failed, p->file.data);
         return NGX_DECLINED;
     }
 
-    cln->handler = ngx_pool_cleanup_file;
-    clnf = cln->data;
+    /*
+     * A name is unique only among the files that exist: the node also
+     * keeps its file's identity, which the file must still have, to the
+     * nanosecond (an inode is soon given again).
+     */
 
-    clnf->fd = fd;
-    clnf->name = name->data;
-    clnf->log = r->pool->log;
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+    if (ngx_fd_info(of.fd, &fi) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_CRIT, r->connection->log, ngx_errno,
-                      ngx_fd_info_n " \"%s\" failed", name->data);
+                      ngx_fd_info_n " \"%s\" failed", p->file.data);
         return NGX_ERROR;
     }
 
     ngx_http_article_render_version(&fi, &v);
 
-    if (ngx_memcmp(&v, &key->file_version, sizeof(v)) != 0) {
+    if (ngx_memcmp(&v, &p->file_version, sizeof(v)) != 0) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "page file \"%s\" is not the one written, "
-                      "rendering again", name->data);
-        ngx_pool_run_cleanup_file(r->pool, fd);
+                      "rendering again", p->file.data);
         return NGX_DECLINED;
     }
 
-    file->fd = fd;
-    file->name = *name;
+    file->fd = of.fd;
+    file->name = p->file;
     file->log = r->connection->log;
+    file->directio = of.is_directio;
 
     return NGX_OK;
 }

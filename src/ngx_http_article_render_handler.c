@@ -1,23 +1,6 @@
 /*
- * ngx_http_article_render_module: the content handler.
- *
- * An article request is one whose URI maps to a regular file with one of
- * the configured suffixes.  The file is opened as the static module opens
- * files, and the request then takes one of these paths:
- *
- *   hit       the page is in the cache zone for this file version: it is
- *             sent from the zone, or from its file (see
- *             ngx_http_article_render_files.c);
- *   render    it is not: the file is read and rendered by a render job,
- *             in the thread pool (the request resumes when the job is
- *             done) or inline without one; the page is kept in the zone;
- *   wait      another request, in any worker, is rendering this version:
- *             the request polls the zone until that page is there, the
- *             render fails, or article_render_timeout passes (503);
- *   failed    this version passed its render budgets before: 500 at once.
- *
- * nginx's not-modified, range and gzip filters do the rest.  Everything
- * that is not an article request is declined to the next handler.
+ * ngx_http_article_render_module: the content handler.  The request path
+ * and its states are described in docs/design.md.
  */
 
 #include <ngx_config.h>
@@ -27,17 +10,21 @@
 #include "ngx_http_article_render_module.h"
 
 
-/* how often a waiting request looks at the zone again */
-#define NGX_HTTP_AR_WAIT_POLL   10
+/* how long past its budget a render keeps an exiting worker up */
+#define NGX_HTTP_AR_RENDER_GRACE  1000
+
+/* a wait for another worker's render: first look again, and at most */
+#define NGX_HTTP_AR_WAIT_FIRST    20
+#define NGX_HTTP_AR_WAIT_MAX      500
 
 
 static ngx_str_t *ngx_http_article_render_suffix(
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path);
 static ngx_int_t ngx_http_article_render_open(ngx_http_request_t *r,
     ngx_str_t *path, ngx_open_file_info_t *of);
-static ngx_int_t ngx_http_article_render_init_ctx(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path,
-    ngx_str_t *suffix, ngx_open_file_info_t *of);
+static ngx_http_article_render_ctx_t *ngx_http_article_render_init_ctx(
+    ngx_http_request_t *r, ngx_http_article_render_loc_conf_t *arlcf,
+    ngx_str_t *path, ngx_str_t *suffix, ngx_open_file_info_t *of);
 static void ngx_http_article_render_cleanup(void *data);
 static ngx_int_t ngx_http_article_render_unchanged(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
@@ -45,26 +32,35 @@ static ngx_int_t ngx_http_article_render_unchanged(ngx_http_request_t *r,
 static ngx_int_t ngx_http_article_render_process(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
-static void ngx_http_article_render_wait_handler(ngx_event_t *ev);
-static ngx_int_t ngx_http_article_render_settle(ngx_http_request_t *r,
+static void ngx_http_article_render_resume(ngx_http_request_t *r);
+static ngx_int_t ngx_http_article_render_lookup(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+static ngx_int_t ngx_http_article_render_wait(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+static void ngx_http_article_render_wait_done(ngx_event_t *ev);
+static ngx_int_t ngx_http_article_render_render(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+#if (NGX_THREADS)
+static void ngx_http_article_render_job_done(ngx_event_t *ev);
+static void ngx_http_article_render_keep_worker(ngx_event_t *ev);
+#endif
+static void ngx_http_article_render_settle(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+static ngx_int_t ngx_http_article_render_job_status(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
 static void ngx_http_article_render_keep(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf);
-static ngx_int_t ngx_http_article_render_respond(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf);
+    ngx_http_article_render_ctx_t *ctx);
 static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf,
-    ngx_http_article_render_cache_key_t *key, ngx_uint_t validators);
-static ngx_chain_t *ngx_http_article_render_body(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page);
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators);
 static ngx_int_t ngx_http_article_render_headers(ngx_http_request_t *r,
-    ngx_http_article_render_cache_key_t *key, ngx_str_t *etag);
-static ngx_int_t ngx_http_article_render_etag(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf,
-    ngx_http_article_render_version_t *v, ngx_str_t *etag);
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators);
 
 
 ngx_int_t
@@ -131,12 +127,10 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
         return ngx_http_article_render_send_markdown(r, &path, &of);
     }
 
-    rc = ngx_http_article_render_init_ctx(r, arlcf, &path, suffix, &of);
-    if (rc != NGX_OK) {
-        return rc;
+    ctx = ngx_http_article_render_init_ctx(r, arlcf, &path, suffix, &of);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
 
     rc = ngx_http_article_render_unchanged(r, ctx, arlcf);
     if (rc != NGX_DECLINED) {
@@ -249,60 +243,31 @@ ngx_http_article_render_open(ngx_http_request_t *r, ngx_str_t *path,
 }
 
 
-void
-ngx_http_article_render_version(ngx_file_info_t *fi,
-    ngx_http_article_render_version_t *v)
-{
-    /* zeroed first, so that versions compare with memcmp() */
-    ngx_memzero(v, sizeof(ngx_http_article_render_version_t));
-
-    v->dev = fi->st_dev;
-    v->ino = fi->st_ino;
-    v->size = ngx_file_size(fi);
-    v->mtime = ngx_file_mtime(fi);
-
-#if (NGX_HAVE_ST_MTIM)
-    v->mtime_nsec = fi->st_mtim.tv_nsec;
-#endif
-}
-
-
-
-
-/*
- * The request's context: the cache key and the render job, both set up
- * here once, and a cleanup that lets go of whatever the request still
- * holds (a pinned page, a mark in the zone, a rendered page, a timer)
- * however it ends.
- */
-
-static ngx_int_t
+static ngx_http_article_render_ctx_t *
 ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path,
     ngx_str_t *suffix, ngx_open_file_info_t *of)
 {
-    u_char                              *name, *end;
-    ngx_file_info_t                      fi;
-    ngx_pool_cleanup_t                  *cln;
-    ngx_http_article_render_ctx_t       *ctx;
-    ngx_http_article_render_job_t       *job;
-    ngx_http_article_render_cache_key_t *key;
+    u_char                          *name, *end;
+    ngx_file_info_t                  fi;
+    ngx_pool_cleanup_t              *cln;
+    ngx_http_article_render_job_t   *job;
+    ngx_http_article_render_ctx_t   *ctx;
+    ngx_http_article_render_page_t  *p;
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_article_render_ctx_t));
     if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
     /*
-     * The cleanup is handed the context itself: nginx clears the
-     * request's module contexts on an internal redirect and when a filter
-     * finalizes the request (a 412 to If-Match), and the location, with
-     * its zone, may be another one by then.
+     * The cleanup gets the context itself: nginx clears module contexts
+     * on an internal redirect and when a filter finalizes the request.
      */
 
     cln->handler = ngx_http_article_render_cleanup;
@@ -310,36 +275,35 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
 
     ngx_http_set_ctx(r, ctx, ngx_http_article_render_module);
 
-    ctx->zone = arlcf->cache_zone;
-    ctx->timer.data = r;
-    ctx->timer.log = r->connection->log;
+    /* as nginx's own timers, the events' data is the request */
+
+    ctx->wait.data = r;
+    ctx->wait.handler = ngx_http_article_render_wait_done;
+    ctx->wait.log = r->connection->log;
+#if (NGX_THREADS)
+    ctx->keep.data = r;
+    ctx->keep.handler = ngx_http_article_render_keep_worker;
+    ctx->keep.log = r->connection->log;
+#endif
 
     /*
-     * A fresh stat: the validators a cached page must still match.  The
-     * one ngx_open_cached_file() took is not enough: its result keeps
-     * neither the device nor the nanoseconds of the modification time,
-     * and without the nanoseconds two saves of one size within a second
-     * would look alike.
+     * A fresh stat: ngx_open_cached_file() keeps neither the device nor
+     * the nanoseconds, and two saves of one size within a second differ
+     * only there.
      */
 
     if (ngx_fd_info(of->fd, &fi) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_CRIT, r->connection->log, ngx_errno,
                       ngx_fd_info_n " \"%s\" failed", path->data);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
-    key = &ctx->key;
+    p = &ctx->page;
 
-    key->path = *path;
-    key->conf_id = arlcf->conf_id;
-
-    ngx_crc32_init(key->hash);
-    ngx_crc32_update(&key->hash, path->data, path->len);
-    ngx_crc32_update(&key->hash, (u_char *) &key->conf_id, sizeof(uint32_t));
-    ngx_crc32_final(key->hash);
-
-    ngx_http_article_render_version(&fi, &key->version);
-    key->last_modified = ngx_max(key->version.mtime, arlcf->template->mtime);
+    ngx_http_article_render_cache_key(&p->key, path, arlcf->conf_id);
+    ngx_http_article_render_version(&fi, &p->version);
+    p->last_modified = ngx_max(p->version.mtime, arlcf->template->mtime);
+    p->cache = arlcf->cache ? arlcf->cache->data : NULL;
 
     /* the fallback title: the file name without its suffix */
 
@@ -362,8 +326,10 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
 #endif
     job->fallback = name;
     job->fallback_len = end - name;
+    job->conf_id = arlcf->conf_id;
+    job->live_reload = arlcf->live_reload;
 
-    return NGX_OK;
+    return ctx;
 }
 
 
@@ -372,16 +338,22 @@ ngx_http_article_render_cleanup(void *data)
 {
     ngx_http_article_render_ctx_t  *ctx = data;
 
-    if (ctx->pin.entry) {
-        ngx_http_article_render_cache_unpin(&ctx->pin);
+    if (ctx->wait.timer_set) {
+        ngx_del_timer(&ctx->wait);
     }
 
-    if (ctx->marked) {
-        ngx_http_article_render_cache_unmark(ctx->zone, &ctx->key);
+    if (ctx->wait.posted) {
+        ngx_delete_posted_event(&ctx->wait);
     }
 
-    if (ctx->timer.timer_set) {
-        ngx_del_timer(&ctx->timer);
+    if (ctx->keep.timer_set) {
+        ngx_del_timer(&ctx->keep);
+    }
+
+    ngx_http_article_render_cache_unwait(&ctx->page);
+
+    if (ctx->page.cache) {
+        ngx_http_article_render_cache_release(&ctx->page);
     }
 
     ar_buf_free(&ctx->job.page);
@@ -389,13 +361,10 @@ ngx_http_article_render_cleanup(void *data)
 
 
 /*
- * A request whose If-None-Match names the ETag of this file version and
- * configuration already has the page: it is answered 304 at once, with
- * neither the zone asked nor anything rendered, which is what a cache
- * tier revalidating pages asks most.  Only the plain case is taken here
- * (one entity tag, no If-Modified-Since, the main request), where nginx's
- * not-modified filter is sure to answer 304 as well; the rest takes the
- * usual way.
+ * A request whose If-None-Match is the ETag of this file version and
+ * configuration already has the page: 304 with no lookup and no render.
+ * Only the plain case (one entity tag, no If-Modified-Since, the main
+ * request), where nginx's not-modified filter would answer 304 too.
  */
 
 static ngx_int_t
@@ -403,9 +372,8 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf)
 {
-    u_char           *p;
+    u_char           *p, *last, etag[NGX_HTTP_AR_ETAG_LEN];
     size_t            len;
-    ngx_str_t         etag;
     ngx_table_elt_t  *inm;
 
     inm = r->headers_in.if_none_match;
@@ -428,24 +396,21 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
         len -= 2;
     }
 
-    if (ngx_http_article_render_etag(r, arlcf, &ctx->key.version, &etag)
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    last = ngx_http_article_render_etag(etag, &ctx->page.version,
+                                        arlcf->conf_id);
 
-    if (len != etag.len || ngx_strncmp(p, etag.data, len) != 0) {
+    if (len != (size_t) (last - etag) || ngx_strncmp(p, etag, len) != 0) {
         return NGX_DECLINED;
     }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "article render: \"%s\" unchanged", ctx->key.path.data);
+                   "article render: \"%s\" unchanged",
+                   ctx->page.key.path.data);
 
-    if (ngx_http_article_render_headers(r, &ctx->key, &etag) != NGX_OK) {
+    if (ngx_http_article_render_headers(r, ctx, arlcf, 1) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* the client's page is the zone's, were it asked */
     ctx->cache_status = NGX_HTTP_AR_CACHE_HIT;
 
     return ngx_http_send_header(r);
@@ -453,8 +418,9 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
 
 
 /*
- * Answers from the zone, or waits, or renders.  Returns NGX_DONE when
- * the request goes on later: a render in the pool, or a wait.
+ * The one way through a request, first from the handler and then from
+ * resume() after a wait or a job: the state says where it goes on.
+ * NGX_DONE: it goes on later.
  */
 
 static ngx_int_t
@@ -462,108 +428,295 @@ ngx_http_article_render_process(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf)
 {
-    ngx_int_t   rc;
-    ngx_uint_t  status, marked;
+    ngx_int_t  rc;
 
-    if (arlcf->cache_zone == NULL) {
-        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+    switch (ctx->state) {
 
-    } else {
-        status = ngx_http_article_render_cache_lookup(arlcf->cache_zone,
-                                                      &ctx->key,
-                                                      &ctx->job.limits,
-                                                      &ctx->pin, &marked);
-        ctx->marked = marked;
+    case NGX_HTTP_AR_LOOKUP:
 
-        switch (status) {
-
-        case NGX_HTTP_AR_CACHE_HIT:
-
-            if (ctx->key.page.data == NULL) {
-                rc = ngx_http_article_render_file_open(r, &ctx->key,
-                                                       &ctx->page_file);
-                if (rc == NGX_ERROR) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                if (rc == NGX_DECLINED) {
-                    /* the page's file is gone: render the page again */
-                    ngx_http_article_render_cache_forget(&ctx->pin);
-                    ngx_str_null(&ctx->key.file);
-                    ctx->cache_status = NGX_HTTP_AR_CACHE_MISS;
-                    break;
-                }
-            }
-
-            ctx->cache_status = status;
-            return ngx_http_article_render_send(r, arlcf, &ctx->key, 1);
-
-        case NGX_HTTP_AR_CACHE_FAILED:
-            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                          "article \"%s\" passed its render budget before, "
-                          "not rendered again until it changes",
-                          ctx->key.path.data);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-
-        case NGX_HTTP_AR_CACHE_UPDATING:
-
-            if (ctx->wait_start == 0) {
-                ctx->wait_start = ngx_current_msec ? ngx_current_msec : 1;
-
-            } else if (ngx_current_msec - ctx->wait_start >= arlcf->timeout) {
-                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                              "article \"%s\" is still being rendered "
-                              "after %M ms", ctx->key.path.data,
-                              arlcf->timeout);
-
-                if (ngx_http_article_render_add_header(r, "Retry-After", "1")
-                    == NULL)
-                {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                return NGX_HTTP_SERVICE_UNAVAILABLE;
-            }
-
-            ctx->timer.handler = ngx_http_article_render_wait_handler;
-            ngx_add_timer(&ctx->timer, NGX_HTTP_AR_WAIT_POLL);
-
-            r->read_event_handler = ngx_http_test_reading;
-            r->write_event_handler = ngx_http_request_empty_handler;
-
-            return NGX_DONE;
-
-        default: /* MISS, EXPIRED */
-            ctx->cache_status = status;
-            break;
+        rc = ngx_http_article_render_lookup(r, ctx, arlcf);
+        if (rc != NGX_DECLINED) {
+            return rc;
         }
+
+        rc = ngx_http_article_render_render(r, ctx, arlcf);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        /* rendered inline */
+
+        /* fall through */
+
+    case NGX_HTTP_AR_SEND:
+
+        if (ctx->rc != NGX_OK) {
+            return ctx->rc;
+        }
+
+        return ngx_http_article_render_send(r, ctx, arlcf,
+                                            ctx->job.stable);
+
+    default: /* NGX_HTTP_AR_WAIT, NGX_HTTP_AR_RENDER */
+
+        /* a write event before the wait or the job ended */
+        return NGX_DONE;
+    }
+}
+
+
+static void
+ngx_http_article_render_resume(ngx_http_request_t *r)
+{
+    ngx_int_t                            rc;
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_loc_conf_t  *arlcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+
+    rc = ngx_http_article_render_process(r, ctx, arlcf);
+
+    if (rc == NGX_DONE) {
+        return;
     }
 
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+/*
+ * Sends a hit, or arms a wait; NGX_DECLINED: this request renders the
+ * page, holding the zone's mark when there was room for one.
+ */
+
+static ngx_int_t
+ngx_http_article_render_lookup(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_int_t                        rc;
+    ngx_http_article_render_page_t  *p;
+
+    p = &ctx->page;
+
+    if (p->cache == NULL) {
+        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+        return NGX_DECLINED;
+    }
+
+#if (AR_TEST_HOOKS)
+    ctx->lookups++;
+#endif
+
+    rc = ngx_http_article_render_cache_lookup(p, &ctx->job.limits);
+
+    switch (rc) {
+
+    case NGX_OK:
+
+        if (p->file.len) {
+            rc = ngx_http_article_render_file_open(r, p, &ctx->page_file);
+
+            if (rc == NGX_ERROR) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (rc == NGX_DECLINED) {
+                /* the page's file is gone: the next lookup misses */
+                ngx_http_article_render_cache_forget(p);
+                return ngx_http_article_render_lookup(r, ctx, arlcf);
+            }
+        }
+
+        ctx->cache_status = NGX_HTTP_AR_CACHE_HIT;
+
+        return ngx_http_article_render_send(r, ctx, arlcf, 1);
+
+    case NGX_AGAIN:
+        return ngx_http_article_render_wait(r, ctx, arlcf);
+
+    case NGX_ABORT:
+
+        if (p->failed_time) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "article \"%s\" passed article_render_timeout "
+                          "before, tried again in %M ms",
+                          p->key.path.data, p->retry);
+        } else {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "article \"%s\" passed article_render_max_memory "
+                          "before, not rendered again until it changes",
+                          p->key.path.data);
+        }
+
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+
+    default: /* NGX_DECLINED */
+        ctx->cache_status = p->expired ? NGX_HTTP_AR_CACHE_EXPIRED
+                                       : NGX_HTTP_AR_CACHE_MISS;
+        return NGX_DECLINED;
+    }
+}
+
+
+/*
+ * Another request renders the page.  One of this worker wakes us when it
+ * lands; one of another worker is looked at again with a back-off.
+ * Either way the wait ends at article_render_timeout: 503.
+ */
+
+static ngx_int_t
+ngx_http_article_render_wait(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_msec_t      timer;
+    ngx_msec_int_t  left;
+
+    if (ctx->wait_end == 0) {
+        ctx->wait_end = ngx_current_msec + arlcf->timeout;
+    }
+
+    left = (ngx_msec_int_t) (ctx->wait_end - ngx_current_msec);
+
+    if (left <= 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "article \"%s\" is still being rendered after %M ms",
+                      ctx->page.key.path.data, arlcf->timeout);
+
+        if (ngx_http_article_render_add_header(r, "Retry-After", "1")
+            == NULL)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    if (ctx->page.local) {
+        timer = left;
+
+    } else {
+        ctx->backoff = ctx->backoff ? ngx_min(2 * ctx->backoff,
+                                              NGX_HTTP_AR_WAIT_MAX)
+                                    : NGX_HTTP_AR_WAIT_FIRST;
+        timer = ngx_min(ctx->backoff, (ngx_msec_t) left);
+    }
+
+    ngx_http_article_render_cache_wait(&ctx->page, &ctx->wait);
+    ngx_add_timer(&ctx->wait, timer);
+
+    ctx->state = NGX_HTTP_AR_WAIT;
+
+    r->read_event_handler = ngx_http_test_reading;
+    r->write_event_handler = ngx_http_article_render_resume;
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_article_render_wait_done(ngx_event_t *ev)
+{
+    ngx_connection_t               *c;
+    ngx_http_request_t             *r;
+    ngx_http_article_render_ctx_t  *ctx;
+
+    r = ev->data;
+    c = r->connection;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+
+    ngx_http_set_log_request(c->log, r);
+
+    ngx_http_article_render_cache_unwait(&ctx->page);
+
+    ctx->state = NGX_HTTP_AR_LOOKUP;
+
+    r->write_event_handler(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * Runs the render job: in the location's thread pool (NGX_DONE, the
+ * request resumes when it is done), or inline (NGX_OK, settled).
+ */
+
+static ngx_int_t
+ngx_http_article_render_render(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_str_t                        name;
+    ngx_http_article_render_job_t   *job;
+    ngx_http_article_render_page_t  *p;
+
+    p = &ctx->page;
+    job = &ctx->job;
+
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "article render: rendering \"%s\"", ctx->key.path.data);
+                   "article render: rendering \"%s\"", p->key.path.data);
+
+#if (AR_TEST_HOOKS)
+    ctx->renders++;
+#endif
+
+    if (p->cache && p->cache->path) {
+        if (ngx_http_article_render_file_name(r->pool, p->cache->path,
+                                              p->file_seq, &name)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        job->file = name.data;
+        job->file_max = p->cache->max_entry;
+    }
 
 #if (NGX_THREADS)
 
-    if (arlcf->pool) {
-        if (ngx_http_article_render_job_post(r, ctx, arlcf) != NGX_OK) {
+    if (arlcf->thread_pool) {
+        if (ngx_http_article_render_job_post(arlcf->thread_pool, job,
+                                             r->pool,
+                                             ngx_http_article_render_job_done,
+                                             r)
+            != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
+
+        r->main->blocked++;
+        r->aio = 1;
+
+        ctx->state = NGX_HTTP_AR_RENDER;
+
+        r->read_event_handler = ngx_http_test_reading;
+        r->write_event_handler = ngx_http_article_render_resume;
+
+        /* an exiting worker waits for the timers left: this is one */
+        ngx_add_timer(&ctx->keep, arlcf->timeout + NGX_HTTP_AR_RENDER_GRACE);
 
         return NGX_DONE;
     }
 
 #endif
 
-    ngx_http_article_render_job_run(&ctx->job);
+    ngx_http_article_render_job_run(job);
+    ngx_http_article_render_settle(r, ctx, arlcf);
 
-    return ngx_http_article_render_respond(r, ctx, arlcf);
+    return NGX_OK;
 }
 
 
+#if (NGX_THREADS)
+
 static void
-ngx_http_article_render_wait_handler(ngx_event_t *ev)
+ngx_http_article_render_job_done(ngx_event_t *ev)
 {
-    ngx_int_t                            rc;
     ngx_connection_t                    *c;
     ngx_http_request_t                  *r;
     ngx_http_article_render_ctx_t       *ctx;
@@ -571,52 +724,70 @@ ngx_http_article_render_wait_handler(ngx_event_t *ev)
 
     r = ev->data;
     c = r->connection;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
 
     ngx_http_set_log_request(c->log, r);
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
-    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+    r->main->blocked--;
+    r->aio = 0;
 
-    rc = ngx_http_article_render_process(r, ctx, arlcf);
-
-    if (rc != NGX_DONE) {
-        ngx_http_finalize_request(r, rc);
+    if (ctx->keep.timer_set) {
+        ngx_del_timer(&ctx->keep);
     }
+
+    /* the page is kept even if the client has gone meanwhile */
+
+    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+    ngx_http_article_render_settle(r, ctx, arlcf);
+
+    r->write_event_handler(r);
 
     ngx_http_run_posted_requests(c);
 }
 
 
-/*
- * Called when a render job has finished, inline or from the pool's
- * completion handler, and whether or not the client is still there:
- * keeps the page (or the failure) in the zone and logs what went wrong.
- */
-
-void
-ngx_http_article_render_settled(ngx_http_request_t *r)
+static void
+ngx_http_article_render_keep_worker(ngx_event_t *ev)
 {
-    ngx_http_article_render_ctx_t       *ctx;
-    ngx_http_article_render_loc_conf_t  *arlcf;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
-    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
-
-    ctx->rendered = 1;
-    ctx->status = ngx_http_article_render_settle(r, ctx, arlcf);
+    ngx_add_timer(ev, NGX_HTTP_AR_RENDER_GRACE);
 }
 
+#endif
 
-static ngx_int_t
+
+/* a finished job's outcome goes to the zone; the request then sends */
+
+static void
 ngx_http_article_render_settle(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf)
 {
-    ngx_log_t                      *log;
-    ngx_http_article_render_job_t  *job;
+    ctx->rc = ngx_http_article_render_job_status(r, ctx, arlcf);
+    ctx->state = NGX_HTTP_AR_SEND;
+
+    if (ctx->rc == NGX_OK && ctx->page.cache && ctx->job.stable) {
+        ngx_http_article_render_keep(r, ctx);
+    }
+
+    if (ctx->page.cache) {
+        /* a mark that came to nothing, so that waiters go on at once */
+        ngx_http_article_render_cache_release(&ctx->page);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_article_render_job_status(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_log_t                       *log;
+    ngx_http_article_render_job_t   *job;
+    ngx_http_article_render_page_t  *p;
 
     log = r->connection->log;
     job = &ctx->job;
+    p = &ctx->page;
 
     switch (job->rc) {
 
@@ -625,27 +796,24 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
         if (job->meta_invalid) {
             ngx_log_error(NGX_LOG_INFO, log, 0,
                           "article \"%s\": front matter ignored, %s",
-                          ctx->key.path.data, job->meta_error);
+                          p->key.path.data, job->meta_error);
         }
 
         if (!job->stable) {
             ngx_log_error(NGX_LOG_WARN, log, 0,
                           "article \"%s\" kept changing while read, "
                           "served uncached and without validators",
-                          ctx->key.path.data);
+                          p->key.path.data);
         }
 
-        /* the key now describes the page read and rendered */
+        /* the page is of the version read, which may be newer */
 
-        ctx->key.version = job->version;
-        ctx->key.last_modified = ngx_max(job->version.mtime,
-                                         arlcf->template->mtime);
-        ctx->key.page.data = (u_char *) job->page.data;
-        ctx->key.page.len = job->page.len;
-
-        if (arlcf->cache_zone && job->stable) {
-            ngx_http_article_render_keep(r, ctx, arlcf);
-        }
+        p->version = job->version;
+        p->last_modified = ngx_max(job->version.mtime,
+                                   arlcf->template->mtime);
+        p->body.data = (u_char *) job->page.data;
+        p->body.len = job->page.len;
+        p->body_len = job->page.len;
 
         return NGX_OK;
 
@@ -653,45 +821,47 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_ERR, log, 0,
                       "article \"%s\" is %O bytes, more than "
                       "article_render_max_size %uz",
-                      ctx->key.path.data, job->version.size, arlcf->max_size);
+                      p->key.path.data, job->version.size, arlcf->max_size);
         break;
 
     case NGX_HTTP_AR_JOB_SYSERR:
         ngx_log_error(NGX_LOG_CRIT, log, job->err, "%s \"%s\" failed",
-                      job->failed, ctx->key.path.data);
+                      job->failed, p->key.path.data);
         break;
 
     case NGX_HTTP_AR_JOB_MEMORY:
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "article \"%s\" of %O bytes passed "
+                      "article_render_max_memory %uz, not rendered "
+                      "until it changes",
+                      p->key.path.data, job->version.size,
+                      arlcf->max_memory);
+        goto failed;
+
     case NGX_HTTP_AR_JOB_TIME:
-
-        if (job->rc == NGX_HTTP_AR_JOB_MEMORY) {
-            ngx_log_error(NGX_LOG_ERR, log, 0,
-                          "article \"%s\" of %O bytes passed "
-                          "article_render_max_memory %uz, not rendered",
-                          ctx->key.path.data, job->version.size,
-                          arlcf->max_memory);
-        } else {
-            ngx_log_error(NGX_LOG_ERR, log, 0,
-                          "article \"%s\" of %O bytes passed "
-                          "article_render_timeout %M ms, not rendered",
-                          ctx->key.path.data, job->version.size,
-                          arlcf->timeout);
-        }
-
-        if (arlcf->cache_zone) {
-            ctx->key.version = job->version;
-            ngx_http_article_render_cache_fail(arlcf->cache_zone, &ctx->key,
-                                               &job->limits);
-            ctx->marked = 0;
-        }
-
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "article \"%s\" of %O bytes passed "
+                      "article_render_timeout %M ms, not rendered, "
+                      "tried again in %M ms",
+                      p->key.path.data, job->version.size,
+                      arlcf->timeout, (ngx_msec_t) NGX_HTTP_AR_TIME_FAIL_MEMO);
+        goto failed;
 
     default: /* NGX_HTTP_AR_JOB_NOMEM */
         ngx_log_error(NGX_LOG_CRIT, log, 0,
                       "rendering article \"%s\" of %O bytes failed: "
-                      "out of memory", ctx->key.path.data, job->version.size);
+                      "out of memory", p->key.path.data, job->version.size);
         break;
+    }
+
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+
+failed:
+
+    if (p->cache) {
+        p->version = job->version;
+        ngx_http_article_render_cache_fail(p, &job->limits,
+                                        job->rc == NGX_HTTP_AR_JOB_TIME);
     }
 
     return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -699,141 +869,73 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
 
 
 /*
- * Keeps a rendered page in the zone, or in a file of the zone's path when
- * it is large: such a page is sent with sendfile() on hits.  Pages with
- * the live reload script stay in the zone, where the script is put in
- * when they are sent.  A page whose file cannot be written, or finds no
- * room among the files (those being sent cannot be evicted), is kept in
- * the zone instead.
+ * Keeps a rendered page: in its file when the job wrote one, else in the
+ * zone.  A file the zone has no room for is deleted.
  */
 
 static void
 ngx_http_article_render_keep(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf)
+    ngx_http_article_render_ctx_t *ctx)
 {
-    ngx_int_t                             rc;
-    ngx_http_article_render_cache_t      *cache;
-    ngx_http_article_render_cache_key_t  *key;
+    ngx_str_t                        body;
+    ngx_http_article_render_job_t   *job;
+    ngx_http_article_render_page_t  *p;
 
-    cache = arlcf->cache_zone->data;
-    key = &ctx->key;
+    p = &ctx->page;
+    job = &ctx->job;
 
-    rc = NGX_DECLINED;
+    if (job->in_file) {
+        body = p->body;
 
-    if (cache->path
-        && !arlcf->live_reload
-        && key->page.len >= NGX_HTTP_AR_FILE_MIN
-        && key->page.len <= cache->max_entry)
-    {
-        if (ngx_http_article_render_file_write(r, cache->path, key)
-            == NGX_OK)
-        {
-            rc = ngx_http_article_render_cache_store(arlcf->cache_zone, key);
+        p->file.data = job->file;
+        p->file.len = ngx_strlen(job->file);
+        p->file_version = job->file_version;
+        ngx_str_null(&p->body);
 
-            if (rc != NGX_OK) {
-                ngx_http_article_render_file_delete(key->file.data,
-                                                    r->connection->log);
-            }
+        if (ngx_http_article_render_cache_store(p) != NGX_OK) {
+            ngx_http_article_render_file_delete(job->file,
+                                                r->connection->log);
+            ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
         }
 
-        ngx_str_null(&key->file);
-    }
+        /* the page goes out from memory this time */
 
-    if (rc != NGX_OK
-        && ngx_http_article_render_cache_store(arlcf->cache_zone, key)
-           != NGX_OK)
-    {
-        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
-    }
+        p->body = body;
+        ngx_str_null(&p->file);
 
-    ctx->marked = 0;
-}
-
-
-/* the answer to a request whose render job has finished */
-
-static ngx_int_t
-ngx_http_article_render_respond(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf)
-{
-    ngx_int_t  rc;
-
-    if (!ctx->rendered) {
-        ngx_http_article_render_settled(r);
-    }
-
-    rc = ctx->status;
-
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    return ngx_http_article_render_send(r, arlcf, &ctx->key,
-                                        ctx->job.stable);
-}
-
-
-/* the request's write handler while its render job is in the pool */
-
-void
-ngx_http_article_render_resume(ngx_http_request_t *r)
-{
-    ngx_http_article_render_ctx_t       *ctx;
-    ngx_http_article_render_loc_conf_t  *arlcf;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
-
-    if (!ctx->rendered) {
-        /* a write event before the job finished */
         return;
     }
 
-    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+    if (job->file_failed) {
+        ngx_log_error(NGX_LOG_CRIT, r->connection->log, job->file_err,
+                      "%s \"%s\" failed", job->file_failed, job->file);
+    }
 
-    r->write_event_handler = ngx_http_request_empty_handler;
-
-    ngx_http_finalize_request(r,
-                        ngx_http_article_render_respond(r, ctx, arlcf));
+    if (ngx_http_article_render_cache_store(p) != NGX_OK) {
+        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+    }
 }
 
 
 static ngx_int_t
 ngx_http_article_render_send(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf,
-    ngx_http_article_render_cache_key_t *key, ngx_uint_t validators)
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators)
 {
-    off_t         len;
-    ngx_int_t     rc;
-    ngx_str_t     etag;
-    ngx_chain_t  *out, *cl;
+    ngx_int_t                        rc;
+    ngx_buf_t                       *b;
+    ngx_chain_t                      out;
+    ngx_http_article_render_page_t  *p;
 
-    if (validators
-        && ngx_http_article_render_etag(r, arlcf, &key->version, &etag)
-           != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    p = &ctx->page;
 
-    if (ngx_http_article_render_headers(r, key, validators ? &etag : NULL)
+    if (ngx_http_article_render_headers(r, ctx, arlcf, validators)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    out = ngx_http_article_render_body(r, arlcf, &key->page);
-    if (out == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    len = 0;
-
-    for (cl = out; cl; cl = cl->next) {
-        len += ngx_buf_size(cl->buf);
-    }
-
-    r->headers_out.content_length_n = len;
+    r->headers_out.content_length_n = p->body_len;
     r->allow_ranges = 1;
 
     rc = ngx_http_send_header(r);
@@ -842,79 +944,64 @@ ngx_http_article_render_send(ngx_http_request_t *r,
         return rc;
     }
 
-    return ngx_http_output_filter(r, out);
-}
-
-
-/*
- * The page: in memory, with the live reload script when that is on, or
- * a hit's page in its file, opened by ngx_http_article_render_process()
- * (pages with the script are never kept in files).
- */
-
-static ngx_chain_t *
-ngx_http_article_render_body(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page)
-{
-    ngx_buf_t                      *b;
-    ngx_chain_t                    *out;
-    ngx_http_article_render_ctx_t  *ctx;
-
-    if (page->data && arlcf->live_reload) {
-        return ngx_http_article_render_live_reload_body(r, arlcf, page);
-    }
-
     b = ngx_calloc_buf(r->pool);
     if (b == NULL) {
-        return NULL;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (page->data) {
-        b->pos = page->data;
-        b->last = page->data + page->len;
+    if (p->body_len == 0) {
+        /* an empty page: a special buffer, never a zero size one */
+
+    } else if (p->body.data) {
+        b->pos = p->body.data;
+        b->last = p->body.data + p->body.len;
         b->memory = 1;
 
     } else {
-        ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
-
         b->file = &ctx->page_file;
         b->file_pos = 0;
-        b->file_last = page->len;
+        b->file_last = p->body_len;
         b->in_file = 1;
     }
 
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
+    b->sync = (p->body_len == 0 && r != r->main) ? 1 : 0;
 
-    out = ngx_alloc_chain_link(r->pool);
-    if (out == NULL) {
-        return NULL;
-    }
+    out.buf = b;
+    out.next = NULL;
 
-    out->buf = b;
-    out->next = NULL;
-
-    return out;
+    return ngx_http_output_filter(r, &out);
 }
 
 
-/* the headers of a page; without an ETag, without validators at all */
-
 static ngx_int_t
 ngx_http_article_render_headers(ngx_http_request_t *r,
-    ngx_http_article_render_cache_key_t *key, ngx_str_t *etag)
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators)
 {
+    u_char  *etag, *last;
+
     r->headers_out.status = NGX_HTTP_OK;
 
     ngx_str_set(&r->headers_out.content_type, "text/html");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     ngx_str_set(&r->headers_out.charset, "utf-8");
 
-    if (etag) {
-        r->headers_out.last_modified_time = key->last_modified;
+    if (validators) {
+        etag = ngx_pnalloc(r->pool, NGX_HTTP_AR_ETAG_LEN);
+        if (etag == NULL) {
+            return NGX_ERROR;
+        }
+
+        last = ngx_http_article_render_etag(etag, &ctx->page.version,
+                                            arlcf->conf_id);
+        *last = '\0';
+
+        r->headers_out.last_modified_time = ctx->page.last_modified;
 
         r->headers_out.etag = ngx_http_article_render_add_header(r, "ETag",
-                                                       (char *) etag->data);
+                                                             (char *) etag);
         if (r->headers_out.etag == NULL) {
             return NGX_ERROR;
         }
@@ -922,64 +1009,4 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
 
     return ngx_http_article_render_add_header(r, "Vary", "Accept")
            ? NGX_OK : NGX_ERROR;
-}
-
-
-/*
- * A strong ETag from the file's identity and the rendering
- * configuration: nginx's own hashes the response length, which for us is
- * the HTML, and would miss an edit that keeps the page's length.  The
- * value is NUL-terminated, in the request's pool.
- */
-
-static ngx_int_t
-ngx_http_article_render_etag(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf,
-    ngx_http_article_render_version_t *v, ngx_str_t *etag)
-{
-    uint32_t  id;
-
-    etag->data = ngx_pnalloc(r->pool, NGX_OFF_T_LEN + NGX_TIME_T_LEN
-                                      + 2 * NGX_INT32_LEN + 6);
-    if (etag->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_crc32_init(id);
-    ngx_crc32_update(&id, (u_char *) &v->dev, sizeof(dev_t));
-    ngx_crc32_update(&id, (u_char *) &v->ino, sizeof(ino_t));
-    ngx_crc32_update(&id, (u_char *) &arlcf->conf_id, sizeof(uint32_t));
-    ngx_crc32_final(id);
-
-    etag->len = ngx_sprintf(etag->data, "\"%xT.%xD-%xO-%08xD\"%Z",
-                            v->mtime, (uint32_t) v->mtime_nsec, v->size, id)
-                - etag->data - 1;
-
-    return NGX_OK;
-}
-
-
-/* a response header from C strings that last as long as the request */
-
-ngx_table_elt_t *
-ngx_http_article_render_add_header(ngx_http_request_t *r, char *key,
-    char *value)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NULL;
-    }
-
-    h->hash = 1;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
-    h->key.data = (u_char *) key;
-    h->key.len = ngx_strlen(key);
-    h->value.data = (u_char *) value;
-    h->value.len = ngx_strlen(value);
-
-    return h;
 }

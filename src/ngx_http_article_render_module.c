@@ -26,7 +26,6 @@
 typedef struct {
     ngx_array_t                         *suffixes;
     ngx_http_article_render_template_t  *builtin;
-    ngx_array_t                          caches;   /* ngx_shm_zone_t * */
     ngx_shm_zone_t                      *default_cache;
 } ngx_http_article_render_main_conf_t;
 
@@ -48,9 +47,15 @@ static char *ngx_http_article_render_thread_pool(ngx_conf_t *cf,
 static char *ngx_http_article_render_cache(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static ngx_shm_zone_t *ngx_http_article_render_default_zone(ngx_conf_t *cf);
+static ngx_int_t ngx_http_article_render_builtin_zone(ngx_conf_t *cf,
+    ngx_shm_zone_t *zone);
 static ngx_int_t ngx_http_article_render_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_article_render_cache_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+#if (AR_TEST_HOOKS)
+static ngx_int_t ngx_http_article_render_test_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+#endif
 static void *ngx_http_article_render_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_article_render_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf,
@@ -590,9 +595,7 @@ ngx_http_article_render_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_article_render_loc_conf_t *arlcf = conf;
 
-    ngx_str_t                            *value;
-    ngx_shm_zone_t                      **zone;
-    ngx_http_article_render_main_conf_t  *armcf;
+    ngx_str_t  *value;
 
     if (arlcf->cache != NGX_CONF_UNSET_PTR) {
         return "is duplicate";
@@ -605,7 +608,7 @@ ngx_http_article_render_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_OK;
     }
 
-    /* the zone may be defined later in the http block */
+    /* the zone may be defined later in the http block: see merge */
 
     arlcf->cache = ngx_shared_memory_add(cf, &value[1], 0,
                                          &ngx_http_article_render_module);
@@ -613,32 +616,68 @@ ngx_http_article_render_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    armcf = ngx_http_conf_get_module_main_conf(cf,
-                                               ngx_http_article_render_module);
-
-    zone = ngx_array_push(&armcf->caches);
-    if (zone == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    *zone = arlcf->cache;
-
     return NGX_CONF_OK;
 }
+
+
+/* a zone named but not defined may be the built-in one */
+
+static ngx_int_t
+ngx_http_article_render_builtin_zone(ngx_conf_t *cf, ngx_shm_zone_t *zone)
+{
+    ngx_str_t  name = ngx_string(NGX_HTTP_AR_CACHE_DEFAULT_NAME);
+
+    if (zone->shm.name.len == name.len
+        && ngx_strncmp(zone->shm.name.data, name.data, name.len) == 0
+        && ngx_http_article_render_default_zone(cf) != NULL)
+    {
+        return NGX_OK;
+    }
+
+    return NGX_ERROR;
+}
+
+
+static ngx_http_variable_t  ngx_http_article_render_vars[] = {
+
+    { ngx_string("article_render_cache"), NULL,
+      ngx_http_article_render_cache_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+#if (AR_TEST_HOOKS)
+
+    /* test builds only: what this request asked of the zone and rendered */
+
+    { ngx_string("article_render_test_lookups"), NULL,
+      ngx_http_article_render_test_variable,
+      offsetof(ngx_http_article_render_ctx_t, lookups),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("article_render_test_renders"), NULL,
+      ngx_http_article_render_test_variable,
+      offsetof(ngx_http_article_render_ctx_t, renders),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+#endif
+
+      ngx_http_null_variable
+};
 
 
 static ngx_int_t
 ngx_http_article_render_add_variables(ngx_conf_t *cf)
 {
-    ngx_str_t              name = ngx_string("article_render_cache");
-    ngx_http_variable_t   *var;
+    ngx_http_variable_t  *var, *v;
 
-    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
-    if (var == NULL) {
-        return NGX_ERROR;
+    for (v = ngx_http_article_render_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
     }
-
-    var->get_handler = ngx_http_article_render_cache_variable;
 
     return NGX_OK;
 }
@@ -648,7 +687,7 @@ static ngx_int_t
 ngx_http_article_render_cache_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    static ngx_str_t  status[] = {
+    static ngx_str_t  status[NGX_HTTP_AR_CACHE_NSTATUS] = {
         ngx_null_string,
         ngx_string("MISS"),
         ngx_string("BYPASS"),
@@ -660,7 +699,10 @@ ngx_http_article_render_cache_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
 
-    if (ctx == NULL || ctx->cache_status == NGX_HTTP_AR_CACHE_NONE) {
+    if (ctx == NULL
+        || ctx->cache_status == NGX_HTTP_AR_CACHE_NONE
+        || ctx->cache_status >= NGX_HTTP_AR_CACHE_NSTATUS)
+    {
         v->not_found = 1;
         return NGX_OK;
     }
@@ -673,6 +715,35 @@ ngx_http_article_render_cache_variable(ngx_http_request_t *r,
 
     return NGX_OK;
 }
+
+
+#if (AR_TEST_HOOKS)
+
+static ngx_int_t
+ngx_http_article_render_test_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_uint_t                      n;
+    ngx_http_article_render_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+
+    n = ctx ? *(ngx_uint_t *) ((char *) ctx + data) : 0;
+
+    v->data = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+    if (v->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = ngx_sprintf(v->data, "%ui", n) - v->data;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+#endif
 
 
 static void *
@@ -707,12 +778,6 @@ ngx_http_article_render_create_main_conf(ngx_conf_t *cf)
     ngx_str_set(&s[0], ".md");
     ngx_str_set(&s[1], ".markdown");
 
-    if (ngx_array_init(&armcf->caches, cf->pool, 4, sizeof(ngx_shm_zone_t *))
-        != NGX_OK)
-    {
-        return NULL;
-    }
-
     return armcf;
 }
 
@@ -733,8 +798,6 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
      *     conf->gfm = 0;
      *     conf->render = { 0 };
      *     conf->conf_id = 0;
-     *     conf->cache_zone = NULL;
-     *     conf->pool = NULL;
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -846,34 +909,41 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
 
     /*
      * Unset stays unset through inheritance, so that a location turning
-     * article_render on below a scope that has it off still gets a zone.
+     * article_render on below a scope that has it off still gets the
+     * built-in zone and nginx's "default" thread pool.
      */
 
-    ngx_conf_merge_ptr_value(conf->cache, prev->cache, NGX_CONF_UNSET_PTR);
+    if (conf->cache == NGX_CONF_UNSET_PTR) {
+        conf->cache = prev->cache;
+    }
 
-    if (conf->cache != NGX_CONF_UNSET_PTR) {
-        conf->cache_zone = conf->cache;
-
-    } else if (conf->enable) {
-        conf->cache_zone = ngx_http_article_render_default_zone(cf);
-        if (conf->cache_zone == NULL) {
+    if (conf->cache == NGX_CONF_UNSET_PTR && conf->enable) {
+        conf->cache = ngx_http_article_render_default_zone(cf);
+        if (conf->cache == NULL) {
             return NGX_CONF_ERROR;
         }
     }
 
+    if (conf->cache != NGX_CONF_UNSET_PTR
+        && conf->cache != NULL
+        && conf->cache->data == NULL
+        && ngx_http_article_render_builtin_zone(cf, conf->cache) != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown article_render_cache zone \"%V\"",
+                           &conf->cache->shm.name);
+        return NGX_CONF_ERROR;
+    }
+
 #if (NGX_THREADS)
 
-    /* likewise for the pool: nginx's "default" one where renders happen */
+    if (conf->thread_pool == NGX_CONF_UNSET_PTR) {
+        conf->thread_pool = prev->thread_pool;
+    }
 
-    ngx_conf_merge_ptr_value(conf->thread_pool, prev->thread_pool,
-                             NGX_CONF_UNSET_PTR);
-
-    if (conf->thread_pool != NGX_CONF_UNSET_PTR) {
-        conf->pool = conf->thread_pool;
-
-    } else if (conf->enable) {
-        conf->pool = ngx_thread_pool_add(cf, NULL);
-        if (conf->pool == NULL) {
+    if (conf->thread_pool == NGX_CONF_UNSET_PTR && conf->enable) {
+        conf->thread_pool = ngx_thread_pool_add(cf, NULL);
+        if (conf->thread_pool == NULL) {
             return NGX_CONF_ERROR;
         }
     }
@@ -887,13 +957,10 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_int_t
 ngx_http_article_render_init(ngx_conf_t *cf)
 {
-    void                                 *libs[AR_RENDER_NLIBS];
-    ngx_str_t                             name;
-    ngx_uint_t                            i;
-    ngx_shm_zone_t                      **zone;
-    ngx_http_handler_pt                  *h;
-    ngx_http_core_main_conf_t            *cmcf;
-    ngx_http_article_render_main_conf_t  *armcf;
+    void                       *libs[AR_RENDER_NLIBS];
+    ngx_uint_t                  i;
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
 
     if (ar_render_init() != AR_OK) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
@@ -916,33 +983,6 @@ ngx_http_article_render_init(ngx_conf_t *cf)
                       "fixed in 0.29.0.gfm.13: renders rely on "
                       "article_render_timeout and article_render_max_memory",
                       ar_render_library_version());
-    }
-
-    /* every zone named by "article_render_cache" must be defined */
-
-    armcf = ngx_http_conf_get_module_main_conf(cf,
-                                               ngx_http_article_render_module);
-    zone = armcf->caches.elts;
-
-    for (i = 0; i < armcf->caches.nelts; i++) {
-
-        if (zone[i]->data) {
-            continue;
-        }
-
-        ngx_str_set(&name, NGX_HTTP_AR_CACHE_DEFAULT_NAME);
-
-        if (zone[i]->shm.name.len == name.len
-            && ngx_strncmp(zone[i]->shm.name.data, name.data, name.len) == 0
-            && ngx_http_article_render_default_zone(cf) != NULL)
-        {
-            continue;
-        }
-
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "unknown article_render_cache zone \"%V\"",
-                      &zone[i]->shm.name);
-        return NGX_ERROR;
     }
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);

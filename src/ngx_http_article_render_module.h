@@ -1,6 +1,6 @@
 /*
- * ngx_http_article_render_module: what the directives file and the
- * request handler share.
+ * ngx_http_article_render_module: the location configuration and the
+ * request context, shared by the directives and the request handler.
  */
 
 #ifndef _NGX_HTTP_ARTICLE_RENDER_MODULE_H_INCLUDED_
@@ -14,6 +14,7 @@
 #include "ar_render.h"
 #include "ar_template.h"
 #include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_thread.h"
 
 
 typedef struct {
@@ -34,11 +35,11 @@ typedef struct {
     ngx_msec_t                 live_reload;  /* 0 for off */
 
     ngx_http_article_render_template_t  *template;
-    ngx_shm_zone_t            *cache;     /* as configured, NULL for off */
+    ngx_shm_zone_t            *cache;     /* NULL for off */
     ngx_msec_t                 timeout;
     size_t                     max_memory;
 #if (NGX_THREADS)
-    ngx_thread_pool_t         *thread_pool; /* as configured, NULL: off */
+    ngx_thread_pool_t         *thread_pool; /* NULL for off */
 #endif
 #if (AR_TEST_HOOKS)
     ngx_msec_t                 test_delay;
@@ -47,74 +48,49 @@ typedef struct {
     /* derived in merge */
     ar_render_conf_t           render;    /* what the core needs */
     uint32_t                   conf_id;   /* the identity of the above */
-    ngx_shm_zone_t            *cache_zone; /* the zone used, or NULL */
-#if (NGX_THREADS)
-    ngx_thread_pool_t         *pool;      /* the pool used, or NULL */
-#endif
 } ngx_http_article_render_loc_conf_t;
 
 
-/* how a render job ended */
-#define NGX_HTTP_AR_JOB_OK          0
-#define NGX_HTTP_AR_JOB_SYSERR      1   /* a system call failed: err */
-#define NGX_HTTP_AR_JOB_TOO_LARGE   2   /* over article_render_max_size */
-#define NGX_HTTP_AR_JOB_NOMEM       3   /* out of memory */
-#define NGX_HTTP_AR_JOB_MEMORY      4   /* passed article_render_max_memory */
-#define NGX_HTTP_AR_JOB_TIME        5   /* passed article_render_timeout */
+/* $article_render_cache */
+typedef enum {
+    NGX_HTTP_AR_CACHE_NONE = 0,
+    NGX_HTTP_AR_CACHE_MISS,
+    NGX_HTTP_AR_CACHE_BYPASS,
+    NGX_HTTP_AR_CACHE_EXPIRED,
+    NGX_HTTP_AR_CACHE_HIT,
+    NGX_HTTP_AR_CACHE_NSTATUS
+} ngx_http_article_render_cache_status_e;
 
 
-/*
- * Reading and rendering one article: everything it touches is here, so
- * that it can run in a thread pool, away from the request.
- */
-
-typedef struct {
-    /* set before the job runs */
-    ngx_fd_t                            fd;
-    size_t                              max_size;
-    const ar_render_conf_t             *render;
-    const ar_template_t                *tpl;
-    ar_limits_t                         limits;
-    u_char                             *fallback;  /* the title without one */
-    size_t                              fallback_len;
-
-    /* set by the job */
-    ngx_uint_t                          rc;        /* NGX_HTTP_AR_JOB_* */
-    ngx_err_t                           err;
-    const char                         *failed;    /* the call that failed */
-    ngx_http_article_render_version_t   version;   /* what was read */
-    ngx_uint_t                          stable;    /* one version, whole */
-    ngx_uint_t                          meta_invalid;
-    char                                meta_error[AR_META_ERR_LEN];
-    ar_buf_t                            page;
-} ngx_http_article_render_job_t;
+/* where a request is on its way to a page (docs/design.md) */
+typedef enum {
+    NGX_HTTP_AR_LOOKUP = 0,   /* to ask the zone */
+    NGX_HTTP_AR_WAIT,         /* another request renders the page */
+    NGX_HTTP_AR_RENDER,       /* its render job runs in the pool */
+    NGX_HTTP_AR_SEND          /* the job is done and settled */
+} ngx_http_article_render_state_e;
 
 
 typedef struct {
-    ngx_uint_t                           cache_status; /* NGX_HTTP_AR_CACHE_* */
-    ngx_shm_zone_t                      *zone;    /* the cache, or NULL */
-    ngx_http_article_render_cache_key_t  key;
-    ngx_http_article_render_pin_t        pin;     /* a hit being sent */
-    ngx_file_t                           page_file; /* a hit's, in a file */
-    ngx_http_article_render_job_t        job;
-    ngx_event_t                          timer;   /* waiting, or keeping the
-                                                     worker up for a render */
-    ngx_msec_t                           wait_start;
-    ngx_int_t                            status;  /* of the finished job */
-    unsigned                             marked:1;   /* owns the zone's mark */
-    unsigned                             rendered:1;
+    ngx_http_article_render_state_e          state;
+    ngx_http_article_render_cache_status_e   cache_status;
+    ngx_int_t                                rc;       /* of the settled job */
+    ngx_http_article_render_page_t           page;
+    ngx_http_article_render_job_t            job;
+    ngx_file_t                               page_file; /* a hit's file */
+    ngx_event_t                              wait;
+    ngx_event_t                              keep;     /* the worker, while
+                                                          a job runs */
+    ngx_msec_t                               wait_end;
+    ngx_msec_t                               backoff;
+#if (AR_TEST_HOOKS)
+    ngx_uint_t                               lookups;
+    ngx_uint_t                               renders;
+#endif
 } ngx_http_article_render_ctx_t;
 
 
 ngx_int_t ngx_http_article_render_handler(ngx_http_request_t *r);
-void ngx_http_article_render_job_run(ngx_http_article_render_job_t *job);
-ngx_int_t ngx_http_article_render_job_post(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf);
-void ngx_http_article_render_settled(ngx_http_request_t *r);
-void ngx_http_article_render_resume(ngx_http_request_t *r);
-ngx_table_elt_t *ngx_http_article_render_add_header(ngx_http_request_t *r,
-    char *key, char *value);
 
 /* ngx_http_article_render_markdown.c */
 ngx_uint_t ngx_http_article_render_wants_markdown(ngx_http_request_t *r);
@@ -124,11 +100,32 @@ ngx_int_t ngx_http_article_render_send_markdown(ngx_http_request_t *r,
 /* ngx_http_article_render_reload.c */
 char *ngx_http_article_render_live_reload(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
-ngx_chain_t *ngx_http_article_render_live_reload_body(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page);
 
 
-extern ngx_module_t  ngx_http_article_render_module;
+/* a response header from C strings that last as long as the request */
+
+static ngx_inline ngx_table_elt_t *
+ngx_http_article_render_add_header(ngx_http_request_t *r, char *key,
+    char *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NULL;
+    }
+
+    h->hash = 1;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value.data = (u_char *) value;
+    h->value.len = ngx_strlen(value);
+
+    return h;
+}
 
 
 #endif /* _NGX_HTTP_ARTICLE_RENDER_MODULE_H_INCLUDED_ */

@@ -1,18 +1,8 @@
 /*
- * ngx_http_article_render_module: live reload for authors.
- *
- * With "article_render_live_reload TIME;" every page carries a small
- * inline script that asks for its own URL with HEAD and If-None-Match
- * every TIME and reloads the page when the answer is 200 with another
- * ETag: no WebSocket, no extra endpoint, nothing the server keeps.
- *
- * The script is put into the response when it is sent, not into the
- * rendered page, so the render cache holds the same page with and
- * without it.  It goes before the page's last "</body>" (compared
- * without case), or after the page when the template has none, and
- * carries the ETag the page is sent with.  The setting is part of the
- * configuration identity (conf_id), so the two variants of a page have
- * different ETags.
+ * ngx_http_article_render_module: live reload for authors.  A page
+ * rendered with "article_render_live_reload TIME;" carries a script that
+ * asks for its own URL with HEAD and If-None-Match every TIME and reloads
+ * the page when the answer has another ETag.
  */
 
 #include <ngx_config.h>
@@ -26,12 +16,8 @@
 #define NGX_HTTP_AR_LIVE_RELOAD_MAX  (24 * 60 * 60 * 1000)
 
 
-static ngx_int_t ngx_http_article_render_live_reload_script(
-    ngx_http_request_t *r, ngx_http_article_render_loc_conf_t *arlcf,
-    ngx_str_t *script);
-static u_char *ngx_http_article_render_live_reload_at(ngx_str_t *page);
-static ngx_int_t ngx_http_article_render_chain_add(ngx_http_request_t *r,
-    ngx_chain_t ***last, u_char *start, u_char *end);
+static u_char *ngx_http_article_render_live_reload_at(u_char *page,
+    size_t len);
 
 
 static const char  ngx_http_article_render_script_head[] =
@@ -44,6 +30,13 @@ static const char  ngx_http_article_render_script_tail[] =
     "if(r.status==200&&n&&n.replace(/^W[/]/,\"\")!=e){location.reload()}"
     "else{setTimeout(p,t)}},function(){setTimeout(p,t)})}"
     "setTimeout(p,t)})();</script>\n";
+
+
+/* every byte of the ETag may need a "\xHH" escape in the string */
+#define NGX_HTTP_AR_SCRIPT_LEN                                                \
+    (sizeof(ngx_http_article_render_script_head) + 4 * NGX_HTTP_AR_ETAG_LEN  \
+     + sizeof("',t=") + NGX_INT_T_LEN                                         \
+     + sizeof(ngx_http_article_render_script_tail))
 
 
 /* article_render_live_reload TIME | off; */
@@ -85,85 +78,24 @@ ngx_http_article_render_live_reload(ngx_conf_t *cf, ngx_command_t *cmd,
 
 
 /*
- * The response body: the page with the script in it.  Called after the
- * ETag is set, before the header is sent.
+ * Puts the script, carrying the page's ETag (none for a page without
+ * validators), before the page's last "</body>", or after the page when
+ * the template has none.  Runs in the render job.
  */
 
-ngx_chain_t *
-ngx_http_article_render_live_reload_body(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *page)
+ngx_int_t
+ngx_http_article_render_live_reload_splice(ar_buf_t *page, u_char *etag,
+    size_t etag_len, ngx_msec_t interval)
 {
-    u_char        *at;
-    ngx_str_t      script;
-    ngx_chain_t   *out, **ll, *cl;
+    u_char      *p, *at, c, script[NGX_HTTP_AR_SCRIPT_LEN];
+    size_t       len, off;
+    ngx_uint_t   i;
 
-    if (ngx_http_article_render_live_reload_script(r, arlcf, &script)
-        != NGX_OK)
-    {
-        return NULL;
-    }
-
-    at = ngx_http_article_render_live_reload_at(page);
-
-    out = NULL;
-    ll = &out;
-
-    if (ngx_http_article_render_chain_add(r, &ll, page->data, at) != NGX_OK
-        || ngx_http_article_render_chain_add(r, &ll, script.data,
-                                             script.data + script.len)
-           != NGX_OK
-        || ngx_http_article_render_chain_add(r, &ll, at,
-                                             page->data + page->len)
-           != NGX_OK)
-    {
-        return NULL;
-    }
-
-    for (cl = out; cl->next; cl = cl->next) { /* void */ }
-
-    cl->buf->last_buf = (r == r->main) ? 1 : 0;
-    cl->buf->last_in_chain = 1;
-
-    return out;
-}
-
-
-/* the script, with the response's ETag in it (or none without one) */
-
-static ngx_int_t
-ngx_http_article_render_live_reload_script(ngx_http_request_t *r,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *script)
-{
-    u_char     *p, c;
-    size_t      len;
-    ngx_str_t   etag;
-    ngx_uint_t  i;
-
-    if (r->headers_out.etag) {
-        etag = r->headers_out.etag->value;
-
-    } else {
-        ngx_str_null(&etag);
-    }
-
-    /* every byte of the ETag may need a "\xHH" escape in the string */
-
-    len = sizeof(ngx_http_article_render_script_head) - 1 + 4 * etag.len
-          + sizeof("',t=") - 1 + NGX_INT_T_LEN
-          + sizeof(ngx_http_article_render_script_tail) - 1;
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    script->data = p;
-
-    p = ngx_cpymem(p, ngx_http_article_render_script_head,
+    p = ngx_cpymem(script, ngx_http_article_render_script_head,
                    sizeof(ngx_http_article_render_script_head) - 1);
 
-    for (i = 0; i < etag.len; i++) {
-        c = etag.data[i];
+    for (i = 0; i < etag_len; i++) {
+        c = etag[i];
 
         if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
             || (c >= 'A' && c <= 'Z') || c == '"' || c == '.' || c == '-'
@@ -176,12 +108,24 @@ ngx_http_article_render_live_reload_script(ngx_http_request_t *r,
         }
     }
 
-    p = ngx_sprintf(p, "',t=%M", arlcf->live_reload);
+    p = ngx_sprintf(p, "',t=%M", interval);
 
     p = ngx_cpymem(p, ngx_http_article_render_script_tail,
                    sizeof(ngx_http_article_render_script_tail) - 1);
 
-    script->len = p - script->data;
+    len = p - script;
+
+    if (ar_buf_reserve(page, len) != AR_OK) {
+        return NGX_ERROR;
+    }
+
+    at = ngx_http_article_render_live_reload_at((u_char *) page->data,
+                                                page->len);
+    off = at - (u_char *) page->data;
+
+    ngx_memmove(page->data + off + len, page->data + off, page->len - off);
+    ngx_memcpy(page->data + off, script, len);
+    page->len += len;
 
     return NGX_OK;
 }
@@ -190,15 +134,15 @@ ngx_http_article_render_live_reload_script(ngx_http_request_t *r,
 /* where the script goes: at the last "</body>", or at the end */
 
 static u_char *
-ngx_http_article_render_live_reload_at(ngx_str_t *page)
+ngx_http_article_render_live_reload_at(u_char *page, size_t len)
 {
     u_char  *p;
 
-    if (page->len < sizeof("</body>") - 1) {
-        return page->data + page->len;
+    if (len < sizeof("</body>") - 1) {
+        return page + len;
     }
 
-    p = page->data + page->len - (sizeof("</body>") - 1);
+    p = page + len - (sizeof("</body>") - 1);
 
     for ( ;; ) {
 
@@ -208,47 +152,10 @@ ngx_http_article_render_live_reload_at(ngx_str_t *page)
             return p;
         }
 
-        if (p == page->data) {
-            return page->data + page->len;
+        if (p == page) {
+            return page + len;
         }
 
         p--;
     }
-}
-
-
-/* adds a memory buffer of start to end, unless it is empty */
-
-static ngx_int_t
-ngx_http_article_render_chain_add(ngx_http_request_t *r, ngx_chain_t ***last,
-    u_char *start, u_char *end)
-{
-    ngx_buf_t    *b;
-    ngx_chain_t  *cl;
-
-    if (start == end) {
-        return NGX_OK;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
-    b->pos = start;
-    b->last = end;
-    b->memory = 1;
-
-    cl = ngx_alloc_chain_link(r->pool);
-    if (cl == NULL) {
-        return NGX_ERROR;
-    }
-
-    cl->buf = b;
-    cl->next = NULL;
-
-    **last = cl;
-    *last = &cl->next;
-
-    return NGX_OK;
 }

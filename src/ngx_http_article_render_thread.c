@@ -1,35 +1,25 @@
 /*
  * ngx_http_article_render_module: the render job, and running it in a
- * thread pool.
- *
- * A job reads an article file and renders it into a page.  It touches
- * nothing but its own ngx_http_article_render_job_t: no request, pool,
- * log or zone, so a pool thread can run it while the event loop goes on.
- * Its time and memory budgets are enforced by the core's render arena.
- * The request is held (r->main->blocked) until the job is done, then
- * resumed from the completion handler, as nginx's threaded reads are.
+ * thread pool as nginx runs its threaded reads.
  */
 
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_article_render_module.h"
+#include "ngx_http_article_render_thread.h"
 
 
 /* reads that see the file change under them before we give up */
 #define NGX_HTTP_AR_READ_TRIES  3
 
-/* how long past its budget a render keeps the worker up */
-#define NGX_HTTP_AR_RENDER_GRACE  1000
-
 
 static ngx_uint_t ngx_http_article_render_job_read(
     ngx_http_article_render_job_t *job, u_char **data, size_t *len);
+static void ngx_http_article_render_job_finish(
+    ngx_http_article_render_job_t *job);
 #if (NGX_THREADS)
 static void ngx_http_article_render_thread(void *data, ngx_log_t *log);
-static void ngx_http_article_render_job_done(ngx_event_t *ev);
-static void ngx_http_article_render_keep_worker(ngx_event_t *ev);
 #endif
 
 
@@ -86,6 +76,55 @@ ngx_http_article_render_job_run(ngx_http_article_render_job_t *job)
     }
 
     ar_article_free(&article);
+
+    if (job->rc == NGX_HTTP_AR_JOB_OK) {
+        ngx_http_article_render_job_finish(job);
+    }
+}
+
+
+/*
+ * What follows the render, off the event loop too: the live reload
+ * script, and a large page's file.
+ */
+
+static void
+ngx_http_article_render_job_finish(ngx_http_article_render_job_t *job)
+{
+    u_char  *last, etag[NGX_HTTP_AR_ETAG_LEN];
+
+    if (job->live_reload) {
+        last = job->stable
+               ? ngx_http_article_render_etag(etag, &job->version,
+                                              job->conf_id)
+               : etag;
+
+        if (ngx_http_article_render_live_reload_splice(&job->page, etag,
+                                                       last - etag,
+                                                       job->live_reload)
+            != NGX_OK)
+        {
+            ar_buf_free(&job->page);
+            job->rc = NGX_HTTP_AR_JOB_NOMEM;
+            return;
+        }
+    }
+
+    if (job->file == NULL
+        || !job->stable
+        || job->page.len < NGX_HTTP_AR_FILE_MIN
+        || job->page.len > job->file_max)
+    {
+        return;
+    }
+
+    job->in_file = (ngx_http_article_render_file_write(job->file,
+                                                (u_char *) job->page.data,
+                                                job->page.len,
+                                                &job->file_version,
+                                                &job->file_err,
+                                                &job->file_failed)
+                    == NGX_OK);
 }
 
 
@@ -166,41 +205,23 @@ ngx_http_article_render_job_read(ngx_http_article_render_job_t *job,
 #if (NGX_THREADS)
 
 ngx_int_t
-ngx_http_article_render_job_post(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf)
+ngx_http_article_render_job_post(ngx_thread_pool_t *tp,
+    ngx_http_article_render_job_t *job, ngx_pool_t *pool,
+    ngx_event_handler_pt done, void *data)
 {
     ngx_thread_task_t  *task;
 
-    task = ngx_thread_task_alloc(r->pool, 0);
+    task = ngx_thread_task_alloc(pool, 0);
     if (task == NULL) {
         return NGX_ERROR;
     }
 
-    task->ctx = &ctx->job;
+    task->ctx = job;
     task->handler = ngx_http_article_render_thread;
-    task->event.data = r;
-    task->event.handler = ngx_http_article_render_job_done;
+    task->event.data = data;
+    task->event.handler = done;
 
-    if (ngx_thread_task_post(arlcf->pool, task) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    r->main->blocked++;
-    r->aio = 1;
-
-    r->read_event_handler = ngx_http_test_reading;
-    r->write_event_handler = ngx_http_article_render_resume;
-
-    /*
-     * A worker that is shutting down exits when no timers are left: this
-     * one keeps it up until the job is done and the client answered.
-     */
-
-    ctx->timer.handler = ngx_http_article_render_keep_worker;
-    ngx_add_timer(&ctx->timer, arlcf->timeout + NGX_HTTP_AR_RENDER_GRACE);
-
-    return NGX_OK;
+    return ngx_thread_task_post(tp, task);
 }
 
 
@@ -210,40 +231,6 @@ ngx_http_article_render_thread(void *data, ngx_log_t *log)
     ngx_http_article_render_job_t  *job = data;
 
     ngx_http_article_render_job_run(job);
-}
-
-
-static void
-ngx_http_article_render_job_done(ngx_event_t *ev)
-{
-    ngx_http_request_t             *r;
-    ngx_http_article_render_ctx_t  *ctx;
-
-    r = ev->data;
-
-    ngx_http_set_log_request(r->connection->log, r);
-
-    r->main->blocked--;
-    r->aio = 0;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
-
-    if (ctx->timer.timer_set) {
-        ngx_del_timer(&ctx->timer);
-    }
-
-    /* the page is kept even if the client has gone meanwhile */
-
-    ngx_http_article_render_settled(r);
-
-    r->connection->write->handler(r->connection->write);
-}
-
-
-static void
-ngx_http_article_render_keep_worker(ngx_event_t *ev)
-{
-    ngx_add_timer(ev, NGX_HTTP_AR_RENDER_GRACE);
 }
 
 #endif

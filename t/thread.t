@@ -28,6 +28,7 @@ http {
 
     error_log %%TESTDIR%%/error.log info;
     error_log %%TESTDIR%%/debug.log debug;
+    %%TEST_HOOKS_LOG%%
 
     server {
         listen 127.0.0.1:%%PORT%%;
@@ -78,7 +79,7 @@ $t->write_file('site/memory/bomb.md',
     ('x|' x $n) . "\n" . ('-|' x $n) . "\n" . ("x\n" x $n));
 $t->write_file('site/memory/fine.md', "# Fine\n");
 
-$t->plan(21)->run();
+$t->plan(24)->run();
 
 # while one request renders for seconds in the pool, the worker's other
 # requests are answered: all of them arrive before the slow page does
@@ -125,6 +126,17 @@ is($t->renders('/budget/a.md'), 1, 'without a second render');
 $t->write_file('site/budget/a.md', "# Over budget, edited\n");
 $t->get('/budget/a.md');
 is($t->renders('/budget/a.md'), 2, 'an edit gives the article another render');
+
+# a time budget depends on load: a failure to keep it is remembered for
+# 10 seconds (NGX_HTTP_AR_TIME_FAIL_MEMO), then the version is tried again
+
+$t->get('/budget/a.md');
+is($t->renders('/budget/a.md'), 2, 'the time failure is remembered');
+like($t->error_log(), qr/passed article_render_timeout before, tried again/,
+    'a remembered time failure says when it is tried again');
+sleep(10.5);
+$t->get('/budget/a.md');
+is($t->renders('/budget/a.md'), 3, 'and tried again after 10 seconds');
 
 # output explosion under a small memory budget
 

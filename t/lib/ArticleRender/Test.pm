@@ -358,6 +358,10 @@ sub config {
     $text =~ s/%%TESTDIR%%/$dir/g;
     $text =~ s/^([ \t]*)%%TEST_GLOBALS_HTTP%%/$1 . join("\n$1", @http)/gme;
     $text =~ s/%%TEST_GLOBALS_HTTP%%/join(' ', @http)/ge;
+    $text =~ s/%%TEST_HOOKS_LOG%%/log_format article_render_hooks
+        '\$article_render_test_renders \$article_render_test_lookups'
+        ' "\$request_filename"';
+        access_log $dir\/hooks.log article_render_hooks;/g;
 
     my $conf = $self->globals() . $text;
 
@@ -841,6 +845,24 @@ sub error_log {
 }
 
 
+# The pids of the master's worker processes now.
+
+sub worker_pids {
+    my ($self) = @_;
+
+    my ($master) = $self->read_file('nginx.pid') =~ /(\d+)/;
+    my @pids;
+
+    for my $stat (glob '/proc/[0-9]*/stat') {
+        open my $fh, '<', $stat or next;
+        my $line = <$fh> // '';
+        push @pids, $1 if $line =~ /^(\d+) \(.*\) \S+ (\d+) / && $2 == $master;
+    }
+
+    return @pids;
+}
+
+
 # The pid of the worker process started last.
 
 sub worker_pid {
@@ -852,18 +874,34 @@ sub worker_pid {
 }
 
 
-# renders($path): how many renders of a file whose name ends in $path
-# were begun, by the module's debug line in debug.log, which the test's
-# configuration must write ("error_log %%TESTDIR%%/debug.log debug;" in
-# http; nginx must be built --with-debug, as Debian's is).
+# What the test build's variables say of each finished request, from
+# hooks.log, which a configuration writes by putting %%TEST_HOOKS_LOG%%
+# in its http block: renders($path) is how many renders of a file whose
+# name ends in $path were run, lookups($path) the zone lookups of each
+# request for it.
+
+sub hooks {
+    my ($self, $path) = @_;
+
+    my $log = -e $self->path('hooks.log') ? $self->read_file('hooks.log') : '';
+
+    return map { /^(\d+) (\d+) "[^"]*\Q$path\E"$/ ? [ $1, $2 ] : () }
+        split /\n/, $log;
+}
 
 sub renders {
     my ($self, $path) = @_;
 
-    my @l = grep { /article render: rendering "[^"]*\Q$path\E"/ }
-        split /\n/, $self->read_file('debug.log');
+    my $n = 0;
+    $n += $_->[0] for $self->hooks($path);
 
-    return scalar @l;
+    return $n;
+}
+
+sub lookups {
+    my ($self, $path) = @_;
+
+    return map { $_->[1] } $self->hooks($path);
 }
 
 

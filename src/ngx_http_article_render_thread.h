@@ -1,0 +1,70 @@
+/*
+ * ngx_http_article_render_module: the render job, which reads and
+ * renders one article and may run in a thread pool.
+ */
+
+#ifndef _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_
+#define _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ar_render.h"
+#include "ar_template.h"
+#include "ngx_http_article_render_cache.h"
+
+
+/* how a render job ended */
+#define NGX_HTTP_AR_JOB_OK          0
+#define NGX_HTTP_AR_JOB_SYSERR      1   /* a system call failed: err */
+#define NGX_HTTP_AR_JOB_TOO_LARGE   2   /* over article_render_max_size */
+#define NGX_HTTP_AR_JOB_NOMEM       3   /* out of memory */
+#define NGX_HTTP_AR_JOB_MEMORY      4   /* passed article_render_max_memory */
+#define NGX_HTTP_AR_JOB_TIME        5   /* passed article_render_timeout */
+
+
+/* everything a job touches: nothing of a request, pool, log or zone */
+typedef struct {
+    ngx_fd_t                            fd;
+    size_t                              max_size;
+    const ar_render_conf_t             *render;
+    const ar_template_t                *tpl;
+    ar_limits_t                         limits;
+    u_char                             *fallback;  /* the title without one */
+    size_t                              fallback_len;
+    uint32_t                            conf_id;
+    ngx_msec_t                          live_reload;
+    u_char                             *file;      /* where a large page
+                                                      goes, or NULL */
+    size_t                              file_max;
+
+    ngx_uint_t                          rc;        /* NGX_HTTP_AR_JOB_* */
+    ngx_err_t                           err;
+    const char                         *failed;    /* the call that failed */
+    ngx_http_article_render_version_t   version;   /* what was read */
+    ngx_uint_t                          stable;    /* one version, whole */
+    ngx_uint_t                          meta_invalid;
+    char                                meta_error[AR_META_ERR_LEN];
+    ar_buf_t                            page;
+
+    ngx_uint_t                          in_file;   /* the page was written */
+    ngx_http_article_render_version_t   file_version;
+    ngx_err_t                           file_err;
+    const char                         *file_failed;
+} ngx_http_article_render_job_t;
+
+
+void ngx_http_article_render_job_run(ngx_http_article_render_job_t *job);
+#if (NGX_THREADS)
+ngx_int_t ngx_http_article_render_job_post(ngx_thread_pool_t *tp,
+    ngx_http_article_render_job_t *job, ngx_pool_t *pool,
+    ngx_event_handler_pt done, void *data);
+#endif
+
+/* ngx_http_article_render_reload.c */
+ngx_int_t ngx_http_article_render_live_reload_splice(ar_buf_t *page,
+    u_char *etag, size_t etag_len, ngx_msec_t interval);
+
+
+#endif /* _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_ */
