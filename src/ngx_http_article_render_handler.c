@@ -61,6 +61,7 @@ static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
 static ngx_int_t ngx_http_article_render_headers(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators);
+static ngx_int_t ngx_http_article_render_alternate(ngx_http_request_t *r);
 
 
 ngx_int_t
@@ -1007,6 +1008,47 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
         }
     }
 
-    return ngx_http_article_render_add_header(r, "Vary", "Accept")
+    if (ngx_http_article_render_add_header(r, "Vary", "Accept") == NULL) {
+        return NGX_ERROR;
+    }
+
+    return (r == r->main) ? ngx_http_article_render_alternate(r) : NGX_OK;
+}
+
+
+/* where agents find the article's Markdown source: its own URI */
+
+static ngx_int_t
+ngx_http_article_render_alternate(ngx_http_request_t *r)
+{
+    u_char     *link, *p;
+    size_t      len;
+    uintptr_t   escape;
+
+    escape = 2 * ngx_escape_uri(NULL, r->uri.data, r->uri.len,
+                                NGX_ESCAPE_URI);
+
+    len = sizeof("<>; rel=\"alternate\"; type=\"text/markdown\"")
+          + r->uri.len + escape;
+
+    link = ngx_pnalloc(r->pool, len);
+    if (link == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = link;
+    *p++ = '<';
+
+    if (escape) {
+        p = (u_char *) ngx_escape_uri(p, r->uri.data, r->uri.len,
+                                      NGX_ESCAPE_URI);
+    } else {
+        p = ngx_cpymem(p, r->uri.data, r->uri.len);
+    }
+
+    ngx_memcpy(p, ">; rel=\"alternate\"; type=\"text/markdown\"",
+               sizeof(">; rel=\"alternate\"; type=\"text/markdown\""));
+
+    return ngx_http_article_render_add_header(r, "Link", (char *) link)
            ? NGX_OK : NGX_ERROR;
 }
