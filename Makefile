@@ -46,6 +46,18 @@ CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
 CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
                  -lcmark-gfm-extensions)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+# the content codings, as config finds them (AR_WITHOUT_BROTLI=1 and
+# AR_WITHOUT_ZSTD=1 leave one out, in the module and the unit tests)
+BROTLI_LIBS := $(if $(AR_WITHOUT_BROTLI),,\
+                 $(shell pkg-config --libs libbrotlienc 2>/dev/null))
+ZSTD_LIBS   := $(if $(AR_WITHOUT_ZSTD),,\
+                 $(shell pkg-config --libs libzstd 2>/dev/null))
+CODING_CFLAGS := $(if $(BROTLI_LIBS),-DAR_HAVE_BROTLI=1) \
+                 $(if $(ZSTD_LIBS),-DAR_HAVE_ZSTD=1)
+CODING_LIBS := -lz $(BROTLI_LIBS) $(ZSTD_LIBS)
+# the unit tests decompress what the core compresses
+UNIT_CODING_LIBS := $(CODING_LIBS) $(if $(BROTLI_LIBS),\
+                 $(shell pkg-config --libs libbrotlidec))
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -DAR_TEST_HOOKS=1
 # one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
@@ -56,7 +68,8 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy clang libclang-rt-14-dev valgrind
+               chromium tidy clang libclang-rt-14-dev valgrind \
+               zlib1g-dev libbrotli-dev libzstd-dev
 
 # "make test-asan": the module and the unit tests built with ASan and
 # UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module
@@ -146,16 +159,17 @@ $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 $(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
     $(CORE_HDRS) conf.example/template.html
 	mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< t/unit/ar_check.c $(CORE_SRCS) \
+	$(CC) $(UNIT_CFLAGS) $(CODING_CFLAGS) -Isrc -o $@ $< t/unit/ar_check.c \
+	    $(CORE_SRCS) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
-	    $(CMARK_LIBS) $(YAML_LIBS)
+	    $(CMARK_LIBS) $(YAML_LIBS) $(UNIT_CODING_LIBS)
 
 unit: $(UNIT_TESTS)
 
 $(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -o $@ fuzz/ar_fuzz.c $(CORE_SRCS) \
-	    $(CMARK_LIBS) $(YAML_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CODING_CFLAGS) -Isrc -o $@ fuzz/ar_fuzz.c \
+	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS)
 
 # The corpus grows in $(FUZZ_DIR)/corpus from run to run, over seeds made
 # afresh each time; a crash, leak, sanitizer report or broken check
@@ -192,7 +206,7 @@ lint: $(CONFIGURED)
 	@! grep -nE '.{81}' src/*.[ch] || { echo "lint: over 80 columns"; exit 1; }
 	@! grep -nE '(^|[^:"])//' src/*.[ch] || { echo "lint: // comment"; exit 1; }
 	cppcheck --quiet --error-exitcode=1 --inline-suppr \
-	    --suppress=missingIncludeSystem src/ar_*.c
+	    --suppress=missingIncludeSystem $(CODING_CFLAGS) src/ar_*.c
 	cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	    --suppress=missingIncludeSystem --suppress=toomanyconfigs \
 	    $(NGX_INCS) -Isrc src/ngx_*.c

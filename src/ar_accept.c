@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ar_accept.h"
+#include "ar_compress.h"
 
 
 typedef struct {
@@ -35,6 +36,9 @@ typedef struct {
 static const char *ar_accept_element_end(const char *p, const char *end);
 static int ar_accept_range(const char *p, const char *end,
     ar_accept_range_t *range);
+static int ar_accept_params(const char *p, const char *end, unsigned *q);
+static int ar_accept_coding(const char *p, const char *end, int *coding,
+    unsigned *q);
 static const char *ar_accept_token(const char *p, const char *end);
 static const char *ar_accept_quoted(const char *p, const char *end);
 static const char *ar_accept_ows(const char *p, const char *end);
@@ -88,6 +92,138 @@ ar_accept_markdown(const char *accept, size_t len)
 
 
 /*
+ * Accept-Encoding (RFC 9110, section 12.5.3): a comma-separated list of
+ * codings, each with an optional weight.  sizes[] holds the size of the
+ * page in each coding (AR_CODING_*), AR_SIZE_NONE where it is not stored.
+ *
+ * A coding gets the weight of the first element that names it ("x-gzip"
+ * names gzip), else that of the first "*", else 0, which refuses it;
+ * identity, when neither names it, is acceptable at the lowest weight.
+ * Of the stored codings with a weight above 0, the one with the highest
+ * weight is chosen, and of equal weights the smallest; a coding no
+ * smaller than identity is not chosen while identity is acceptable.
+ * Returns the coding, or AR_CODING_NONE when none is acceptable.  With no
+ * header (ae NULL) the choice is identity: a client that says nothing
+ * about codings gets none.
+ */
+
+int
+ar_accept_encoding(const char *ae, size_t len, const size_t *sizes)
+{
+    int          c, coding, best;
+    unsigned     q, star, weight[AR_CODING_N];
+    const char  *p, *end, *last;
+
+    if (ae == NULL) {
+        return AR_CODING_IDENTITY;
+    }
+
+    /* 1001: not named */
+
+    for (c = 0; c < AR_CODING_N; c++) {
+        weight[c] = 1001;
+    }
+
+    star = 1001;
+
+    p = ae;
+    end = ae + len;
+
+    while (p < end) {
+        last = ar_accept_element_end(p, end);
+
+        if (ar_accept_coding(p, last, &coding, &q)) {
+
+            if (coding == AR_CODING_NONE) {
+                if (star == 1001) {
+                    star = q;
+                }
+
+            } else if (weight[coding] == 1001) {
+                weight[coding] = q;
+            }
+        }
+
+        if (last == end) {
+            break;
+        }
+
+        p = last + 1;
+    }
+
+    for (c = 0; c < AR_CODING_N; c++) {
+        if (weight[c] == 1001) {
+            weight[c] = (star != 1001) ? star
+                        : (c == AR_CODING_IDENTITY) ? 1 : 0;
+        }
+    }
+
+    best = AR_CODING_NONE;
+
+    for (c = 0; c < AR_CODING_N; c++) {
+
+        if (sizes[c] == AR_SIZE_NONE || weight[c] == 0) {
+            continue;
+        }
+
+        if (c != AR_CODING_IDENTITY
+            && sizes[AR_CODING_IDENTITY] != AR_SIZE_NONE
+            && weight[AR_CODING_IDENTITY] != 0
+            && sizes[c] >= sizes[AR_CODING_IDENTITY])
+        {
+            continue;
+        }
+
+        if (best == AR_CODING_NONE
+            || weight[c] > weight[best]
+            || (weight[c] == weight[best] && sizes[c] < sizes[best]))
+        {
+            best = c;
+        }
+    }
+
+    return best;
+}
+
+
+/*
+ * One element of Accept-Encoding, p to end: *coding is AR_CODING_NONE
+ * for "*"; returns 0 for an element to ignore: empty, a coding not
+ * known, or one that does not parse.
+ */
+
+static int
+ar_accept_coding(const char *p, const char *end, int *coding, unsigned *q)
+{
+    const char  *name;
+
+    p = ar_accept_ows(p, end);
+
+    name = p;
+    p = ar_accept_token(p, end);
+
+    if (p == name) {
+        return 0;
+    }
+
+    if (p - name == 1 && *name == '*') {
+        *coding = AR_CODING_NONE;
+
+    } else {
+        *coding = ar_coding(name, p - name);
+
+        if (*coding == AR_CODING_NONE) {
+            return 0;
+        }
+    }
+
+    *q = 1000;
+
+    return ar_accept_params(p, end, q);
+}
+
+
+/*
  * The comma that ends the list element at p, or end; commas in quoted
  * strings do not count.
  */
@@ -119,9 +255,6 @@ ar_accept_element_end(const char *p, const char *end)
 static int
 ar_accept_range(const char *p, const char *end, ar_accept_range_t *range)
 {
-    size_t       name_len;
-    const char  *name, *value;
-
     p = ar_accept_ows(p, end);
 
     range->type = p;
@@ -143,6 +276,21 @@ ar_accept_range(const char *p, const char *end, ar_accept_range_t *range)
     }
 
     range->q = 1000;
+
+    return ar_accept_params(p, end, &range->q);
+}
+
+
+/*
+ * The parameters that follow a range or a coding, p to end: sets *q from
+ * a "q" one; returns 0 when they do not parse or q is not a weight.
+ */
+
+static int
+ar_accept_params(const char *p, const char *end, unsigned *q)
+{
+    size_t       name_len;
+    const char  *name, *value;
 
     for ( ;; ) {
         p = ar_accept_ows(p, end);
@@ -187,7 +335,7 @@ ar_accept_range(const char *p, const char *end, ar_accept_range_t *range)
         }
 
         if (name_len == 1 && (*name == 'q' || *name == 'Q')
-            && !ar_accept_qvalue(value, p - value, &range->q))
+            && !ar_accept_qvalue(value, p - value, q))
         {
             return 0;
         }
