@@ -69,7 +69,7 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
                chromium tidy clang libclang-rt-14-dev valgrind \
-               zlib1g-dev libbrotli-dev libzstd-dev
+               zlib1g-dev libbrotli-dev libzstd-dev brotli zstd
 
 # "make test-asan": the module and the unit tests built with ASan and
 # UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module

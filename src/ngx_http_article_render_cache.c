@@ -11,7 +11,7 @@
 
 
 /* changes whenever the node layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  4
+#define NGX_HTTP_AR_CACHE_LAYOUT  5
 
 /* how long past its budget a render's mark holds off others */
 #define NGX_HTTP_AR_MARK_GRACE    1000
@@ -43,7 +43,8 @@ struct ngx_http_article_render_node_s {
     size_t                             max_memory;
 
     size_t                             path_len;
-    size_t                             page_len;
+    size_t                             page_len;  /* every coding's */
+    size_t                             reps[AR_CODING_N];
     size_t                             file_len;  /* 0: page in the zone */
     ngx_http_article_render_version_t  file_version;
 
@@ -448,7 +449,7 @@ ngx_http_article_render_cache_key(ngx_http_article_render_key_t *key,
 
 u_char *
 ngx_http_article_render_etag(u_char *buf,
-    ngx_http_article_render_version_t *v, uint32_t conf_id)
+    ngx_http_article_render_version_t *v, uint32_t conf_id, ngx_int_t coding)
 {
     uint32_t  id;
 
@@ -458,8 +459,18 @@ ngx_http_article_render_etag(u_char *buf,
     ngx_crc32_update(&id, (u_char *) &conf_id, sizeof(uint32_t));
     ngx_crc32_final(id);
 
-    return ngx_sprintf(buf, "\"%xT.%xD-%xO-%08xD\"",
-                       v->mtime, (uint32_t) v->mtime_nsec, v->size, id);
+    buf = ngx_sprintf(buf, "\"%xT.%xD-%xO-%08xD",
+                      v->mtime, (uint32_t) v->mtime_nsec, v->size, id);
+
+    /* each representation has its own */
+
+    if (coding != AR_CODING_IDENTITY) {
+        buf = ngx_sprintf(buf, "-%s", ar_coding_name(coding));
+    }
+
+    *buf++ = '"';
+
+    return buf;
 }
 
 
@@ -546,6 +557,7 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
         p->hold = NGX_HTTP_AR_HOLD_PIN;
         p->last_modified = arn->last_modified;
         p->body_len = arn->page_len;
+        ngx_memcpy(p->reps, arn->reps, sizeof(p->reps));
 
         if (arn->file_len) {
             ngx_str_null(&p->body);
@@ -673,6 +685,7 @@ ngx_http_article_render_cache_store(ngx_http_article_render_page_t *p)
 
     if (arn) {
         arn->last_modified = p->last_modified;
+        ngx_memcpy(arn->reps, p->reps, sizeof(p->reps));
 
     } else {
         ngx_http_article_render_cache_unmark_locked(p);

@@ -15,6 +15,7 @@
 #include <ngx_http.h>
 
 #include "ar_render.h"
+#include "ar_compress.h"
 
 
 /* the largest page a zone keeps unless max_entry says otherwise */
@@ -89,6 +90,9 @@ typedef struct {
     time_t                              last_modified;
     ngx_str_t                           body;     /* NULL data: in a file */
     off_t                               body_len;
+    size_t                              reps[AR_CODING_N]; /* the page in
+                                             each coding, one after another
+                                             in the body; AR_SIZE_NONE */
     ngx_str_t                           file;     /* its file's name */
     ngx_http_article_render_version_t   file_version;
 
@@ -127,7 +131,8 @@ void ngx_http_article_render_cache_unwait(
     ngx_http_article_render_page_t *p);
 
 u_char *ngx_http_article_render_etag(u_char *buf,
-    ngx_http_article_render_version_t *v, uint32_t conf_id);
+    ngx_http_article_render_version_t *v, uint32_t conf_id,
+    ngx_int_t coding);
 
 /* ngx_http_article_render_files.c */
 void ngx_http_article_render_version(ngx_file_info_t *fi,

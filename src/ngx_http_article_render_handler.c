@@ -61,6 +61,11 @@ static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
 static ngx_int_t ngx_http_article_render_headers(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators);
+static ngx_int_t ngx_http_article_render_coding(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_int_t coding);
+static ngx_int_t ngx_http_article_render_acceptable(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_int_t coding);
 static ngx_int_t ngx_http_article_render_alternate(ngx_http_request_t *r);
 
 
@@ -329,6 +334,7 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     job->fallback_len = end - name;
     job->conf_id = arlcf->conf_id;
     job->live_reload = arlcf->live_reload;
+    job->compress = arlcf->compress;
 
     return ctx;
 }
@@ -375,6 +381,7 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
 {
     u_char           *p, *last, etag[NGX_HTTP_AR_ETAG_LEN];
     size_t            len;
+    ngx_int_t         coding;
     ngx_table_elt_t  *inm;
 
     inm = r->headers_in.if_none_match;
@@ -397,10 +404,27 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
         len -= 2;
     }
 
-    last = ngx_http_article_render_etag(etag, &ctx->page.version,
-                                        arlcf->conf_id);
+    for (coding = 0; coding < AR_CODING_N; coding++) {
 
-    if (len != (size_t) (last - etag) || ngx_strncmp(p, etag, len) != 0) {
+        if (coding != AR_CODING_IDENTITY
+            && ngx_http_article_render_compress_level(arlcf->compress,
+                                                      coding) < 0)
+        {
+            continue;
+        }
+
+        last = ngx_http_article_render_etag(etag, &ctx->page.version,
+                                            arlcf->conf_id, coding);
+
+        if (len == (size_t) (last - etag) && ngx_strncmp(p, etag, len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (coding == AR_CODING_N
+        || ngx_http_article_render_acceptable(r, arlcf, coding) != NGX_OK)
+    {
         return NGX_DECLINED;
     }
 
@@ -408,7 +432,9 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
                    "article render: \"%s\" unchanged",
                    ctx->page.key.path.data);
 
-    if (ngx_http_article_render_headers(r, ctx, arlcf, 1) != NGX_OK) {
+    if (ngx_http_article_render_headers(r, ctx, arlcf, 1) != NGX_OK
+        || ngx_http_article_render_coding(r, ctx, arlcf, coding) != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -815,6 +841,7 @@ ngx_http_article_render_job_status(ngx_http_request_t *r,
         p->body.data = (u_char *) job->page.data;
         p->body.len = job->page.len;
         p->body_len = job->page.len;
+        ngx_memcpy(p->reps, job->reps, sizeof(p->reps));
 
         return NGX_OK;
 
@@ -923,7 +950,9 @@ ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators)
 {
-    ngx_int_t                        rc;
+    off_t                            off;
+    size_t                           len;
+    ngx_int_t                        rc, coding, c;
     ngx_buf_t                       *b;
     ngx_chain_t                      out;
     ngx_http_article_render_page_t  *p;
@@ -936,7 +965,26 @@ ngx_http_article_render_send(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    r->headers_out.content_length_n = p->body_len;
+    coding = ngx_http_article_render_compress_coding(r, arlcf->compress,
+                                                     p->reps);
+
+    if (ngx_http_article_render_coding(r, ctx, arlcf, coding) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* the representations lie one after another in the body */
+
+    off = 0;
+
+    for (c = 0; c < coding; c++) {
+        if (p->reps[c] != AR_SIZE_NONE) {
+            off += p->reps[c];
+        }
+    }
+
+    len = p->reps[coding];
+
+    r->headers_out.content_length_n = len;
     r->allow_ranges = 1;
 
     rc = ngx_http_send_header(r);
@@ -950,24 +998,24 @@ ngx_http_article_render_send(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (p->body_len == 0) {
+    if (len == 0) {
         /* an empty page: a special buffer, never a zero size one */
 
     } else if (p->body.data) {
-        b->pos = p->body.data;
-        b->last = p->body.data + p->body.len;
+        b->pos = p->body.data + off;
+        b->last = b->pos + len;
         b->memory = 1;
 
     } else {
         b->file = &ctx->page_file;
-        b->file_pos = 0;
-        b->file_last = p->body_len;
+        b->file_pos = off;
+        b->file_last = off + len;
         b->in_file = 1;
     }
 
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
-    b->sync = (p->body_len == 0 && r != r->main) ? 1 : 0;
+    b->sync = (len == 0 && r != r->main) ? 1 : 0;
 
     out.buf = b;
     out.next = NULL;
@@ -996,7 +1044,8 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
         }
 
         last = ngx_http_article_render_etag(etag, &ctx->page.version,
-                                            arlcf->conf_id);
+                                            arlcf->conf_id,
+                                            AR_CODING_IDENTITY);
         *last = '\0';
 
         r->headers_out.last_modified_time = ctx->page.last_modified;
@@ -1008,11 +1057,79 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
         }
     }
 
-    if (ngx_http_article_render_add_header(r, "Vary", "Accept") == NULL) {
+    if (ngx_http_article_render_add_header(r, "Vary", arlcf->compress
+                                           ? "Accept, Accept-Encoding"
+                                           : "Accept")
+        == NULL)
+    {
         return NGX_ERROR;
     }
 
     return (r == r->main) ? ngx_http_article_render_alternate(r) : NGX_OK;
+}
+
+
+/*
+ * The representation sent: its Content-Encoding and its own ETag.  The
+ * headers were set for identity first, so that the choice (nginx's
+ * gzip_proxied) saw them.
+ */
+
+static ngx_int_t
+ngx_http_article_render_coding(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_int_t coding)
+{
+    u_char           *etag, *last;
+    ngx_table_elt_t  *h;
+
+    if (coding == AR_CODING_IDENTITY) {
+        return NGX_OK;
+    }
+
+    h = ngx_http_article_render_add_header(r, "Content-Encoding",
+                                           (char *) ar_coding_name(coding));
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    r->headers_out.content_encoding = h;
+
+    if (r->headers_out.etag == NULL) {
+        return NGX_OK;
+    }
+
+    etag = ngx_pnalloc(r->pool, NGX_HTTP_AR_ETAG_LEN);
+    if (etag == NULL) {
+        return NGX_ERROR;
+    }
+
+    last = ngx_http_article_render_etag(etag, &ctx->page.version,
+                                        arlcf->conf_id, coding);
+
+    r->headers_out.etag->value.data = etag;
+    r->headers_out.etag->value.len = last - etag;
+
+    return NGX_OK;
+}
+
+
+/* whether the request takes the coding an If-None-Match names */
+
+static ngx_int_t
+ngx_http_article_render_acceptable(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_int_t coding)
+{
+    size_t      sizes[AR_CODING_N];
+    ngx_int_t   c;
+
+    for (c = 0; c < AR_CODING_N; c++) {
+        sizes[c] = (c == coding) ? 1 : AR_SIZE_NONE;
+    }
+
+    return (ngx_http_article_render_compress_coding(r, arlcf->compress,
+                                                    sizes)
+            == coding) ? NGX_OK : NGX_DECLINED;
 }
 
 

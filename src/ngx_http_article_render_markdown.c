@@ -116,9 +116,10 @@ ngx_int_t
 ngx_http_article_render_send_markdown(ngx_http_request_t *r,
     ngx_str_t *path, ngx_open_file_info_t *of)
 {
-    ngx_buf_t    *b;
-    ngx_int_t     rc;
-    ngx_chain_t   out;
+    ngx_buf_t                           *b;
+    ngx_int_t                            rc;
+    ngx_chain_t                          out;
+    ngx_http_article_render_loc_conf_t  *arlcf;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "article render: markdown source \"%s\"", path->data);
@@ -135,7 +136,15 @@ ngx_http_article_render_send_markdown(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_article_render_add_header(r, "Vary", "Accept") == NULL) {
+    /* the same Vary as the page's: a cache in front keeps one list */
+
+    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+
+    if (ngx_http_article_render_add_header(r, "Vary", arlcf->compress
+                                           ? "Accept, Accept-Encoding"
+                                           : "Accept")
+        == NULL)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

@@ -143,6 +143,13 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       0,
       NULL },
 
+    { ngx_string("article_render_compress"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_article_render_compress,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, compress),
+      NULL },
+
     { ngx_string("article_render_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_article_render_thread_pool,
@@ -679,7 +686,11 @@ ngx_http_article_render_add_variables(ngx_conf_t *cf)
         var->data = v->data;
     }
 
+#if (AR_TEST_HOOKS)
+    return ngx_http_article_render_compress_add_variables(cf);
+#else
     return NGX_OK;
+#endif
 }
 
 
@@ -807,6 +818,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->noheadings = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
     conf->live_reload = NGX_CONF_UNSET_MSEC;
+    conf->compress = NGX_CONF_UNSET_UINT;
     conf->template = NGX_CONF_UNSET_PTR;
     conf->cache = NGX_CONF_UNSET_PTR;
     conf->timeout = NGX_CONF_UNSET_MSEC;
@@ -849,6 +861,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
                               4 * 1024 * 1024);
     ngx_conf_merge_msec_value(conf->live_reload, prev->live_reload, 0);
+    ngx_conf_merge_uint_value(conf->compress, prev->compress,
+                              ngx_http_article_render_compress_default());
     ngx_conf_merge_ptr_value(conf->template, prev->template, NULL);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 5000);
     ngx_conf_merge_size_value(conf->max_memory, prev->max_memory,
@@ -893,6 +907,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
                      sizeof(ngx_msec_t));
     ngx_crc32_update(&crc, (u_char *) &conf->newline, sizeof(ngx_uint_t));
     ngx_crc32_update(&crc, (u_char *) &conf->noheadings, sizeof(ngx_flag_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->compress, sizeof(ngx_uint_t));
 
     /* the suffix that matches decides the fallback title */
 

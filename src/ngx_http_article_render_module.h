@@ -15,6 +15,7 @@
 #include "ar_template.h"
 #include "ngx_http_article_render_cache.h"
 #include "ngx_http_article_render_thread.h"
+#include "ngx_http_article_render_compress.h"
 
 
 typedef struct {
@@ -33,6 +34,7 @@ typedef struct {
     ngx_flag_t                 noheadings;
     size_t                     max_size;
     ngx_msec_t                 live_reload;  /* 0 for off */
+    ngx_uint_t                 compress;  /* levels, see compress.h */
 
     ngx_http_article_render_template_t  *template;
     ngx_shm_zone_t            *cache;     /* NULL for off */

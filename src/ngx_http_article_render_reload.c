@@ -27,7 +27,8 @@ static const char  ngx_http_article_render_script_tail[] =
     ";function p(){fetch(location.href,{method:\"HEAD\",cache:\"no-store\","
     "headers:e?{\"If-None-Match\":e}:{}}).then(function(r){"
     "var n=r.headers.get(\"ETag\");"
-    "if(r.status==200&&n&&n.replace(/^W[/]/,\"\")!=e){location.reload()}"
+    "if(r.status==200&&n&&n.replace(/^W[/]/,\"\")"
+    ".replace(/-(gzip|br|zstd)\"$/,'\"')!=e){location.reload()}"
     "else{setTimeout(p,t)}},function(){setTimeout(p,t)})}"
     "setTimeout(p,t)})();</script>\n";
 

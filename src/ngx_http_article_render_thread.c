@@ -8,6 +8,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_article_render_thread.h"
+#include "ngx_http_article_render_compress.h"
 
 
 /* reads that see the file change under them before we give up */
@@ -17,6 +18,8 @@
 static ngx_uint_t ngx_http_article_render_job_read(
     ngx_http_article_render_job_t *job, u_char **data, size_t *len);
 static void ngx_http_article_render_job_finish(
+    ngx_http_article_render_job_t *job);
+static ngx_int_t ngx_http_article_render_job_compress(
     ngx_http_article_render_job_t *job);
 #if (NGX_THREADS)
 static void ngx_http_article_render_thread(void *data, ngx_log_t *log);
@@ -85,7 +88,7 @@ ngx_http_article_render_job_run(ngx_http_article_render_job_t *job)
 
 /*
  * What follows the render, off the event loop too: the live reload
- * script, and a large page's file.
+ * script, the page in each coding of the scope, and a large page's file.
  */
 
 static void
@@ -96,7 +99,8 @@ ngx_http_article_render_job_finish(ngx_http_article_render_job_t *job)
     if (job->live_reload) {
         last = job->stable
                ? ngx_http_article_render_etag(etag, &job->version,
-                                              job->conf_id)
+                                              job->conf_id,
+                                              AR_CODING_IDENTITY)
                : etag;
 
         if (ngx_http_article_render_live_reload_splice(&job->page, etag,
@@ -108,6 +112,12 @@ ngx_http_article_render_job_finish(ngx_http_article_render_job_t *job)
             job->rc = NGX_HTTP_AR_JOB_NOMEM;
             return;
         }
+    }
+
+    if (ngx_http_article_render_job_compress(job) != NGX_OK) {
+        ar_buf_free(&job->page);
+        job->rc = NGX_HTTP_AR_JOB_NOMEM;
+        return;
     }
 
     if (job->file == NULL
@@ -125,6 +135,47 @@ ngx_http_article_render_job_finish(ngx_http_article_render_job_t *job)
                                                 &job->file_err,
                                                 &job->file_failed)
                     == NGX_OK);
+}
+
+
+/* each coding of the page goes after the page, in the same buffer */
+
+static ngx_int_t
+ngx_http_article_render_job_compress(ngx_http_article_render_job_t *job)
+{
+    int        rc;
+    char      *out;
+    size_t     len, n;
+    ngx_int_t  coding, level;
+
+    n = job->page.len;
+    job->reps[AR_CODING_IDENTITY] = n;
+
+    for (coding = AR_CODING_IDENTITY + 1; coding < AR_CODING_N; coding++) {
+        job->reps[coding] = AR_SIZE_NONE;
+
+        level = ngx_http_article_render_compress_level(job->compress, coding);
+        if (level < 0) {
+            continue;
+        }
+
+        if (ar_compress(coding, level, job->page.data, n, NULL, &out, &len)
+            != AR_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        rc = ar_buf_append(&job->page, out, len);
+        ar_compress_free(NULL, out);
+
+        if (rc != AR_OK) {
+            return NGX_ERROR;
+        }
+
+        job->reps[coding] = len;
+    }
+
+    return NGX_OK;
 }
 
 

@@ -35,6 +35,7 @@ typedef struct {
     size_t                              fallback_len;
     uint32_t                            conf_id;
     ngx_msec_t                          live_reload;
+    ngx_uint_t                          compress;  /* levels, compress.h */
     u_char                             *file;      /* where a large page
                                                       goes, or NULL */
     size_t                              file_max;
@@ -46,7 +47,8 @@ typedef struct {
     ngx_uint_t                          stable;    /* one version, whole */
     ngx_uint_t                          meta_invalid;
     char                                meta_error[AR_META_ERR_LEN];
-    ar_buf_t                            page;
+    ar_buf_t                            page;      /* in every coding */
+    size_t                              reps[AR_CODING_N];
 
     ngx_uint_t                          in_file;   /* the page was written */
     ngx_http_article_render_version_t   file_version;

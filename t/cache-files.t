@@ -37,6 +37,10 @@ http {
         article_render_cache files;
         sendfile on;
 
+        # one representation a page, so that a file is the page
+        # (t/compress.t has pages in files with their codings)
+        article_render_compress off;
+
         location /nosendfile/ {
             alias %%TESTDIR%%/site/;
             sendfile off;

@@ -139,8 +139,10 @@ like($script || '', qr/\Qfetch(location.href,{method:"HEAD",\E
     \Qcache:"no-store",headers:e?{"If-None-Match":e}\E/x,
     'the script asks for its own URL with HEAD and If-None-Match');
 like($script || '', qr{\Qif(r.status==200&&n&&n.replace(\E
-    \Q/^W[/]/,"")!=e){location.reload()}\E}x,
-    'the script reloads on a 200 with another (strong or weak) ETag');
+    \Q/^W[/]/,"").replace(/-(gzip|br|zstd)"\E\$
+    \Q/,'"')!=e){location.reload()}\E}x,
+    'the script reloads on a 200 with another ETag, weak or strong, of any'
+    . ' coding');
 is($on->{headers}{'content-length'}, length $on->{body},
     'live reload on: Content-Length counts the script');
 isnt($on->{headers}{etag}, $off->{headers}{etag},

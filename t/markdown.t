@@ -3,7 +3,8 @@
 # The Markdown source for clients that ask for it: an Accept header that
 # gives text/markdown a higher weight than text/html gets the article
 # file as text/markdown, served as a static file (ETag, Last-Modified,
-# 304, HEAD, ranges); every article response says "Vary: Accept".
+# 304, HEAD, ranges); every article response says "Vary: Accept,
+# Accept-Encoding" (the scope compresses, as by default).
 
 use strict;
 use warnings;
@@ -111,21 +112,24 @@ is($r->{headers}{'last-modified'}, http_date($mtime),
     'markdown: Last-Modified is the file\'s');
 is($r->{headers}{etag}, sprintf('"%x-%x"', $mtime, length $source),
     'markdown: the static ETag of the file');
-is($r->{headers}{vary}, 'Accept', 'markdown: Vary: Accept');
+is($r->{headers}{vary}, 'Accept, Accept-Encoding',
+    'markdown: Vary: Accept, Accept-Encoding, as the page');
 is($r->{headers}{'accept-ranges'}, 'bytes', 'markdown: ranges accepted');
 
 my $html = $t->get('/notes.md');
 
 isnt($html->{headers}{etag}, $r->{headers}{etag},
     'the page and the source have different ETags');
-is($html->{headers}{vary}, 'Accept', 'page: Vary: Accept');
+is($html->{headers}{vary}, 'Accept, Accept-Encoding',
+    'page: Vary: Accept, Accept-Encoding');
 
 my $etag = $r->{headers}{etag};
 my $nm = $t->get('/notes.md', Accept => 'text/markdown',
     'If-None-Match' => $etag);
 
 is($nm->{status}, 304, 'markdown: If-None-Match with its ETag: 304');
-is($nm->{headers}{vary}, 'Accept', 'markdown 304: Vary: Accept');
+is($nm->{headers}{vary}, 'Accept, Accept-Encoding',
+    'markdown 304: the same Vary');
 is($t->get('/notes.md', Accept => 'text/markdown',
     'If-Modified-Since' => http_date($mtime))->{status}, 304,
     'markdown: If-Modified-Since: 304');
@@ -135,7 +139,8 @@ is($t->get('/notes.md', 'If-None-Match' => $etag)->{status}, 200,
 my $page_nm = $t->get('/notes.md', 'If-None-Match' => $html->{headers}{etag});
 
 is($page_nm->{status}, 304, 'page: If-None-Match with its ETag: 304');
-is($page_nm->{headers}{vary}, 'Accept', 'page 304: Vary: Accept');
+is($page_nm->{headers}{vary}, 'Accept, Accept-Encoding',
+    'page 304: the same Vary');
 
 $r = $t->request('HEAD', '/notes.md', Accept => 'text/markdown');
 
