@@ -46,6 +46,7 @@ CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
 CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
                  -lcmark-gfm-extensions)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+GUMBO_LIBS  := $(shell pkg-config --libs gumbo 2>/dev/null || echo -lgumbo)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -DAR_TEST_HOOKS=1
 # one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
@@ -56,7 +57,7 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy clang libclang-rt-14-dev valgrind
+               chromium tidy clang libclang-rt-14-dev valgrind libgumbo-dev
 
 # "make test-asan": the module and the unit tests built with ASan and
 # UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module
@@ -148,14 +149,14 @@ $(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
 	mkdir -p $(BUILD)
 	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< t/unit/ar_check.c $(CORE_SRCS) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
-	    $(CMARK_LIBS) $(YAML_LIBS)
+	    $(CMARK_LIBS) $(YAML_LIBS) $(GUMBO_LIBS)
 
 unit: $(UNIT_TESTS)
 
 $(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -o $@ fuzz/ar_fuzz.c $(CORE_SRCS) \
-	    $(CMARK_LIBS) $(YAML_LIBS)
+	    $(CMARK_LIBS) $(YAML_LIBS) $(GUMBO_LIBS)
 
 # The corpus grows in $(FUZZ_DIR)/corpus from run to run, over seeds made
 # afresh each time; a crash, leak, sanitizer report or broken check
