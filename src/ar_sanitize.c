@@ -991,12 +991,17 @@ ar_sanitize_strcmp(const void *one, const void *two)
 }
 
 
-/* gumbo's allocator hooks: the render's arena, which unwinds on failure */
+/*
+ * gumbo's allocator hooks: the render's arena, which unwinds on failure.
+ * The memory is zeroed: gumbo 0.10.1 reads memory it has not written
+ * while parsing a table (memcheck sees it), and the page must not depend
+ * on what the memory held before.
+ */
 
 static void *
 ar_sanitize_alloc(void *userdata, size_t size)
 {
-    return ar_mem_realloc(NULL, size);
+    return ar_mem_calloc(1, size);
 }
 
 
