@@ -37,6 +37,8 @@ static char *ngx_http_article_render_suffixes(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_newline(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_article_render_html(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_unsafe(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_template(ngx_conf_t *cf,
@@ -82,7 +84,7 @@ static ngx_conf_enum_t  ngx_http_article_render_newlines[] = {
 };
 
 
-static ngx_conf_enum_t  ngx_http_article_render_html[] = {
+static ngx_conf_enum_t  ngx_http_article_render_html_modes[] = {
     { ngx_string("sanitize"), NGX_HTTP_AR_HTML_SANITIZE },
     { ngx_string("escape"), NGX_HTTP_AR_HTML_ESCAPE },
     { ngx_string("unsafe"), NGX_HTTP_AR_HTML_UNSAFE },
@@ -115,10 +117,10 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
 
     { ngx_string("article_render_html"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
+      ngx_http_article_render_html,
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_article_render_loc_conf_t, html),
-      &ngx_http_article_render_html },
+      0,
+      &ngx_http_article_render_html_modes },
 
     { ngx_string("article_render_unsafe"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
@@ -305,6 +307,42 @@ ngx_http_article_render_suffixes(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* article_render_html sanitize | escape | unsafe; */
+
+static char *
+ngx_http_article_render_html(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_article_render_loc_conf_t *arlcf = conf;
+
+    ngx_str_t        *value;
+    ngx_uint_t        i;
+    ngx_conf_enum_t  *e;
+
+    if (arlcf->html != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    e = cmd->post;
+
+    for (i = 0; e[i].name.len; i++) {
+        if (e[i].name.len == value[1].len
+            && ngx_strcasecmp(e[i].name.data, value[1].data) == 0)
+        {
+            arlcf->html = e[i].value;
+            return NGX_CONF_OK;
+        }
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\" directive, "
+                       "it must be \"sanitize\", \"escape\" or \"unsafe\"",
+                       &value[1], &cmd->name);
+
+    return NGX_CONF_ERROR;
 }
 
 
