@@ -201,14 +201,17 @@ ar_sanitize_put_aside(cmark_node *doc, cmark_mem *mem, cmark_node ***raw,
     size_t *n)
 {
     char               mark[32];
-    size_t             i;
-    cmark_node        *node, *mock, **found, **more;
+    size_t             i, images, nalt;
+    cmark_node        *node, *mock, **found, **alt, **more;
     cmark_iter        *iter;
     cmark_event_type   ev;
     cmark_node_type    type;
 
     found = NULL;
+    alt = NULL;
     *n = 0;
+    nalt = 0;
+    images = 0;
 
     iter = cmark_iter_new(doc);
     if (iter == NULL) {
@@ -217,14 +220,31 @@ ar_sanitize_put_aside(cmark_node *doc, cmark_mem *mem, cmark_node ***raw,
 
     while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 
-        if (ev != CMARK_EVENT_ENTER) {
-            continue;
-        }
-
         node = cmark_iter_get_node(iter);
         type = cmark_node_get_type(node);
 
-        if (type != CMARK_NODE_HTML_INLINE && type != CMARK_NODE_HTML_BLOCK) {
+        if (type == CMARK_NODE_IMAGE) {
+            images += (ev == CMARK_EVENT_ENTER) ? 1 : -1;
+            continue;
+        }
+
+        if (ev != CMARK_EVENT_ENTER
+            || (type != CMARK_NODE_HTML_INLINE
+                && type != CMARK_NODE_HTML_BLOCK))
+        {
+            continue;
+        }
+
+        /* in an image's alt text raw HTML is text, as cmark-gfm has it */
+
+        if (images) {
+            more = ar_array_grow(alt, nalt, sizeof(cmark_node *));
+            if (more == NULL) {
+                return AR_ERROR;
+            }
+
+            alt = more;
+            alt[nalt++] = node;
             continue;
         }
 
@@ -238,6 +258,17 @@ ar_sanitize_put_aside(cmark_node *doc, cmark_mem *mem, cmark_node ***raw,
     }
 
     cmark_iter_free(iter);
+
+    for (i = 0; i < nalt; i++) {
+        mock = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
+
+        if (mock == NULL
+            || !cmark_node_set_literal(mock, cmark_node_get_literal(alt[i]))
+            || !cmark_node_replace(alt[i], mock))
+        {
+            return AR_ERROR;
+        }
+    }
 
     for (i = 0; i < *n; i++) {
         node = found[i];

@@ -280,6 +280,13 @@ static const ar_sanitize_case_t  ar_cases[] = {
 
     /* raw HTML in Markdown containers */
 
+    { "raw HTML in an image's alt text is text, as cmark-gfm has it",
+      "![a <b>x</b> y](i.png) <i>z</i>",
+      "<img src=\"i.png\" alt=\"a &lt;b&gt;x&lt;/b&gt; y\" /> <i>z</i>",
+      NULL },
+    { "text that looks like a placeholder is text",
+      "<i>z</i> &lt;\x01" "0&gt; <\x01" "0>", "<i>z</i> &lt;", "&lt;i&gt;" },
+
     { "raw HTML in table cells",
       "| a | b |\n|---|---|\n| <kbd>Ctrl</kbd> | <img src=\"x.png\" "
       "onerror=\"y()\"> |\n",
