@@ -142,7 +142,7 @@ is($t->get('/tpl/toc.md')->{body}, "<aside><nav class=\"toc\">\n<ul>\n"
     . "</ul>\n</li>\n"
     . "<li><a href=\"#second--last\">Second &amp; &lt;Last&gt;</a></li>\n"
     . "</ul>\n</nav>\n</aside>\n"
-    . article_html($t->get('/toc.md')->{body}),
+    . article_html($t->get('/escape/toc.md')->{body}),
     '{{toc}}: a nested nav list of the h2 and h3 headings, h3 under its '
     . 'h2, none from quotes');
 
