@@ -58,6 +58,7 @@ CODING_LIBS := -lz $(BROTLI_LIBS) $(ZSTD_LIBS)
 # the unit tests decompress what the core compresses
 UNIT_CODING_LIBS := $(CODING_LIBS) $(if $(BROTLI_LIBS),\
                  $(shell pkg-config --libs libbrotlidec))
+GUMBO_LIBS  := $(shell pkg-config --libs gumbo 2>/dev/null || echo -lgumbo)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -DAR_TEST_HOOKS=1
 # one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
@@ -69,7 +70,8 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
                chromium tidy clang libclang-rt-14-dev valgrind \
-               zlib1g-dev libbrotli-dev libzstd-dev brotli zstd
+               zlib1g-dev libbrotli-dev libzstd-dev brotli zstd \
+               libgumbo-dev
 
 # "make test-asan": the module and the unit tests built with ASan and
 # UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module
@@ -162,14 +164,15 @@ $(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
 	$(CC) $(UNIT_CFLAGS) $(CODING_CFLAGS) -Isrc -o $@ $< t/unit/ar_check.c \
 	    $(CORE_SRCS) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
-	    $(CMARK_LIBS) $(YAML_LIBS) $(UNIT_CODING_LIBS)
+	    $(CMARK_LIBS) $(YAML_LIBS) $(UNIT_CODING_LIBS) $(GUMBO_LIBS)
 
 unit: $(UNIT_TESTS)
 
 $(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CODING_CFLAGS) -Isrc -o $@ fuzz/ar_fuzz.c \
-	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS)
+	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS) \
+	    $(GUMBO_LIBS)
 
 # The corpus grows in $(FUZZ_DIR)/corpus from run to run, over seeds made
 # afresh each time; a crash, leak, sanitizer report or broken check

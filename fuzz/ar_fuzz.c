@@ -7,7 +7,7 @@
  *
  *   byte 0   bits 0-5  GFM extensions (AR_GFM_* bits, as configured by
  *                      "article_render_gfm")
- *            bit 6     unsafe ("article_render_unsafe on")
+ *            bit 6     raw HTML passed ("article_render_html unsafe")
  *            bit 7     a template of the input's own: byte 2 is its
  *                      length, it follows the header, and the Markdown
  *                      follows it; one that does not parse is a
@@ -18,6 +18,8 @@
  *                      budget ("article_render_max_memory"), so that
  *                      renders are also cut short at every point; a
  *                      time budget of 2 s always applies
+ *            bit 4     raw HTML escaped, not sanitized, when not unsafe
+ *                      ("article_render_html escape")
  *   byte 2   the template's length (with bit 7 of byte 0)
  *   3...     [template] Markdown
  *
@@ -25,15 +27,17 @@
  * promises; a broken one aborts, which libFuzzer reports as a crash:
  * rendering succeeds, the page and the title are valid UTF-8 without NUL
  * bytes, the title holds no markup, safe mode lets no script, iframe or
- * javascript: link through, the page has exactly the length of the
- * template's parts, and a second render of the same input gives the same
- * page (nothing carries over from one render to the next).
+ * javascript: link through, a sanitized article's tags pair up and
+ * carry no event handler or style, the page has exactly the length of
+ * the template's parts, and a second render of the same input gives the
+ * same page (nothing carries over from one render to the next).
  */
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ar_buf.h"
 #include "ar_render.h"
@@ -47,6 +51,7 @@
 
 #define AR_FUZZ_NEWLINE   0x03
 #define AR_FUZZ_BUDGET    0x0c
+#define AR_FUZZ_ESCAPE    0x10
 
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -59,6 +64,8 @@ static int ar_fuzz_one(const ar_render_conf_t *conf,
     size_t len, ar_buf_t *page);
 static void ar_fuzz_check_text(const char *what, const ar_buf_t *b);
 static void ar_fuzz_check_safe(const ar_buf_t *b);
+static void ar_fuzz_check_sanitized(const ar_buf_t *b);
+static int ar_fuzz_void(const char *name, size_t len);
 static const char *ar_fuzz_find_nocase(const ar_buf_t *b, const char *s);
 static size_t ar_fuzz_utf8_len(const unsigned char *p, size_t n);
 static void ar_fuzz_fail(const char *what) __attribute__((noreturn));
@@ -202,6 +209,7 @@ ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
 
     conf->gfm = data[0] & AR_GFM_ALL;
     conf->unsafe = (data[0] & AR_FUZZ_UNSAFE) ? 1 : 0;
+    conf->sanitize = !conf->unsafe && !(data[1] & AR_FUZZ_ESCAPE);
 
     switch (data[1] & AR_FUZZ_NEWLINE) {
     case 0:
@@ -264,6 +272,10 @@ ar_fuzz_one(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     if (!conf->unsafe) {
         ar_fuzz_check_safe(&article.html);
+    }
+
+    if (conf->sanitize) {
+        ar_fuzz_check_sanitized(&article.html);
     }
 
     if (ar_template_expand(tpl, &article, ar_fuzz_fallback,
@@ -370,6 +382,133 @@ ar_fuzz_check_safe(const ar_buf_t *b)
             ar_fuzz_fail("unsafe markup in safe mode");
         }
     }
+}
+
+
+/*
+ * sanitize mode: every tag closes the last one opened and all are closed
+ * at the end, so that nothing closes the template's elements; and no
+ * attribute is an event handler or a style.  Text and attribute values
+ * have "<", ">" and the quote escaped, so that the tags are found as a
+ * browser finds them.
+ */
+
+static void
+ar_fuzz_check_sanitized(const ar_buf_t *b)
+{
+    int          end;
+    size_t       i, j, n, len, depth;
+    const char  *p, *name, *stack[512];
+    size_t       lens[512];
+
+    p = b->data;
+    depth = 0;
+
+    for (i = 0; i < b->len; i++) {
+
+        if (p[i] == '>') {
+            ar_fuzz_fail("a \">\" outside a tag in a sanitized article");
+        }
+
+        if (p[i] != '<') {
+            continue;
+        }
+
+        end = (i + 1 < b->len && p[i + 1] == '/');
+        name = p + i + 1 + end;
+
+        for (len = 0; name + len < p + b->len; len++) {
+            if (!((name[len] >= 'a' && name[len] <= 'z')
+                  || (name[len] >= '0' && name[len] <= '9')))
+            {
+                break;
+            }
+        }
+
+        if (len == 0) {
+            ar_fuzz_fail("a \"<\" that starts no tag in a sanitized article");
+        }
+
+        /* the attributes, up to the tag's end: name="value" each */
+
+        for (j = name + len - p; j < b->len && p[j] != '>'; j++) {
+            if (p[j] == '"') {
+                for (j++; j < b->len && p[j] != '"'; j++) {
+                    if (p[j] == '<' || p[j] == '>') {
+                        ar_fuzz_fail("markup in an attribute value");
+                    }
+                }
+
+                continue;
+            }
+
+            if (p[j] == ' '
+                && j + 3 < b->len
+                && ((p[j + 1] | 0x20) == 'o' && (p[j + 2] | 0x20) == 'n'
+                    && p[j + 3] != '=' && p[j + 3] != ' '
+                    && p[j + 3] != '>' && p[j + 3] != '/'))
+            {
+                ar_fuzz_fail("an event handler in a sanitized article");
+            }
+
+            if (p[j] == ' ' && j + 6 < b->len
+                && strncasecmp(p + j + 1, "style=", 6) == 0)
+            {
+                ar_fuzz_fail("a style attribute in a sanitized article");
+            }
+        }
+
+        if (j == b->len) {
+            ar_fuzz_fail("an unterminated tag in a sanitized article");
+        }
+
+        if (end) {
+            if (depth == 0 || lens[depth - 1] != len
+                || memcmp(stack[depth - 1], name, len) != 0)
+            {
+                fprintf(stderr, "ar_fuzz: </%.*s> at %zu closes another\n",
+                        (int) len, name, i);
+                ar_fuzz_fail("tags that do not pair up in a sanitized article");
+            }
+
+            depth--;
+
+        } else if (p[j - 1] != '/' && !ar_fuzz_void(name, len)) {
+            if (depth == sizeof(stack) / sizeof(stack[0])) {
+                return;
+            }
+
+            stack[depth] = name;
+            lens[depth++] = len;
+        }
+
+        i = j;
+    }
+
+    n = depth;
+
+    if (n) {
+        fprintf(stderr, "ar_fuzz: <%.*s> left open\n",
+                (int) lens[n - 1], stack[n - 1]);
+        ar_fuzz_fail("an element left open in a sanitized article");
+    }
+}
+
+
+static int
+ar_fuzz_void(const char *name, size_t len)
+{
+    size_t  i;
+
+    static const char  *names[] = { "br", "hr", "img", "input", "wbr" };
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 

@@ -16,8 +16,9 @@
 #                       the Markdown of the unit tests' AR_S("...") cases
 #   fuzz/regressions/*  inputs that once failed, taken as they are
 #
-# Each article goes in three times: all GFM extensions in safe mode, all
-# of them unsafe, and none; each template once, with a short article.
+# Each article goes in four times: all GFM extensions with raw HTML
+# sanitized, escaped and unsafe, and none; each template once, with a
+# short article.
 
 use strict;
 use warnings;
@@ -32,6 +33,7 @@ my $top = dirname(dirname(__FILE__));
 my $GFM_ALL = 0x3f;
 my $UNSAFE = 0x40;
 my $TEMPLATE = 0x80;
+my $ESCAPE = 0x10;
 
 make_path($out);
 
@@ -48,6 +50,8 @@ for my $md (@md) {
     for my $opts ($GFM_ALL, $GFM_ALL | $UNSAFE, 0) {
         $n += put(pack('CCC', $opts, 0, 0) . $md);
     }
+
+    $n += put(pack('CCC', $GFM_ALL, $ESCAPE, 0) . $md);
 }
 
 my $short = "# Title <&>\n\nText with a [link](/x) and *emphasis*.\n";

@@ -12,8 +12,9 @@
  * (ar_arena.c), within its time and memory budgets.
  *
  * Safe mode is cmark-gfm's own (dangerous URLs dropped) plus one step of
- * ours: raw HTML is turned into text before rendering, so that readers
- * see it escaped instead of having it silently omitted.
+ * ours: raw HTML is sanitized as GitHub does (ar_sanitize.c) or, with
+ * "article_render_html escape", turned into text before rendering, so
+ * that readers see it escaped instead of having it silently omitted.
  */
 
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "ar_arena.h"
 #include "ar_block.h"
 #include "ar_render.h"
+#include "ar_sanitize.h"
 #include "ar_slug.h"
 #include "ar_toc.h"
 
@@ -312,7 +314,7 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     rc = AR_OK;
 
-    if (!conf->unsafe) {
+    if (!conf->unsafe && !conf->sanitize) {
         rc = ar_render_escape_raw_html(doc, mem);
     }
 
@@ -330,7 +332,12 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
                              out->title.len ? NULL : &out->title, &out->toc);
     }
 
-    if (rc == AR_OK) {
+    if (rc == AR_OK && conf->sanitize && !conf->unsafe) {
+        rc = ar_sanitize_render(doc, options,
+                                cmark_parser_get_syntax_extensions(parser),
+                                mem, &out->html, &out->html_len);
+
+    } else if (rc == AR_OK) {
         out->html = cmark_render_html_with_mem(doc, options,
                                   cmark_parser_get_syntax_extensions(parser),
                                   mem);

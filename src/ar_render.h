@@ -31,6 +31,7 @@ typedef struct {
     unsigned    gfm;          /* AR_GFM_* bits */
     unsigned    newline;      /* AR_NEWLINE_* */
     unsigned    unsafe:1;     /* pass raw HTML and every URL through */
+    unsigned    sanitize:1;   /* raw HTML through GitHub's allowlist */
     unsigned    noheadings:1; /* block: no section titles as headings */
 } ar_render_conf_t;
 

@@ -296,6 +296,15 @@ ar_slugs_reserve(ar_slugs_t *slugs, const char *id, size_t len)
 }
 
 
+/* whether the id is taken */
+
+int
+ar_slugs_has(ar_slugs_t *slugs, const char *id, size_t len)
+{
+    return ar_slugs_find(slugs, id, len, ar_slug_hash(id, len)) != NULL;
+}
+
+
 /* makes the slug in the buffer one not taken yet, and takes it */
 
 int

@@ -38,6 +38,7 @@ typedef struct {
 void ar_slug_init(void);
 int ar_slug_text(ar_buf_t *slug, const char *text, size_t len);
 int ar_slugs_reserve(ar_slugs_t *slugs, const char *id, size_t len);
+int ar_slugs_has(ar_slugs_t *slugs, const char *id, size_t len);
 int ar_slugs_unique(ar_slugs_t *slugs, ar_buf_t *slug);
 void ar_slugs_free(ar_slugs_t *slugs);
 

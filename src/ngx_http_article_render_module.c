@@ -36,6 +36,10 @@ static char *ngx_http_article_render_suffixes(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_newline(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_article_render_html(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_article_render_unsafe(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_template(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static ngx_http_article_render_template_t *
@@ -85,6 +89,14 @@ static ngx_conf_enum_t  ngx_http_article_render_newlines[] = {
 };
 
 
+static ngx_conf_enum_t  ngx_http_article_render_html_modes[] = {
+    { ngx_string("sanitize"), NGX_HTTP_AR_HTML_SANITIZE },
+    { ngx_string("escape"), NGX_HTTP_AR_HTML_ESCAPE },
+    { ngx_string("unsafe"), NGX_HTTP_AR_HTML_UNSAFE },
+    { ngx_null_string, 0 }
+};
+
+
 static ngx_command_t  ngx_http_article_render_commands[] = {
 
     { ngx_string("article_render"),
@@ -108,11 +120,18 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       offsetof(ngx_http_article_render_loc_conf_t, gfm),
       &ngx_http_article_render_gfm_mask },
 
+    { ngx_string("article_render_html"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_article_render_html,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      &ngx_http_article_render_html_modes },
+
     { ngx_string("article_render_unsafe"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
+      ngx_http_article_render_unsafe,
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_article_render_loc_conf_t, unsafe),
+      0,
       NULL },
 
     { ngx_string("article_render_newline"),
@@ -297,6 +316,76 @@ ngx_http_article_render_suffixes(ngx_conf_t *cf, ngx_command_t *cmd,
         }
 
         *s = value[i];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* article_render_html sanitize | escape | unsafe; */
+
+static char *
+ngx_http_article_render_html(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_article_render_loc_conf_t *arlcf = conf;
+
+    ngx_str_t        *value;
+    ngx_uint_t        i;
+    ngx_conf_enum_t  *e;
+
+    if (arlcf->html != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    e = cmd->post;
+
+    for (i = 0; e[i].name.len; i++) {
+        if (e[i].name.len == value[1].len
+            && ngx_strcasecmp(e[i].name.data, value[1].data) == 0)
+        {
+            arlcf->html = e[i].value;
+            return NGX_CONF_OK;
+        }
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\" directive, "
+                       "it must be \"sanitize\", \"escape\" or \"unsafe\"",
+                       &value[1], &cmd->name);
+
+    return NGX_CONF_ERROR;
+}
+
+
+/* article_render_unsafe on | off: article_render_html unsafe | sanitize */
+
+static char *
+ngx_http_article_render_unsafe(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_article_render_loc_conf_t *arlcf = conf;
+
+    ngx_str_t  *value;
+
+    if (arlcf->html != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcasecmp(value[1].data, (u_char *) "on") == 0) {
+        arlcf->html = NGX_HTTP_AR_HTML_UNSAFE;
+
+    } else if (ngx_strcasecmp(value[1].data, (u_char *) "off") == 0) {
+        arlcf->html = NGX_HTTP_AR_HTML_SANITIZE;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%s\" in \"%s\" directive, "
+                           "it must be \"on\" or \"off\"",
+                           value[1].data, cmd->name.data);
+        return NGX_CONF_ERROR;
     }
 
     return NGX_CONF_OK;
@@ -813,7 +902,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
 
     conf->enable = NGX_CONF_UNSET;
     conf->suffixes = NGX_CONF_UNSET_PTR;
-    conf->unsafe = NGX_CONF_UNSET;
+    conf->html = NGX_CONF_UNSET_UINT;
     conf->newline = NGX_CONF_UNSET_UINT;
     conf->noheadings = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
@@ -855,7 +944,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_bitmask_value(conf->gfm, prev->gfm,
                                  (NGX_CONF_BITMASK_SET
                                   |(AR_GFM_ALL << NGX_HTTP_AR_GFM_SHIFT)));
-    ngx_conf_merge_value(conf->unsafe, prev->unsafe, 0);
+    ngx_conf_merge_uint_value(conf->html, prev->html,
+                              NGX_HTTP_AR_HTML_SANITIZE);
     ngx_conf_merge_uint_value(conf->newline, prev->newline, AR_NEWLINE_SOFT);
     ngx_conf_merge_value(conf->noheadings, prev->noheadings, 0);
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
@@ -889,7 +979,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     }
 
     conf->render.gfm = (conf->gfm >> NGX_HTTP_AR_GFM_SHIFT) & AR_GFM_ALL;
-    conf->render.unsafe = conf->unsafe ? 1 : 0;
+    conf->render.unsafe = (conf->html == NGX_HTTP_AR_HTML_UNSAFE);
+    conf->render.sanitize = (conf->html == NGX_HTTP_AR_HTML_SANITIZE);
     conf->render.newline = (unsigned) conf->newline;
     conf->render.noheadings = conf->noheadings ? 1 : 0;
 
@@ -902,7 +993,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_crc32_update(&crc, (u_char *) &conf->template->crc,
                      sizeof(uint32_t));
     ngx_crc32_update(&crc, (u_char *) &conf->render.gfm, sizeof(unsigned));
-    ngx_crc32_update(&crc, (u_char *) &conf->unsafe, sizeof(ngx_flag_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->html, sizeof(ngx_uint_t));
     ngx_crc32_update(&crc, (u_char *) &conf->live_reload,
                      sizeof(ngx_msec_t));
     ngx_crc32_update(&crc, (u_char *) &conf->newline, sizeof(ngx_uint_t));

@@ -29,7 +29,7 @@ typedef struct {
     ngx_flag_t                 enable;
     ngx_array_t               *suffixes;  /* of ngx_str_t */
     ngx_uint_t                 gfm;       /* NGX_HTTP_AR_GFM_* bits */
-    ngx_flag_t                 unsafe;
+    ngx_uint_t                 html;      /* NGX_HTTP_AR_HTML_* */
     ngx_uint_t                 newline;   /* AR_NEWLINE_* */
     ngx_flag_t                 noheadings;
     size_t                     max_size;
@@ -51,6 +51,12 @@ typedef struct {
     ar_render_conf_t           render;    /* what the core needs */
     uint32_t                   conf_id;   /* the identity of the above */
 } ngx_http_article_render_loc_conf_t;
+
+
+/* what becomes of raw HTML: "article_render_html" */
+#define NGX_HTTP_AR_HTML_SANITIZE   0
+#define NGX_HTTP_AR_HTML_ESCAPE     1
+#define NGX_HTTP_AR_HTML_UNSAFE     2
 
 
 /* $article_render_cache */

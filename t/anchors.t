@@ -84,6 +84,12 @@ http {
         location /tpl/ {
             alias %%TESTDIR%%/site/;
             article_render_template %%TESTDIR%%/toc.html;
+            article_render_html escape;
+        }
+
+        location /escape/ {
+            alias %%TESTDIR%%/site/;
+            article_render_html escape;
         }
 
         location /unsafe/ {
@@ -94,7 +100,7 @@ http {
 }
 EOF
 
-$t->plan(14)->run();
+$t->plan(15)->run();
 
 sub ids {
     my ($html) = @_;
@@ -136,7 +142,7 @@ is($t->get('/tpl/toc.md')->{body}, "<aside><nav class=\"toc\">\n<ul>\n"
     . "</ul>\n</li>\n"
     . "<li><a href=\"#second--last\">Second &amp; &lt;Last&gt;</a></li>\n"
     . "</ul>\n</nav>\n</aside>\n"
-    . article_html($t->get('/toc.md')->{body}),
+    . article_html($t->get('/escape/toc.md')->{body}),
     '{{toc}}: a nested nav list of the h2 and h3 headings, h3 under its '
     . 'h2, none from quotes');
 
@@ -174,11 +180,16 @@ like($html, qr{<li id="fn-1">.*href="#fnref-1"}s,
 
 # safe mode
 
-$html = article_html($t->get('/safe.md')->{body}) // '';
+like(article_html($t->get('/safe.md')->{body}) // '',
+    qr{\A<h2 id="-x"><img src="x" /> <em>x</em><a },
+    'sanitize mode: raw HTML in a heading is kept without its event '
+    . 'handler, left out of the id');
+
+$html = article_html($t->get('/escape/safe.md')->{body}) // '';
 
 like($html, qr{\A<h2\ id="img-srcx-onerroralert1-x">&lt;img\ src=x
                 \ onerror=alert\(1\)&gt;\ <em>x</em><a\ }x,
-    'safe mode: raw HTML in a heading is shown escaped, with an id');
+    'escape mode: raw HTML in a heading is shown escaped, with an id');
 like(article_html($t->get('/unsafe/safe.md')->{body}) // '',
     qr{\A<h2 id="-x"><img src=x onerror=alert\(1\)> <em>x</em><a },
     'unsafe mode: raw HTML in a heading passes, left out of the id');

@@ -41,7 +41,7 @@ $t->bad_directive(@$_) for @bad;
 # inheritance from http and server, override in location
 
 my $big = "# Big\n\n" . 'x' x 100 . "\n";
-my $gfm = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~s~~ <b>raw</b>\n";
+my $gfm = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~s~~ <u>raw</u>\n";
 
 $t->write_file('site/big.txt', $big);
 $t->write_file('site/gfm.txt', $gfm);
@@ -107,7 +107,7 @@ my $r = $t->get('/gfm.txt', Host => 'inherit');
 
 like(article_html($r->{body}), qr{<p>\| a \| b \|},
     'inherited from http: article_render on, .txt suffix, gfm off');
-like(article_html($r->{body}), qr{~~s~~ <b>raw</b>},
+like(article_html($r->{body}), qr{~~s~~ <u>raw</u>},
     'inherited from http: article_render_unsafe on');
 is($t->get('/gfm.md', Host => 'inherit')->{body}, $gfm,
     'inherited from http: .md no article with suffixes .txt');
@@ -117,8 +117,8 @@ is($t->get('/big.txt', Host => 'inherit')->{status}, 500,
 $r = $t->get('/override/gfm.md', Host => 'inherit');
 
 like(article_html($r->{body}), qr{<table>}, 'location overrides gfm');
-like(article_html($r->{body}), qr{~~s~~ &lt;b&gt;raw&lt;/b&gt;},
-    'location overrides article_render_unsafe');
+like(article_html($r->{body}), qr{~~s~~ raw</p>},
+    'location overrides article_render_unsafe: off sanitizes');
 is($t->get('/override/big.md', Host => 'inherit')->{status}, 200,
     'location overrides article_render_max_size');
 is($t->get('/override/gfm.txt', Host => 'inherit')->{body}, $gfm,

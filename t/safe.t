@@ -1,6 +1,7 @@
 #!/usr/bin/perl
 
-# Safe mode (the default) and article_render_unsafe.
+# The three modes of raw HTML side by side: sanitize (the default),
+# escape and unsafe; and the article_render_unsafe alias.
 
 use strict;
 use warnings;
@@ -48,6 +49,11 @@ http {
             article_render_gfm off;
         }
 
+        location /escape/ {
+            alias %%TESTDIR%%/docs/;
+            article_render_html escape;
+        }
+
         location /explicit/ {
             alias %%TESTDIR%%/docs/;
             article_render_unsafe off;
@@ -56,17 +62,24 @@ http {
 }
 EOF
 
-$t->plan(17)->run();
+$t->plan(19)->run();
 
 my $page = $t->get('/safe/raw.md')->{body};
 my $safe = article_html($page);
 
 unlike($page, qr/<script/i, 'safe mode: no script element in the page');
-like($safe, qr{<p>&lt;script&gt;alert\(1\)&lt;/script&gt;</p>},
-    'safe mode: HTML block shown escaped as text');
-like($safe,
+unlike($safe, qr{alert\(1\)},
+    'sanitize mode: script block removed with its content');
+like($safe, qr{Inline <span>span</span> here},
+    'sanitize mode: inline HTML kept without its event handler');
+
+my $escape = article_html($t->get('/escape/raw.md')->{body});
+
+like($escape, qr{<p>&lt;script&gt;alert\(1\)&lt;/script&gt;</p>},
+    'escape mode: HTML block shown escaped as text');
+like($escape,
     qr{Inline &lt;span onclick=&quot;steal\(\)&quot;&gt;span&lt;/span&gt;},
-    'safe mode: inline HTML shown escaped as text');
+    'escape mode: inline HTML shown escaped as text');
 like($safe, qr{<a href="">js</a>}, 'safe mode: javascript: link dropped');
 like($safe, qr{<a href="">JS</a>},
     'safe mode: JavaScript: link dropped whatever its case');

@@ -34,11 +34,16 @@ http {
         root %%TESTDIR%%/site;
 
         article_render on;
+
+        location /escape/ {
+            alias %%TESTDIR%%/site/;
+            article_render_html escape;
+        }
     }
 }
 EOF
 
-$t->plan(9)->run();
+$t->plan(10)->run();
 
 sub title {
     my ($uri) = @_;
@@ -49,8 +54,11 @@ sub title {
     return $title;
 }
 
-is(title('/escaped.md'), 'A &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;',
-    'title is the first heading, HTML-escaped');
+is(title('/escaped.md'), 'A  &amp; &quot;c&quot; &#39;d&#39;',
+    'title is the first heading, raw HTML left out, the rest escaped');
+is(title('/escape/escaped.md'),
+    'A &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;',
+    'article_render_html escape: title is the first heading, HTML-escaped');
 is(title('/inline.md'), 'The quick code bold link',
     'emphasis, code and links in the heading are flattened to text');
 is(title('/first.md'), 'Second level first',

@@ -1,0 +1,1043 @@
+/*
+ * Raw HTML as GitHub shows it.
+ *
+ * An article's raw HTML nodes are put aside and replaced in the tree
+ * with placeholders, raw HTML nodes themselves, which cmark-gfm renders
+ * unsafe as they are: "<\1" N ">", where cmark-gfm never writes a "<"
+ * followed by anything but a tag name or "/".  The rendered HTML, with
+ * the raw HTML put back, is parsed as one fragment by gumbo, an HTML5
+ * parser, so that a tag opened in one raw HTML node and closed in another
+ * pairs up as it does in a browser, around the Markdown between them.
+ * The tree is then written out again: elements whose start tag lies
+ * outside the raw HTML are cmark-gfm's and the core's, and are written
+ * as they came, but for the addresses cmark-gfm's safe mode leaves out;
+ * the author's are kept only as far as GitHub's allowlist permits.
+ *
+ * Everything, gumbo's memory included, comes from the render's arena.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gumbo.h>
+
+#include "ar_arena.h"
+#include "ar_sanitize.h"
+#include "ar_slug.h"
+
+
+#define AR_SANITIZE_PREFIX  "user-content-"
+
+
+/* what becomes of an element */
+#define AR_SANITIZE_KEEP    0   /* cmark-gfm's: as it came */
+#define AR_SANITIZE_ALLOW   1   /* the author's, with allowed attributes */
+#define AR_SANITIZE_UNWRAP  2   /* the author's: its content only */
+#define AR_SANITIZE_DROP    3   /* the author's: nothing of it */
+
+
+/* from ar_sanitize_enter(): the node's children are not to be walked */
+#define AR_SANITIZE_SKIP    1
+
+
+/* which addresses an attribute takes */
+#define AR_SANITIZE_URL_NONE  0
+#define AR_SANITIZE_URL_LINK  1   /* http, https, mailto, relative */
+#define AR_SANITIZE_URL_SRC   2   /* http, https, relative */
+
+
+typedef struct {
+    size_t        start;
+    size_t        end;
+} ar_sanitize_span_t;
+
+
+typedef struct {
+    ar_buf_t             src;      /* the rendered HTML, raw HTML put back */
+    ar_sanitize_span_t  *spans;    /* the raw HTML in it, in order */
+    size_t               nspans;
+    ar_slugs_t           ids;      /* the author's ids and names */
+    ar_buf_t             out;
+} ar_sanitize_t;
+
+
+static int ar_sanitize_put_aside(cmark_node *doc, cmark_mem *mem,
+    cmark_node ***raw, size_t *n);
+static int ar_sanitize_splice(ar_sanitize_t *s, const char *html,
+    cmark_node **raw, size_t n);
+static int ar_sanitize_walk(ar_sanitize_t *s, GumboNode *root, int write);
+static int ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_authored(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_element_allowed(GumboTag tag);
+static int ar_sanitize_content_dropped(GumboTag tag);
+static int ar_sanitize_void(GumboTag tag);
+static int ar_sanitize_attr_allowed(GumboTag tag, const char *name);
+static int ar_sanitize_url_allowed(const char *url, int rule);
+static int ar_sanitize_start_tag(ar_sanitize_t *s, GumboElement *e,
+    int authored);
+static int ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag,
+    GumboAttribute *a, int authored);
+static int ar_sanitize_rewritten(ar_sanitize_t *s, GumboElement *e);
+static int ar_sanitize_dangerous(GumboTag tag, GumboAttribute *a);
+static int ar_sanitize_escape(ar_buf_t *b, const char *p, size_t n);
+static int ar_sanitize_strcmp(const void *one, const void *two);
+static void *ar_sanitize_alloc(void *userdata, size_t size);
+static void ar_sanitize_free(void *userdata, void *p);
+
+
+/* sorted, for bsearch() */
+
+static const char  *ar_sanitize_attrs[] = {
+    "abbr", "accept", "accept-charset", "accesskey", "action", "align", "alt",
+    "aria-describedby", "aria-hidden", "aria-label", "aria-labelledby", "axis",
+    "border", "cellpadding", "cellspacing", "char", "charoff", "charset",
+    "checked", "clear", "color", "cols", "colspan", "compact", "coords",
+    "datetime", "dir", "disabled", "enctype", "for", "frame", "headers",
+    "height", "hreflang", "hspace", "id", "ismap", "itemprop", "label", "lang",
+    "maxlength", "media", "method", "multiple", "name", "nohref", "noshade",
+    "nowrap", "open", "progress", "prompt", "readonly", "rel", "rev", "role",
+    "rows", "rowspan", "rules", "scope", "selected", "shape", "size", "span",
+    "start", "summary", "tabindex", "title", "type", "usemap", "valign",
+    "value", "width"
+};
+
+#define AR_SANITIZE_NATTRS                                                   \
+    (sizeof(ar_sanitize_attrs) / sizeof(ar_sanitize_attrs[0]))
+
+
+/*
+ * Renders the tree as cmark-gfm does; when it has raw HTML, the raw HTML
+ * is sanitized in place.  Without raw HTML the output is cmark-gfm's own,
+ * byte for byte, and costs nothing more.
+ */
+
+int
+ar_sanitize_render(cmark_node *doc, int options, cmark_llist *extensions,
+    cmark_mem *mem, const char **html, size_t *len)
+{
+    size_t          n;
+    char           *rendered;
+    cmark_node    **raw;
+    GumboOutput    *output;
+    GumboOptions    opt;
+    ar_sanitize_t   s;
+
+    raw = NULL;
+    n = 0;
+
+    if (ar_sanitize_put_aside(doc, mem, &raw, &n) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    /*
+     * Unsafe, for the placeholders: cmark-gfm's own check of link and
+     * image addresses is made again on its elements when written out.
+     */
+
+    rendered = cmark_render_html_with_mem(doc,
+                                          n ? options | CMARK_OPT_UNSAFE
+                                            : options,
+                                          extensions, mem);
+    if (rendered == NULL) {
+        return AR_ERROR;
+    }
+
+    if (n == 0) {
+        *html = rendered;
+        *len = strlen(rendered);
+        return AR_OK;
+    }
+
+    memset(&s, 0, sizeof(ar_sanitize_t));
+
+    if (ar_sanitize_splice(&s, rendered, raw, n) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    opt = kGumboDefaultOptions;
+    opt.allocator = ar_sanitize_alloc;
+    opt.deallocator = ar_sanitize_free;
+    opt.userdata = NULL;
+    opt.max_errors = 0;
+    opt.fragment_context = GUMBO_TAG_DIV;
+    opt.fragment_namespace = GUMBO_NAMESPACE_HTML;
+
+    output = gumbo_parse_with_options(&opt, s.src.data, s.src.len);
+    if (output == NULL || output->root == NULL) {
+        return AR_ERROR;
+    }
+
+    /* the first walk finds the author's ids, for links to them */
+
+    if (ar_sanitize_walk(&s, output->root, 0) != AR_OK
+        || ar_sanitize_walk(&s, output->root, 1) != AR_OK
+        || ar_buf_reserve(&s.out, 1) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    /* nothing is freed: the arena is released at the end of the render */
+
+    *html = s.out.data;
+    *len = s.out.len;
+
+    return AR_OK;
+}
+
+
+/*
+ * Replaces each raw HTML node with one of the same kind whose literal is
+ * the node's placeholder.  The nodes put aside stay allocated with their
+ * literals until the arena is released.
+ */
+
+static int
+ar_sanitize_put_aside(cmark_node *doc, cmark_mem *mem, cmark_node ***raw,
+    size_t *n)
+{
+    char               mark[32];
+    size_t             i, images, nalt;
+    cmark_node        *node, *mock, **found, **alt, **more;
+    cmark_iter        *iter;
+    cmark_event_type   ev;
+    cmark_node_type    type;
+
+    found = NULL;
+    alt = NULL;
+    *n = 0;
+    nalt = 0;
+    images = 0;
+
+    iter = cmark_iter_new(doc);
+    if (iter == NULL) {
+        return AR_ERROR;
+    }
+
+    while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+
+        node = cmark_iter_get_node(iter);
+        type = cmark_node_get_type(node);
+
+        if (type == CMARK_NODE_IMAGE) {
+            images += (ev == CMARK_EVENT_ENTER) ? 1 : -1;
+            continue;
+        }
+
+        if (ev != CMARK_EVENT_ENTER
+            || (type != CMARK_NODE_HTML_INLINE
+                && type != CMARK_NODE_HTML_BLOCK))
+        {
+            continue;
+        }
+
+        /* in an image's alt text raw HTML is text, as cmark-gfm has it */
+
+        if (images) {
+            more = ar_array_grow(alt, nalt, sizeof(cmark_node *));
+            if (more == NULL) {
+                return AR_ERROR;
+            }
+
+            alt = more;
+            alt[nalt++] = node;
+            continue;
+        }
+
+        more = ar_array_grow(found, *n, sizeof(cmark_node *));
+        if (more == NULL) {
+            return AR_ERROR;
+        }
+
+        found = more;
+        found[(*n)++] = node;
+    }
+
+    cmark_iter_free(iter);
+
+    for (i = 0; i < nalt; i++) {
+        mock = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
+
+        if (mock == NULL
+            || !cmark_node_set_literal(mock, cmark_node_get_literal(alt[i]))
+            || !cmark_node_replace(alt[i], mock))
+        {
+            return AR_ERROR;
+        }
+    }
+
+    for (i = 0; i < *n; i++) {
+        node = found[i];
+
+        mock = cmark_node_new_with_mem(cmark_node_get_type(node), mem);
+        if (mock == NULL) {
+            return AR_ERROR;
+        }
+
+        snprintf(mark, sizeof(mark), "<\1%zu>", i);
+
+        if (!cmark_node_set_literal(mock, mark)
+            || !cmark_node_replace(node, mock))
+        {
+            return AR_ERROR;
+        }
+    }
+
+    *raw = found;
+
+    return AR_OK;
+}
+
+
+/* puts the raw HTML back in place of the placeholders, and notes where */
+
+static int
+ar_sanitize_splice(ar_sanitize_t *s, const char *html, cmark_node **raw,
+    size_t n)
+{
+    char                *end;
+    size_t               i, len;
+    const char          *p, *q, *literal;
+    ar_sanitize_span_t  *more;
+
+    p = html;
+
+    while ((q = strstr(p, "<\1")) != NULL) {
+
+        if (ar_buf_append(&s->src, p, q - p) != AR_OK) {
+            return AR_ERROR;
+        }
+
+        i = strtoul(q + 2, &end, 10);
+
+        if (*end != '>' || i >= n) {
+            return AR_ERROR;
+        }
+
+        p = end + 1;
+
+        literal = cmark_node_get_literal(raw[i]);
+        if (literal == NULL) {
+            continue;
+        }
+
+        len = strlen(literal);
+
+        /* cmark-gfm writes the newline a block's literal ends with */
+
+        if (cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK
+            && len && literal[len - 1] == '\n')
+        {
+            len--;
+        }
+
+        if (len == 0) {
+            continue;
+        }
+
+        more = ar_array_grow(s->spans, s->nspans, sizeof(ar_sanitize_span_t));
+        if (more == NULL) {
+            return AR_ERROR;
+        }
+
+        s->spans = more;
+        s->spans[s->nspans].start = s->src.len;
+
+        if (ar_buf_append(&s->src, literal, len) != AR_OK) {
+            return AR_ERROR;
+        }
+
+        s->spans[s->nspans++].end = s->src.len;
+    }
+
+    return ar_buf_append(&s->src, p, strlen(p));
+}
+
+
+/*
+ * Walks the tree below the root without recursion, so that deep nesting
+ * costs no stack: either to collect the author's ids or to write.
+ */
+
+static int
+ar_sanitize_walk(ar_sanitize_t *s, GumboNode *root, int write)
+{
+    int           rc;
+    size_t        next;
+    GumboNode    *node, *parent;
+    GumboVector  *children;
+
+    children = &root->v.element.children;
+
+    if (children->length == 0) {
+        return AR_OK;
+    }
+
+    node = children->data[0];
+
+    for ( ;; ) {
+        rc = write ? ar_sanitize_enter(s, node) : ar_sanitize_collect(s, node);
+
+        if (rc == AR_ERROR) {
+            return AR_ERROR;
+        }
+
+        if (rc == AR_OK
+            && (node->type == GUMBO_NODE_ELEMENT
+                || node->type == GUMBO_NODE_TEMPLATE))
+        {
+            children = &node->v.element.children;
+
+            if (children->length) {
+                node = children->data[0];
+                continue;
+            }
+
+            if (write && ar_sanitize_leave(s, node) != AR_OK) {
+                return AR_ERROR;
+            }
+        }
+
+        for ( ;; ) {
+            parent = node->parent;
+            children = &parent->v.element.children;
+            next = node->index_within_parent + 1;
+
+            if (next < children->length) {
+                node = children->data[next];
+                break;
+            }
+
+            if (parent == root) {
+                return AR_OK;
+            }
+
+            node = parent;
+
+            if (write && ar_sanitize_leave(s, node) != AR_OK) {
+                return AR_ERROR;
+            }
+        }
+    }
+}
+
+
+static int
+ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node)
+{
+    int            kind;
+    GumboElement  *e;
+    GumboNode     *first;
+
+    switch (node->type) {
+
+    case GUMBO_NODE_TEXT:
+    case GUMBO_NODE_CDATA:
+    case GUMBO_NODE_WHITESPACE:
+        if (ar_sanitize_escape(&s->out, node->v.text.text,
+                               strlen(node->v.text.text))
+            != AR_OK)
+        {
+            return AR_ERROR;
+        }
+
+        return AR_SANITIZE_SKIP;
+
+    case GUMBO_NODE_ELEMENT:
+        break;
+
+    default:
+        return AR_SANITIZE_SKIP;
+    }
+
+    kind = ar_sanitize_kind(s, node);
+
+    switch (kind) {
+
+    case AR_SANITIZE_DROP:
+        return AR_SANITIZE_SKIP;
+
+    case AR_SANITIZE_UNWRAP:
+        return AR_OK;
+
+    default:
+        break;
+    }
+
+    e = &node->v.element;
+
+    if (ar_sanitize_start_tag(s, e, kind == AR_SANITIZE_ALLOW) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    /* the parser drops a newline right after <pre>: give it one to drop */
+
+    if (e->tag == GUMBO_TAG_PRE && e->children.length) {
+        first = e->children.data[0];
+
+        if ((first->type == GUMBO_NODE_TEXT
+             || first->type == GUMBO_NODE_WHITESPACE)
+            && first->v.text.text[0] == '\n'
+            && ar_buf_append(&s->out, "\n", 1) != AR_OK)
+        {
+            return AR_ERROR;
+        }
+    }
+
+    return AR_OK;
+}
+
+
+static int
+ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node)
+{
+    int          kind;
+    const char  *name;
+
+    kind = ar_sanitize_kind(s, node);
+
+    if ((kind != AR_SANITIZE_KEEP && kind != AR_SANITIZE_ALLOW)
+        || ar_sanitize_void(node->v.element.tag))
+    {
+        return AR_OK;
+    }
+
+    name = gumbo_normalized_tagname(node->v.element.tag);
+
+    if (ar_buf_append(&s->out, "</", 2) != AR_OK
+        || ar_buf_append(&s->out, name, strlen(name)) != AR_OK
+        || ar_buf_append(&s->out, ">", 1) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    return AR_OK;
+}
+
+
+/* the ids and names the author gives */
+
+static int
+ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node)
+{
+    size_t           i;
+    GumboElement    *e;
+    GumboAttribute  *a;
+
+    if (node->type != GUMBO_NODE_ELEMENT
+        || ar_sanitize_kind(s, node) != AR_SANITIZE_ALLOW)
+    {
+        return AR_OK;
+    }
+
+    e = &node->v.element;
+
+    for (i = 0; i < e->attributes.length; i++) {
+        a = e->attributes.data[i];
+
+        if ((strcmp(a->name, "id") == 0 || strcmp(a->name, "name") == 0)
+            && a->value[0] != '\0'
+            && ar_slugs_reserve(&s->ids, a->value, strlen(a->value))
+               != AR_OK)
+        {
+            return AR_ERROR;
+        }
+    }
+
+    return AR_OK;
+}
+
+
+static int
+ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node)
+{
+    int            authored;
+    GumboElement  *e;
+
+    e = &node->v.element;
+
+    authored = (e->tag_namespace != GUMBO_NAMESPACE_HTML
+                || e->tag == GUMBO_TAG_UNKNOWN
+                || ar_sanitize_authored(s, node));
+
+    if (!authored) {
+        return AR_SANITIZE_KEEP;
+    }
+
+    if (ar_sanitize_content_dropped(e->tag)) {
+        return AR_SANITIZE_DROP;
+    }
+
+    if (e->tag_namespace == GUMBO_NAMESPACE_HTML
+        && ar_sanitize_element_allowed(e->tag))
+    {
+        return AR_SANITIZE_ALLOW;
+    }
+
+    return AR_SANITIZE_UNWRAP;
+}
+
+
+/*
+ * Whether an element is the author's: its start tag is in the raw HTML,
+ * or the parser made it (implied, reconstructed or cloned elements).
+ */
+
+static int
+ar_sanitize_authored(ar_sanitize_t *s, GumboNode *node)
+{
+    size_t         lo, hi, mid, off;
+    GumboElement  *e;
+
+    e = &node->v.element;
+
+    if (e->original_tag.length == 0
+        || (node->parse_flags & (GUMBO_INSERTION_BY_PARSER
+                              | GUMBO_INSERTION_RECONSTRUCTED_FORMATTING_ELEMENT
+                              | GUMBO_INSERTION_ADOPTION_AGENCY_CLONED)))
+    {
+        return 1;
+    }
+
+    off = e->original_tag.data - s->src.data;
+
+    lo = 0;
+    hi = s->nspans;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+
+        if (off < s->spans[mid].start) {
+            hi = mid;
+
+        } else if (off >= s->spans[mid].end) {
+            lo = mid + 1;
+
+        } else {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+ar_sanitize_element_allowed(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+    case GUMBO_TAG_BR: case GUMBO_TAG_B: case GUMBO_TAG_I:
+    case GUMBO_TAG_STRONG: case GUMBO_TAG_EM: case GUMBO_TAG_A:
+    case GUMBO_TAG_PRE: case GUMBO_TAG_CODE: case GUMBO_TAG_IMG:
+    case GUMBO_TAG_TT: case GUMBO_TAG_DIV: case GUMBO_TAG_INS:
+    case GUMBO_TAG_DEL: case GUMBO_TAG_SUP: case GUMBO_TAG_SUB:
+    case GUMBO_TAG_P: case GUMBO_TAG_OL: case GUMBO_TAG_UL:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_THEAD: case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TFOOT: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_KBD:
+    case GUMBO_TAG_Q: case GUMBO_TAG_SAMP: case GUMBO_TAG_VAR:
+    case GUMBO_TAG_HR: case GUMBO_TAG_RUBY: case GUMBO_TAG_RT:
+    case GUMBO_TAG_RP: case GUMBO_TAG_LI: case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD: case GUMBO_TAG_TH: case GUMBO_TAG_S:
+    case GUMBO_TAG_STRIKE: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_CAPTION: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_ABBR: case GUMBO_TAG_BDO: case GUMBO_TAG_CITE:
+    case GUMBO_TAG_DFN: case GUMBO_TAG_MARK: case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_SPAN: case GUMBO_TAG_TIME: case GUMBO_TAG_WBR:
+        return 1;
+
+    default:
+        return 0;
+    }
+}
+
+
+static int
+ar_sanitize_content_dropped(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_TITLE: case GUMBO_TAG_NOSCRIPT:
+        return 1;
+
+    default:
+        return 0;
+    }
+}
+
+
+static int
+ar_sanitize_void(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_AREA: case GUMBO_TAG_BASE: case GUMBO_TAG_BR:
+    case GUMBO_TAG_COL: case GUMBO_TAG_EMBED: case GUMBO_TAG_HR:
+    case GUMBO_TAG_IMG: case GUMBO_TAG_INPUT: case GUMBO_TAG_KEYGEN:
+    case GUMBO_TAG_LINK: case GUMBO_TAG_META: case GUMBO_TAG_PARAM:
+    case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK: case GUMBO_TAG_WBR:
+        return 1;
+
+    default:
+        return 0;
+    }
+}
+
+
+static int
+ar_sanitize_attr_allowed(GumboTag tag, const char *name)
+{
+    switch (tag) {
+
+    case GUMBO_TAG_A:
+        if (strcmp(name, "href") == 0) {
+            return AR_SANITIZE_URL_LINK + 1;
+        }
+        break;
+
+    case GUMBO_TAG_IMG:
+        if (strcmp(name, "src") == 0 || strcmp(name, "longdesc") == 0) {
+            return AR_SANITIZE_URL_SRC + 1;
+        }
+        break;
+
+    case GUMBO_TAG_DIV:
+        if (strcmp(name, "itemscope") == 0 || strcmp(name, "itemtype") == 0) {
+            return AR_SANITIZE_URL_NONE + 1;
+        }
+        break;
+
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_DEL:
+    case GUMBO_TAG_INS:
+    case GUMBO_TAG_Q:
+        if (strcmp(name, "cite") == 0) {
+            return AR_SANITIZE_URL_SRC + 1;
+        }
+        break;
+
+    default:
+        break;
+    }
+
+    if (bsearch(&name, ar_sanitize_attrs, AR_SANITIZE_NATTRS,
+                sizeof(const char *), ar_sanitize_strcmp)
+        != NULL)
+    {
+        return AR_SANITIZE_URL_NONE + 1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Whether an address is relative or of an allowed scheme, read as a
+ * browser reads it: character references are already decoded by the
+ * parser; leading spaces and controls are skipped and tabs and newlines
+ * anywhere are dropped.  A scheme is what comes before a ":" that
+ * precedes any "/", "?" or "#".
+ */
+
+static int
+ar_sanitize_url_allowed(const char *url, int rule)
+{
+    size_t         n;
+    unsigned char  c, scheme[8];
+
+    while (*url && (unsigned char) *url <= 0x20) {
+        url++;
+    }
+
+    n = 0;
+
+    for ( /* void */ ; *url; url++) {
+        c = (unsigned char) *url;
+
+        if (c == '\t' || c == '\n' || c == '\r') {
+            continue;
+        }
+
+        if (c == ':') {
+            break;
+        }
+
+        if (c == '/' || c == '?' || c == '#') {
+            return 1;
+        }
+
+        if (n < sizeof(scheme)) {
+            scheme[n] = (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+        }
+
+        n++;
+    }
+
+    if (*url == '\0') {
+        return 1;
+    }
+
+    if (n == 4 && memcmp(scheme, "http", 4) == 0) {
+        return 1;
+    }
+
+    if (n == 5 && memcmp(scheme, "https", 5) == 0) {
+        return 1;
+    }
+
+    return rule == AR_SANITIZE_URL_LINK
+           && n == 6 && memcmp(scheme, "mailto", 6) == 0;
+}
+
+
+/*
+ * cmark-gfm's start tags are written as they came, but for a link to one
+ * of the author's ids, which now has the prefix, and for an address its
+ * safe mode would have left empty.
+ */
+
+static int
+ar_sanitize_start_tag(ar_sanitize_t *s, GumboElement *e, int authored)
+{
+    size_t       i;
+    const char  *name;
+
+    if (!authored && !ar_sanitize_rewritten(s, e)) {
+        return ar_buf_append(&s->out, e->original_tag.data,
+                             e->original_tag.length);
+    }
+
+    name = gumbo_normalized_tagname(e->tag);
+
+    if (ar_buf_append(&s->out, "<", 1) != AR_OK
+        || ar_buf_append(&s->out, name, strlen(name)) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    for (i = 0; i < e->attributes.length; i++) {
+        if (ar_sanitize_attr(s, e->tag, e->attributes.data[i], authored)
+            != AR_OK)
+        {
+            return AR_ERROR;
+        }
+    }
+
+    if (ar_sanitize_void(e->tag)) {
+        return ar_buf_append(&s->out, " />", 3);
+    }
+
+    return ar_buf_append(&s->out, ">", 1);
+}
+
+
+static int
+ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag, GumboAttribute *a,
+    int authored)
+{
+    int          rule;
+    size_t       len;
+    const char  *v;
+
+    v = a->value;
+    len = strlen(v);
+
+    if (authored) {
+        rule = ar_sanitize_attr_allowed(tag, a->name);
+
+        if (rule == 0) {
+            return AR_OK;
+        }
+
+        rule--;
+
+        if (rule != AR_SANITIZE_URL_NONE && !ar_sanitize_url_allowed(v, rule))
+        {
+            return AR_OK;
+        }
+
+    } else if (ar_sanitize_dangerous(tag, a)) {
+        len = 0;
+    }
+
+    if (ar_buf_append(&s->out, " ", 1) != AR_OK
+        || ar_buf_append(&s->out, a->name, strlen(a->name)) != AR_OK
+        || ar_buf_append(&s->out, "=\"", 2) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    if (authored
+        && (strcmp(a->name, "id") == 0 || strcmp(a->name, "name") == 0)
+        && strncmp(v, AR_SANITIZE_PREFIX, sizeof(AR_SANITIZE_PREFIX) - 1)
+           != 0
+        && ar_buf_append(&s->out, AR_SANITIZE_PREFIX,
+                         sizeof(AR_SANITIZE_PREFIX) - 1)
+           != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    if (tag == GUMBO_TAG_A && strcmp(a->name, "href") == 0
+        && v[0] == '#' && ar_slugs_has(&s->ids, v + 1, len - 1))
+    {
+        if (ar_buf_append(&s->out, "#" AR_SANITIZE_PREFIX,
+                          sizeof(AR_SANITIZE_PREFIX)) != AR_OK)
+        {
+            return AR_ERROR;
+        }
+
+        v++;
+        len--;
+    }
+
+    if (ar_sanitize_escape(&s->out, v, len) != AR_OK
+        || ar_buf_append(&s->out, "\"", 1) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    return AR_OK;
+}
+
+
+static int
+ar_sanitize_rewritten(ar_sanitize_t *s, GumboElement *e)
+{
+    size_t           i;
+    GumboAttribute  *a;
+
+    for (i = 0; i < e->attributes.length; i++) {
+        a = e->attributes.data[i];
+
+        if (ar_sanitize_dangerous(e->tag, a)) {
+            return 1;
+        }
+
+        if (e->tag == GUMBO_TAG_A && strcmp(a->name, "href") == 0
+            && a->value[0] == '#' && s->ids.n
+            && ar_slugs_has(&s->ids, a->value + 1, strlen(a->value + 1)))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* cmark-gfm's safe mode: what it leaves out of a link or an image */
+
+static int
+ar_sanitize_dangerous(GumboTag tag, GumboAttribute *a)
+{
+    size_t       i;
+    const char  *v;
+
+    static const char  *bad[] = { "javascript:", "vbscript:", "file:" };
+    static const char  *image[] = { "png", "gif", "jpeg", "webp" };
+
+    if (!(tag == GUMBO_TAG_A && strcmp(a->name, "href") == 0)
+        && !(tag == GUMBO_TAG_IMG && strcmp(a->name, "src") == 0))
+    {
+        return 0;
+    }
+
+    v = a->value;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (strncasecmp(v, bad[i], strlen(bad[i])) == 0) {
+            return 1;
+        }
+    }
+
+    if (strncasecmp(v, "data:", 5) != 0) {
+        return 0;
+    }
+
+    if (strncasecmp(v + 5, "image/", 6) == 0) {
+        for (i = 0; i < sizeof(image) / sizeof(image[0]); i++) {
+            if (strncasecmp(v + 11, image[i], strlen(image[i])) == 0) {
+                return 0;
+            }
+        }
+    }
+
+    return 1;
+}
+
+
+/* escapes as cmark-gfm does, so that its text comes out unchanged */
+
+static int
+ar_sanitize_escape(ar_buf_t *b, const char *p, size_t n)
+{
+    size_t       i, start;
+    const char  *entity;
+
+    start = 0;
+
+    for (i = 0; i < n; i++) {
+
+        switch (p[i]) {
+        case '&':
+            entity = "&amp;";
+            break;
+        case '<':
+            entity = "&lt;";
+            break;
+        case '>':
+            entity = "&gt;";
+            break;
+        case '"':
+            entity = "&quot;";
+            break;
+        default:
+            continue;
+        }
+
+        if (ar_buf_append(b, p + start, i - start) != AR_OK
+            || ar_buf_append(b, entity, strlen(entity)) != AR_OK)
+        {
+            return AR_ERROR;
+        }
+
+        start = i + 1;
+    }
+
+    return ar_buf_append(b, p + start, n - start);
+}
+
+
+static int
+ar_sanitize_strcmp(const void *one, const void *two)
+{
+    return strcmp(*(const char **) one, *(const char **) two);
+}
+
+
+/*
+ * gumbo's allocator hooks: the render's arena, which unwinds on failure.
+ * The memory is zeroed: gumbo 0.10.1 reads memory it has not written
+ * while parsing a table (memcheck sees it), and the page must not depend
+ * on what the memory held before.
+ */
+
+static void *
+ar_sanitize_alloc(void *userdata, size_t size)
+{
+    return ar_mem_calloc(1, size);
+}
+
+
+static void
+ar_sanitize_free(void *userdata, void *p)
+{
+    ar_mem_free(p);
+}
