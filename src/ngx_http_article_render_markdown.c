@@ -1,14 +1,6 @@
 /*
- * ngx_http_article_render_module: the article's Markdown source for
- * clients that ask for it.
- *
- * An article has two representations: the rendered page and the file
- * itself.  A request whose Accept header gives text/markdown a higher
- * weight than text/html (the rule is in ar_accept.c) gets the file as
- * the static module would send it, with its own ETag and Last-Modified,
- * and as text/markdown; so 304, HEAD and ranges work as for any static
- * file.  Both representations say "Vary: Accept", so that caches keep
- * them apart.
+ * ngx_http_article_render_module: the article's Markdown source, sent
+ * as a static file to clients whose Accept header prefers it.
  */
 
 #include <ngx_config.h>

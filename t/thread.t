@@ -19,7 +19,11 @@ use ArticleRender::Test qw(cache_status);
 
 my $t = ArticleRender::Test->new();
 
-$t->config(<<'EOF');
+# the slow render's budget is three times its delay, more where nginx
+# runs slower
+my $budget = int(3 * 2500 * ArticleRender::Test::slow());
+
+(my $conf = <<'EOF') =~ s/%%BUDGET%%/${budget}ms/;
 # nginx's core debug lines, one for every task posted to a thread pool
 error_log %%TESTDIR%%/core.log debug;
 
@@ -40,6 +44,7 @@ http {
 
         location /slow/ {
             article_render_test_delay 2500ms;
+            article_render_timeout %%BUDGET%%;
         }
 
         location /budget/ {
@@ -61,6 +66,8 @@ http {
     }
 }
 EOF
+
+$t->config($conf);
 
 plan(skip_all => 'not the test build: article_render_test_delay unknown')
     unless $t->has_test_hooks();
