@@ -13,14 +13,17 @@
 #                   runs it too): load, live edits and reloads
 #
 # The module is built against the packaged nginx (nginx-dev's
-# /usr/share/nginx/src and its conf_flags), or against a source tree given
-# as NGINX_SRC=/path/to/nginx-1.x.  The source is copied into BUILD, so
-# nothing is written into NGINX_SRC.
+# /usr/share/nginx/src), or against a source tree given as
+# NGINX_SRC=/path/to/nginx (a release tarball's or a git checkout), with
+# the configure flags NGINX_CONFIGURE_FLAGS, by default those "nginx -V"
+# of NGINX_BIN reports.  The source is copied into BUILD, so nothing is
+# written into NGINX_SRC.
 
 SHELL       := /bin/bash
 
 NGINX_SRC   ?= /usr/share/nginx/src
 NGINX_BIN   ?= /usr/sbin/nginx
+NGINX_CONFIGURE_FLAGS ?=
 BUILD       ?= $(CURDIR)/build
 DEMO_PORT   ?= 8080
 
@@ -56,7 +59,14 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy clang libclang-rt-14-dev valgrind
+               chromium tidy clang valgrind
+
+# clang's runtime (libFuzzer), of the clang installed or to be installed:
+# libclang-rt-14-dev on Debian 12, libclang-rt-19-dev on Debian 13
+CLANG_RT_PKG = $(shell v=$$(clang -dumpversion 2>/dev/null); \
+                 [ -n "$$v" ] || v=$$(apt-cache depends clang 2>/dev/null \
+                     | sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$$/\1/p'); \
+                 v=$${v%%.*}; [ -z "$$v" ] || echo libclang-rt-$$v-dev)
 
 # "make test-asan": the module and the unit tests built with ASan and
 # UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module
@@ -92,7 +102,7 @@ all: $(SO)
 
 deps:
 	@missing=""; \
-	for p in $(DEB_PKGS); do \
+	for p in $(DEB_PKGS) $(CLANG_RT_PKG); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 	        | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -108,36 +118,26 @@ deps:
 	    exit 1; \
 	fi
 
-# $(call configure-tree,TREE,CC_OPT): a copy of the nginx source in TREE,
-# configured with the packaged nginx's flags and this module
+# $(call configure-tree,TREE,CC_OPT,OPTIONS): a copy of the nginx source
+# in TREE, configured with this module (tools/configure-nginx)
 define configure-tree
-	rm -rf $(1)
-	mkdir -p $(dir $(1))
-	cp -a $(NGINX_SRC)/. $(1)
-	cd $(1) && \
-	if [ -f conf_flags ]; then \
-	    . ./conf_flags; \
-	else \
-	    NGX_CONF_FLAGS=(--with-threads); \
-	fi; \
-	./configure "$${NGX_CONF_FLAGS[@]}" --with-compat \
-	    $(if $(strip $(2) $(NGX_CC_OPT)),\
-	        --with-cc-opt='$(strip $(2) $(NGX_CC_OPT))') \
-	    $(if $(NGX_LD_OPT),--with-ld-opt='$(NGX_LD_OPT)') \
-	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
-	    || { tail -30 configure.log; exit 1; }
+	NGINX_BIN='$(NGINX_BIN)' \
+	NGINX_CONFIGURE_FLAGS='$(NGINX_CONFIGURE_FLAGS)' \
+	CC_OPT='$(strip $(2) $(NGX_CC_OPT))' LD_OPT='$(NGX_LD_OPT)' \
+	    sh tools/configure-nginx $(NGINX_SRC) $(1) $(CURDIR) $(3)
 endef
 
-$(CONFIGURED): config
+$(CONFIGURED): config tools/configure-nginx
 	$(call configure-tree,$(NGX_TREE))
 
 $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(NGX_TREE) -f objs/Makefile modules
 	cp $(NGX_TREE)/objs/$(MODULE).so $@
 
-# the build t/ runs against: test hooks (article_render_test_delay) on
-$(TEST_CONFIGURED): config
-	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1)
+# the build t/ runs against: test hooks (article_render_test_delay) on,
+# debug log lines (the tests count renders by them) whatever nginx is
+$(TEST_CONFIGURED): config tools/configure-nginx
+	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1,--with-debug)
 
 $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(TEST_TREE) -f objs/Makefile modules
@@ -186,16 +186,22 @@ fuzz-seeds: all
 NGX_INCS    := $(addprefix -I$(NGX_TREE)/,src/core src/event src/os/unix \
                  objs src/http src/http/modules src/http/v2)
 
+# cppcheck's information (such as 2.17's normalCheckLevelMaxBranches) is
+# shown, not counted: its other messages are
+CPPCHECK    := cppcheck --quiet --inline-suppr --suppress=missingIncludeSystem \
+               --template='{severity}: {file}:{line}: {message} [{id}]'
+
 lint: $(CONFIGURED)
 	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
 	@! grep -nE ' +$$' src/*.[ch] || { echo "lint: trailing blanks"; exit 1; }
 	@! grep -nE '.{81}' src/*.[ch] || { echo "lint: over 80 columns"; exit 1; }
 	@! grep -nE '(^|[^:"])//' src/*.[ch] || { echo "lint: // comment"; exit 1; }
-	cppcheck --quiet --error-exitcode=1 --inline-suppr \
-	    --suppress=missingIncludeSystem src/ar_*.c
-	cppcheck --quiet --error-exitcode=1 --inline-suppr \
-	    --suppress=missingIncludeSystem --suppress=toomanyconfigs \
-	    $(NGX_INCS) -Isrc src/ngx_*.c
+	@out=$$({ $(CPPCHECK) src/ar_*.c \
+	          && $(CPPCHECK) --suppress=toomanyconfigs $(NGX_INCS) -Isrc \
+	                 src/ngx_*.c; } 2>&1 || echo "error: cppcheck failed"); \
+	echo "$$out" | grep '^information: ' || true; \
+	! echo "$$out" | grep -v '^information: ' | grep . \
+	    || { echo "lint: cppcheck"; exit 1; }
 
 test: deps all $(TEST_SO) unit lint
 	$(MAKE) fuzz-run FUZZ_SECONDS=$(FUZZ_QUICK)
