@@ -32,9 +32,9 @@ package ArticleRender::Test;
 # end_check($name), counted among the N of the first one's plan(N).
 #
 # Methods: write_file, read_file, path, testdir, port, config,
-# test_config, bad_directive, has_test_hooks, run, stop, restart, reload, http,
-# request, get, start_get, ready, finish_get, error_log, worker_pid,
-# renders.
+# test_config, bad_directive, has_test_hooks, nginx_debug, run, stop,
+# restart, reload, http, request, get, start_get, ready, finish_get,
+# error_log, worker_pid, renders.
 # Functions: article_html($body), http_date($time), cache_status($r),
 # wait_until($code, $seconds).
 #
@@ -156,6 +156,8 @@ sub new {
     push @ALIVE, $self;
     Scalar::Util::weaken($ALIVE[-1]);
 
+    $self->reachable($args{user} || 'nobody') if $> == 0;
+
     if ($ENV{TEST_NGINX_LEAVE}) {
         Test::More::diag("test directory $dir kept");
     } else {
@@ -163,6 +165,58 @@ sub new {
     }
 
     return $self;
+}
+
+
+# As root, nginx -t and the workers may run as another user (user =>,
+# test_config(user => ...)), which must reach the module and the test
+# directory.  A module it cannot read (a build directory under a home
+# of mode 0700) is copied into the test directory; a test directory it
+# cannot reach is an error.
+
+sub reachable {
+    my ($self, $user) = @_;
+
+    my ($uid, $gid) = (getpwnam $user)[2, 3];
+    return unless defined $uid;
+
+    my $can = sub {
+        my ($test) = @_;
+
+        my $pid = fork();
+        die "cannot fork: $!\n" unless defined $pid;
+
+        if ($pid == 0) {
+            $) = "$gid $gid";
+            $( = $gid;
+            POSIX::setuid($uid) or POSIX::_exit(2);
+            POSIX::_exit($test->() ? 0 : 1);
+        }
+
+        waitpid($pid, 0);
+        return $? == 0;
+    };
+
+    my $dir = $self->{dir};
+
+    unless ($can->(sub { -x $dir && -r _ })) {
+        die "test directory $dir cannot be reached by user $user: "
+            . "set TMPDIR to a directory every user can reach "
+            . "(such as /tmp)\n";
+    }
+
+    my $so = $self->{so};
+
+    return if $can->(sub { -r $so });
+
+    my $copy = "$dir/$MODULE";
+
+    require File::Copy;
+    File::Copy::copy($so, $copy) or die "cannot copy $so: $!\n";
+    chmod 0644, $copy;
+
+    $self->verbose("$so cannot be read by user $user: using $copy");
+    $self->{so} = $copy;
 }
 
 
@@ -304,9 +358,9 @@ sub port {
 sub globals {
     my ($self) = @_;
 
-    my $g = "load_module $self->{so};\n\n"
+    my $g = "error_log $self->{dir}/error.log info;\n"
+        . "load_module $self->{so};\n\n"
         . "pid $self->{dir}/nginx.pid;\n"
-        . "error_log $self->{dir}/error.log info;\n"
         . "daemon off;\n"
         . "master_process on;\n"
         . "worker_processes $self->{workers};\n";
@@ -377,7 +431,8 @@ sub config {
 sub nginx_args {
     my ($self) = @_;
 
-    my @cmd = ($self->{bin}, '-p', "$self->{dir}/", '-c', $self->{conf_file});
+    my @cmd = ($self->{bin}, '-p', "$self->{dir}/", '-c', $self->{conf_file},
+        $self->early_log());
 
     if ($ENV{TEST_NGINX_VALGRIND}) {
         unshift @cmd, 'valgrind', '--tool=memcheck', '--quiet',
@@ -389,6 +444,31 @@ sub nginx_args {
     }
 
     return @cmd;
+}
+
+
+# Until it has read error_log in the configuration, nginx logs to the
+# error log it was built with: stderr for Debian's nginx, logs/error.log
+# under the prefix (here the test directory) for a build from source.
+# "-e stderr" (nginx 1.19.5 and later) makes it stderr always, and so
+# stderr.log and the output of "nginx -t" as with Debian's; an older
+# nginx finds a logs/ directory.
+
+my %EARLY_LOG;
+
+sub early_log {
+    my ($self) = @_;
+
+    my $bin = $self->{bin};
+
+    $EARLY_LOG{$bin} //= `"$bin" -h 2>&1` =~ /^\s*-e\s/m ? 1 : 0;
+
+    return ('-e', 'stderr') if $EARLY_LOG{$bin};
+
+    mkdir "$self->{dir}/logs", 0777;
+    chmod 0777, "$self->{dir}/logs";
+
+    return ();
 }
 
 
@@ -672,6 +752,16 @@ sub cmark_version {
 
     my ($v) = `ldd "$self->{so}" 2>/dev/null` =~ /libcmark-gfm\.so\.(\S+)/;
     return $v;
+}
+
+
+# nginx_debug(): whether nginx was built --with-debug, so that its own
+# debug lines (a thread task posted) are logged.
+
+sub nginx_debug {
+    my ($self) = @_;
+
+    return `"$self->{bin}" -V 2>&1` =~ /--with-debug\b/ ? 1 : 0;
 }
 
 
