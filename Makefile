@@ -11,6 +11,9 @@
 #   make test-valgrind  t/ with nginx under valgrind memcheck
 #   make stress     t/stress.t for STRESS_SECONDS (default 20; make test
 #                   runs it too): load, live edits and reloads
+#   make install    the module and its load snippet (DESTDIR, PREFIX)
+#   make uninstall  removes what make install put
+#   make deb        the Debian package libnginx-mod-http-article-render
 #
 # The module is built against the packaged nginx (nginx-dev's
 # /usr/share/nginx/src), or against a source tree given as
@@ -59,7 +62,7 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy clang valgrind
+               chromium tidy clang valgrind dpkg-dev
 
 # clang's runtime (libFuzzer), of the clang installed or to be installed:
 # libclang-rt-14-dev on Debian 12, libclang-rt-19-dev on Debian 13
@@ -95,8 +98,36 @@ FUZZ_DIR    := $(BUILD)/fuzz
 
 STRESS_SECONDS ?= 20
 
+# "make install": the module into nginx's modules directory (that of
+# NGINX_BIN, unless PREFIX is given), its load snippet into
+# modules-available, linked from modules-enabled as Debian's
+# libnginx-mod-* packages do; DESTDIR is prepended to every path
+NGX_MODULES_PATH := $(shell $(NGINX_BIN) -V 2>&1 \
+                      | sed -n 's/.*--modules-path=\([^ ]*\).*/\1/p')
+NGX_CONF_PATH := $(shell $(NGINX_BIN) -V 2>&1 \
+                   | sed -n 's/.*--conf-path=\([^ ]*\).*/\1/p')
+ifeq ($(origin PREFIX),undefined)
+PREFIX      := /usr
+MODULES_DIR ?= $(or $(NGX_MODULES_PATH),$(PREFIX)/lib/nginx/modules)
+NGINX_CONF_DIR ?= $(or $(patsubst %/,%,$(dir $(NGX_CONF_PATH))),/etc/nginx)
+else
+MODULES_DIR ?= $(PREFIX)/lib/nginx/modules
+NGINX_CONF_DIR ?= $(PREFIX)/etc/nginx
+endif
+AVAILABLE_DIR ?= $(PREFIX)/share/nginx/modules-available
+ENABLED_DIR ?= $(NGINX_CONF_DIR)/modules-enabled
+SNIPPET     := mod-article-render.conf
+SNIPPET_LINK := 50-mod-article-render.conf
+# the module "make install" and "make deb" take; built unless given
+MODULE_SO   ?= $(SO)
+
+# "make deb": the package libnginx-mod-http-article-render in DEB_DIR
+VERSION     ?= 0.1
+DEB_VERSION ?= $(VERSION)-1
+DEB_DIR     ?= $(BUILD)
+
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
-        test-build test-asan test-valgrind stress
+        test-build test-asan test-valgrind stress install uninstall deb
 
 all: $(SO)
 
@@ -226,6 +257,24 @@ test-valgrind: deps
 stress: deps test-build
 	STRESS_SECONDS=$(STRESS_SECONDS) BUILD=$(TEST_BUILD) \
 	    NGINX_BIN=$(NGINX_BIN) prove -v t/stress.t
+
+install: $(MODULE_SO)
+	install -d $(DESTDIR)$(MODULES_DIR) $(DESTDIR)$(AVAILABLE_DIR) \
+	    $(DESTDIR)$(ENABLED_DIR)
+	install -m 644 $(MODULE_SO) $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
+	echo 'load_module $(MODULES_DIR)/$(MODULE).so;' \
+	    > $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET)
+	ln -sfn $(AVAILABLE_DIR)/$(SNIPPET) \
+	    $(DESTDIR)$(ENABLED_DIR)/$(SNIPPET_LINK)
+
+uninstall:
+	rm -f $(DESTDIR)$(ENABLED_DIR)/$(SNIPPET_LINK) \
+	    $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET) \
+	    $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
+
+deb: $(MODULE_SO)
+	NGINX_BIN=$(NGINX_BIN) sh tools/build-deb $(MODULE_SO) $(DEB_VERSION) \
+	    $(DEB_DIR)
 
 demo: deps all
 	@mkdir -p $(BUILD)/demo/logs

@@ -21,8 +21,9 @@ package ArticleRender::Test;
 # new(%args) makes the temporary directory; conf_file => 'conf/x.conf'
 # puts nginx.conf elsewhere in it (its directory is then the
 # configuration prefix), workers => N starts N worker processes,
-# user => NAME runs the workers as NAME when the
-# tests run as root (otherwise workers run as root too).
+# user => NAME runs the workers as NAME when the tests run as root
+# (otherwise workers run as root too), module => 0 leaves the module's
+# load_module out of the globals (the test loads it itself).
 #
 # plan(N) declares N + 1 tests: the last one, run when the test file
 # ends (after nginx is stopped), checks that the error log holds no
@@ -31,10 +32,10 @@ package ArticleRender::Test;
 # second harness object in the same file gets its end check too after
 # end_check($name), counted among the N of the first one's plan(N).
 #
-# Methods: write_file, read_file, path, testdir, port, config,
-# test_config, bad_directive, has_test_hooks, nginx_debug, run, stop,
-# restart, reload, http, request, get, start_get, ready, finish_get,
-# error_log, worker_pid, renders.
+# Methods: write_file, read_file, path, testdir, module_file, port,
+# main_conf, config, test_config, bad_directive, has_test_hooks,
+# nginx_debug, run, stop, restart, reload, http, request, get,
+# start_get, ready, finish_get, error_log, worker_pid, renders.
 # Functions: article_html($body), http_date($time), cache_status($r),
 # wait_until($code, $seconds).
 #
@@ -142,6 +143,7 @@ sub new {
         bin => $ENV{NGINX_BIN} || '/usr/sbin/nginx',
         conf_file => $args{conf_file} || 'nginx.conf',
         user => $args{user},
+        module => $args{module} // 1,
         workers => $args{workers} || 1,
         port => undef,
         pid => undef,
@@ -221,6 +223,9 @@ sub reachable {
 
 
 sub testdir { $_[0]{dir} }
+
+
+sub module_file { $_[0]{so} }
 
 
 sub path {
@@ -359,7 +364,7 @@ sub globals {
     my ($self) = @_;
 
     my $g = "error_log $self->{dir}/error.log info;\n"
-        . "load_module $self->{so};\n\n"
+        . ($self->{module} ? "load_module $self->{so};\n\n" : "\n")
         . "pid $self->{dir}/nginx.pid;\n"
         . "daemon off;\n"
         . "master_process on;\n"
@@ -377,7 +382,21 @@ sub globals {
         $g .= "user $user $group;\n";
     }
 
+    $g .= $self->{main} if defined $self->{main};
+
     return $g . "\nevents {\n}\n\n";
+}
+
+
+# main_conf($text): directives of the main context that must come before
+# "events" (load_module); config() puts them among the globals
+
+sub main_conf {
+    my ($self, $text) = @_;
+
+    $self->{main} = $text;
+
+    return $self;
 }
 
 
