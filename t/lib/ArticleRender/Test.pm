@@ -23,7 +23,8 @@ package ArticleRender::Test;
 # configuration prefix), workers => N starts N worker processes,
 # user => NAME runs the workers as NAME when the tests run as root
 # (otherwise workers run as root too), module => 0 leaves the module's
-# load_module out of the globals (the test loads it itself).
+# load_module out of the globals (the test loads it itself), daemon => 1
+# runs nginx as a daemon (a binary upgrade needs one: binary_upgrade()).
 #
 # plan(N) declares N + 1 tests: the last one, run when the test file
 # ends (after nginx is stopped), checks that the error log holds no
@@ -34,8 +35,9 @@ package ArticleRender::Test;
 #
 # Methods: write_file, read_file, path, testdir, module_file, port,
 # main_conf, config, test_config, bad_directive, has_test_hooks,
-# nginx_debug, run, stop, restart, reload, http, request, get,
-# start_get, ready, finish_get, error_log, worker_pid, renders.
+# nginx_debug, run, stop, restart, reload, binary_upgrade, quit_master,
+# master_pid, http, request, get, start_get, ready, finish_get,
+# error_log, worker_pid, renders.
 # Functions: article_html($body), http_date($time), cache_status($r),
 # wait_until($code, $seconds).
 #
@@ -144,6 +146,7 @@ sub new {
         conf_file => $args{conf_file} || 'nginx.conf',
         user => $args{user},
         module => $args{module} // 1,
+        daemon => $args{daemon},
         workers => $args{workers} || 1,
         port => undef,
         pid => undef,
@@ -366,7 +369,7 @@ sub globals {
     my $g = "error_log $self->{dir}/error.log info;\n"
         . ($self->{module} ? "load_module $self->{so};\n\n" : "\n")
         . "pid $self->{dir}/nginx.pid;\n"
-        . "daemon off;\n"
+        . ($self->{daemon} ? "daemon on;\n" : "daemon off;\n")
         . "master_process on;\n"
         . "worker_processes $self->{workers};\n";
 
@@ -837,6 +840,10 @@ sub run {
         exec @cmd or POSIX::_exit(127);
     }
 
+    if ($self->{daemon}) {
+        return $self->run_daemon($pid);
+    }
+
     $self->{pid} = $pid;
 
     for (1 .. 100 * slow()) {
@@ -855,6 +862,97 @@ sub run {
 
     $self->stop();
     die "nginx did not start listening on port $self->{port}\n";
+}
+
+
+# A daemon: the process started exits once the master runs, whose pid
+# is then in nginx.pid; the master is not our child.
+
+sub run_daemon {
+    my ($self, $pid) = @_;
+
+    waitpid($pid, 0);
+
+    if ($? != 0) {
+        die "nginx failed to start (status $?):\n"
+            . $self->read_file('stderr.log') . $self->error_log();
+    }
+
+    wait_until(sub {
+        $self->master_pid() && $self->can_connect()
+    }, 5) or die "nginx did not start listening on port $self->{port}\n";
+
+    $self->{pid} = $self->master_pid();
+
+    return $self;
+}
+
+
+sub master_pid {
+    my ($self) = @_;
+
+    my ($pid) = $self->read_file('nginx.pid') =~ /^(\d+)/;
+
+    return $pid;
+}
+
+
+# whether a process that is not our child still runs (not a zombie)
+
+sub alive {
+    my ($pid) = @_;
+
+    return 0 unless kill 0, $pid;
+
+    open my $fh, '<', "/proc/$pid/stat" or return 1;
+    my ($state) = <$fh> =~ /\)\s+(\S)/;
+    close $fh;
+
+    return ($state // '') ne 'Z';
+}
+
+
+# binary_upgrade(): USR2 to the master, which starts a new master with
+# the same binary; waits until the new one's workers have started, and
+# returns the old master's pid, from then on the new master is the one
+# stop() stops.  The old master keeps running until it is sent QUIT
+# (quit_master()).
+
+sub binary_upgrade {
+    my ($self) = @_;
+
+    die "binary_upgrade() needs daemon => 1\n" unless $self->{daemon};
+
+    my $old = $self->{pid};
+    my $before = () = $self->error_log() =~ /start worker process/g;
+
+    kill 'USR2', $old or die "cannot signal nginx: $!\n";
+
+    wait_until(sub {
+        my $new = $self->master_pid();
+        my $now = () = $self->error_log() =~ /start worker process/g;
+
+        $new && $new != $old && $now >= $before + $self->{workers};
+    }) or die "no new master after USR2\n";
+
+    $self->{pid} = $self->master_pid();
+
+    return $old;
+}
+
+
+# quit_master($pid): QUIT to a master that is not the current one, and
+# waits until it has exited
+
+sub quit_master {
+    my ($self, $pid) = @_;
+
+    kill 'QUIT', $pid;
+
+    wait_until(sub { !alive($pid) })
+        or push @{ $self->{problems} }, "nginx master $pid did not exit";
+
+    return $self;
 }
 
 
@@ -881,6 +979,17 @@ sub stop {
 
     my $pid = $self->{pid};
     return $self unless $pid;
+
+    if ($self->{daemon}) {
+        for my $sig (qw(QUIT TERM KILL)) {
+            kill $sig, $pid;
+            last if wait_until(sub { !alive($pid) }, 5);
+            push @{ $self->{problems} }, "nginx did not exit on SIG$sig";
+        }
+
+        $self->{pid} = undef;
+        return $self;
+    }
 
     for my $sig (qw(QUIT TERM KILL)) {
         kill $sig, $pid;
