@@ -14,6 +14,8 @@
 #   make install    the module and its load snippet (DESTDIR, PREFIX)
 #   make uninstall  removes what make install put
 #   make deb        the Debian package libnginx-mod-http-article-render
+#   make test-matrix  t/ against upstream nginx (NGINX_SRC) and in a
+#                   Debian 13 chroot; one line for each
 #
 # The module is built against the packaged nginx (nginx-dev's
 # /usr/share/nginx/src), or against a source tree given as
@@ -62,7 +64,7 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy clang valgrind dpkg-dev
+               chromium tidy clang valgrind dpkg-dev debootstrap
 
 # clang's runtime (libFuzzer), of the clang installed or to be installed:
 # libclang-rt-14-dev on Debian 12, libclang-rt-19-dev on Debian 13
@@ -127,7 +129,8 @@ DEB_VERSION ?= $(VERSION)-1
 DEB_DIR     ?= $(BUILD)
 
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
-        test-build test-asan test-valgrind stress install uninstall deb
+        test-build test-asan test-valgrind stress install uninstall deb \
+        test-matrix
 
 all: $(SO)
 
@@ -275,6 +278,14 @@ uninstall:
 deb: $(MODULE_SO)
 	NGINX_BIN=$(NGINX_BIN) sh tools/build-deb $(MODULE_SO) $(DEB_VERSION) \
 	    $(DEB_DIR)
+
+# "make test-matrix": the suite against upstream nginx built from
+# NGINX_SRC, and in a Debian 13 chroot in MATRIX_DIR (tools/test-matrix)
+MATRIX_DIR  ?= $(BUILD)/matrix
+
+test-matrix: deps
+	NGINX_SRC=$(NGINX_SRC) NGINX_CONFIGURE_FLAGS='$(NGINX_CONFIGURE_FLAGS)' \
+	    sh tools/test-matrix $(MATRIX_DIR)
 
 demo: deps all
 	@mkdir -p $(BUILD)/demo/logs
