@@ -74,7 +74,7 @@ $t->write_file('site/crlf.md', $lines_lf =~ s/\n/\r\n/gr);
 $t->write_file('site/cr.md', $lines_lf =~ s/\n/\r/gr);
 $t->write_file('site/bom.md', "\xEF\xBB\xBF# Title after a BOM\n\ntext\n");
 $t->write_file('site/big/big.md',
-    "# Big\n\n" . ("Some *words* and `code` in a line.\n" x 60_000));
+    "# Big\n\n" . ("Some *words* and `code` in a line.\n" x 20_000));
 $t->write_file('site/ofc/deleted.md', "# Deleted\n\nversion one\n");
 $t->write_file('outside/secret.md', "# Secret\n");
 $t->write_file('page.html', "<p>template one</p>{{content}}\n");
