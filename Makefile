@@ -28,7 +28,9 @@ SHELL       := /bin/bash
 
 NGINX_SRC   ?= /usr/share/nginx/src
 NGINX_BIN   ?= /usr/sbin/nginx
+# passed in the environment: the flags may hold quotes
 NGINX_CONFIGURE_FLAGS ?=
+export NGINX_CONFIGURE_FLAGS
 BUILD       ?= $(CURDIR)/build
 DEMO_PORT   ?= 8080
 
@@ -104,9 +106,9 @@ STRESS_SECONDS ?= 20
 # NGINX_BIN, unless PREFIX is given), its load snippet into
 # modules-available, linked from modules-enabled as Debian's
 # libnginx-mod-* packages do; DESTDIR is prepended to every path
-NGX_MODULES_PATH := $(shell $(NGINX_BIN) -V 2>&1 \
+NGX_MODULES_PATH = $(shell $(NGINX_BIN) -V 2>&1 \
                       | sed -n 's/.*--modules-path=\([^ ]*\).*/\1/p')
-NGX_CONF_PATH := $(shell $(NGINX_BIN) -V 2>&1 \
+NGX_CONF_PATH = $(shell $(NGINX_BIN) -V 2>&1 \
                    | sed -n 's/.*--conf-path=\([^ ]*\).*/\1/p')
 ifeq ($(origin PREFIX),undefined)
 PREFIX      := /usr
@@ -156,7 +158,6 @@ deps:
 # in TREE, configured with this module (tools/configure-nginx)
 define configure-tree
 	NGINX_BIN='$(NGINX_BIN)' \
-	NGINX_CONFIGURE_FLAGS='$(NGINX_CONFIGURE_FLAGS)' \
 	CC_OPT='$(strip $(2) $(NGX_CC_OPT))' LD_OPT='$(NGX_LD_OPT)' \
 	    sh tools/configure-nginx $(NGINX_SRC) $(1) $(CURDIR) $(3)
 endef
@@ -284,8 +285,7 @@ deb: $(MODULE_SO)
 MATRIX_DIR  ?= $(BUILD)/matrix
 
 test-matrix: deps
-	NGINX_SRC=$(NGINX_SRC) NGINX_CONFIGURE_FLAGS='$(NGINX_CONFIGURE_FLAGS)' \
-	    sh tools/test-matrix $(MATRIX_DIR)
+	NGINX_SRC=$(NGINX_SRC) sh tools/test-matrix $(MATRIX_DIR)
 
 demo: deps all
 	@mkdir -p $(BUILD)/demo/logs
