@@ -11,16 +11,26 @@
 #   make test-valgrind  t/ with nginx under valgrind memcheck
 #   make stress     t/stress.t for STRESS_SECONDS (default 20; make test
 #                   runs it too): load, live edits and reloads
+#   make install    the module and its load snippet (DESTDIR, PREFIX)
+#   make uninstall  removes what make install put
+#   make deb        the Debian package libnginx-mod-http-article-render
+#   make test-matrix  t/ against upstream nginx (NGINX_SRC) and in a
+#                   Debian 13 chroot; one line for each
 #
 # The module is built against the packaged nginx (nginx-dev's
-# /usr/share/nginx/src and its conf_flags), or against a source tree given
-# as NGINX_SRC=/path/to/nginx-1.x.  The source is copied into BUILD, so
-# nothing is written into NGINX_SRC.
+# /usr/share/nginx/src), or against a source tree given as
+# NGINX_SRC=/path/to/nginx (a release tarball's or a git checkout), with
+# the configure flags NGINX_CONFIGURE_FLAGS, by default those "nginx -V"
+# of NGINX_BIN reports.  The source is copied into BUILD, so nothing is
+# written into NGINX_SRC.
 
 SHELL       := /bin/bash
 
 NGINX_SRC   ?= /usr/share/nginx/src
 NGINX_BIN   ?= /usr/sbin/nginx
+# passed in the environment: the flags may hold quotes
+NGINX_CONFIGURE_FLAGS ?=
+export NGINX_CONFIGURE_FLAGS
 BUILD       ?= $(CURDIR)/build
 DEMO_PORT   ?= 8080
 
@@ -69,9 +79,16 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy clang libclang-rt-14-dev valgrind \
+               chromium tidy clang valgrind dpkg-dev debootstrap \
                zlib1g-dev libbrotli-dev libzstd-dev brotli zstd \
                libgumbo-dev
+
+# clang's runtime (libFuzzer), of the clang installed or to be installed:
+# libclang-rt-14-dev on Debian 12, libclang-rt-19-dev on Debian 13
+CLANG_RT_PKG = $(shell v=$$(clang -dumpversion 2>/dev/null); \
+                 [ -n "$$v" ] || v=$$(apt-cache depends clang 2>/dev/null \
+                     | sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$$/\1/p'); \
+                 v=$${v%%.*}; [ -z "$$v" ] || echo libclang-rt-$$v-dev)
 
 # "make test-asan": the module and the unit tests built with ASan and
 # UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module
@@ -100,14 +117,43 @@ FUZZ_DIR    := $(BUILD)/fuzz
 
 STRESS_SECONDS ?= 20
 
+# "make install": the module into nginx's modules directory (that of
+# NGINX_BIN, unless PREFIX is given), its load snippet into
+# modules-available, linked from modules-enabled as Debian's
+# libnginx-mod-* packages do; DESTDIR is prepended to every path
+NGX_MODULES_PATH = $(shell $(NGINX_BIN) -V 2>&1 \
+                      | sed -n 's/.*--modules-path=\([^ ]*\).*/\1/p')
+NGX_CONF_PATH = $(shell $(NGINX_BIN) -V 2>&1 \
+                   | sed -n 's/.*--conf-path=\([^ ]*\).*/\1/p')
+ifeq ($(origin PREFIX),undefined)
+PREFIX      := /usr
+MODULES_DIR ?= $(or $(NGX_MODULES_PATH),$(PREFIX)/lib/nginx/modules)
+NGINX_CONF_DIR ?= $(or $(patsubst %/,%,$(dir $(NGX_CONF_PATH))),/etc/nginx)
+else
+MODULES_DIR ?= $(PREFIX)/lib/nginx/modules
+NGINX_CONF_DIR ?= $(PREFIX)/etc/nginx
+endif
+AVAILABLE_DIR ?= $(PREFIX)/share/nginx/modules-available
+ENABLED_DIR ?= $(NGINX_CONF_DIR)/modules-enabled
+SNIPPET     := mod-article-render.conf
+SNIPPET_LINK := 50-mod-article-render.conf
+# the module "make install" and "make deb" take; built unless given
+MODULE_SO   ?= $(SO)
+
+# "make deb": the package libnginx-mod-http-article-render in DEB_DIR
+VERSION     ?= 0.1
+DEB_VERSION ?= $(VERSION)-1
+DEB_DIR     ?= $(BUILD)
+
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
-        test-build test-asan test-valgrind stress
+        test-build test-asan test-valgrind stress install uninstall deb \
+        test-matrix
 
 all: $(SO)
 
 deps:
 	@missing=""; \
-	for p in $(DEB_PKGS); do \
+	for p in $(DEB_PKGS) $(CLANG_RT_PKG); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 	        | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -123,35 +169,24 @@ deps:
 	    exit 1; \
 	fi
 
-# $(call configure-tree,TREE,CC_OPT): a copy of the nginx source in TREE,
-# configured with the packaged nginx's flags and this module
+# $(call configure-tree,TREE,CC_OPT,OPTIONS): a copy of the nginx source
+# in TREE, configured with this module (tools/configure-nginx)
 define configure-tree
-	rm -rf $(1)
-	mkdir -p $(dir $(1))
-	cp -a $(NGINX_SRC)/. $(1)
-	cd $(1) && \
-	if [ -f conf_flags ]; then \
-	    . ./conf_flags; \
-	else \
-	    NGX_CONF_FLAGS=(--with-threads); \
-	fi; \
-	./configure "$${NGX_CONF_FLAGS[@]}" --with-compat \
-	    $(if $(strip $(2) $(NGX_CC_OPT)),\
-	        --with-cc-opt='$(strip $(2) $(NGX_CC_OPT))') \
-	    $(if $(NGX_LD_OPT),--with-ld-opt='$(NGX_LD_OPT)') \
-	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
-	    || { tail -30 configure.log; exit 1; }
+	NGINX_BIN='$(NGINX_BIN)' \
+	CC_OPT='$(strip $(2) $(NGX_CC_OPT))' LD_OPT='$(NGX_LD_OPT)' \
+	    sh tools/configure-nginx $(NGINX_SRC) $(1) $(CURDIR) $(3)
 endef
 
-$(CONFIGURED): config
+$(CONFIGURED): config tools/configure-nginx
 	$(call configure-tree,$(NGX_TREE))
 
 $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(NGX_TREE) -f objs/Makefile modules
 	cp $(NGX_TREE)/objs/$(MODULE).so $@
 
-# the build t/ runs against: test hooks (article_render_test_delay) on
-$(TEST_CONFIGURED): config
+# the build t/ runs against: test hooks on (article_render_test_delay,
+# and the variables the tests count renders and lookups by)
+$(TEST_CONFIGURED): config tools/configure-nginx
 	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1)
 
 $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
@@ -203,16 +238,22 @@ fuzz-seeds: all
 NGX_INCS    := $(addprefix -I$(NGX_TREE)/,src/core src/event src/os/unix \
                  objs src/http src/http/modules src/http/v2)
 
+# cppcheck's information (such as 2.17's normalCheckLevelMaxBranches) is
+# shown, not counted: its other messages are
+CPPCHECK    := cppcheck --quiet --inline-suppr --suppress=missingIncludeSystem \
+               --template='{severity}: {file}:{line}: {message} [{id}]'
+
 lint: $(CONFIGURED)
 	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
 	@! grep -nE ' +$$' src/*.[ch] || { echo "lint: trailing blanks"; exit 1; }
 	@! grep -nE '.{81}' src/*.[ch] || { echo "lint: over 80 columns"; exit 1; }
 	@! grep -nE '(^|[^:"])//' src/*.[ch] || { echo "lint: // comment"; exit 1; }
-	cppcheck --quiet --error-exitcode=1 --inline-suppr \
-	    --suppress=missingIncludeSystem $(CODING_CFLAGS) src/ar_*.c
-	cppcheck --quiet --error-exitcode=1 --inline-suppr \
-	    --suppress=missingIncludeSystem --suppress=toomanyconfigs \
-	    $(NGX_INCS) -Isrc src/ngx_*.c
+	@out=$$({ $(CPPCHECK) $(CODING_CFLAGS) src/ar_*.c \
+	          && $(CPPCHECK) --suppress=toomanyconfigs $(NGX_INCS) -Isrc \
+	                 src/ngx_*.c; } 2>&1 || echo "error: cppcheck failed"); \
+	echo "$$out" | grep '^information: ' || true; \
+	! echo "$$out" | grep -v '^information: ' | grep . \
+	    || { echo "lint: cppcheck"; exit 1; }
 
 test: deps all $(TEST_SO) unit lint
 	$(MAKE) fuzz-run FUZZ_SECONDS=$(FUZZ_QUICK)
@@ -237,6 +278,31 @@ test-valgrind: deps
 stress: deps test-build
 	STRESS_SECONDS=$(STRESS_SECONDS) BUILD=$(TEST_BUILD) \
 	    NGINX_BIN=$(NGINX_BIN) prove -v t/stress.t
+
+install: $(MODULE_SO)
+	install -d $(DESTDIR)$(MODULES_DIR) $(DESTDIR)$(AVAILABLE_DIR) \
+	    $(DESTDIR)$(ENABLED_DIR)
+	install -m 644 $(MODULE_SO) $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
+	echo 'load_module $(MODULES_DIR)/$(MODULE).so;' \
+	    > $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET)
+	ln -sfn $(AVAILABLE_DIR)/$(SNIPPET) \
+	    $(DESTDIR)$(ENABLED_DIR)/$(SNIPPET_LINK)
+
+uninstall:
+	rm -f $(DESTDIR)$(ENABLED_DIR)/$(SNIPPET_LINK) \
+	    $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET) \
+	    $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
+
+deb: $(MODULE_SO)
+	NGINX_BIN=$(NGINX_BIN) sh tools/build-deb $(MODULE_SO) $(DEB_VERSION) \
+	    $(DEB_DIR)
+
+# "make test-matrix": the suite against upstream nginx built from
+# NGINX_SRC, and in a Debian 13 chroot in MATRIX_DIR (tools/test-matrix)
+MATRIX_DIR  ?= $(BUILD)/matrix
+
+test-matrix: deps
+	NGINX_SRC=$(NGINX_SRC) sh tools/test-matrix $(MATRIX_DIR)
 
 demo: deps all
 	@mkdir -p $(BUILD)/demo/logs

@@ -151,7 +151,7 @@ ngx_http_article_render_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     max_entry = NGX_HTTP_AR_CACHE_MAX_ENTRY;
-    path.data = NULL;
+    ngx_str_null(&path);
 
     for (i = 2; i < cf->args->nelts; i++) {
 

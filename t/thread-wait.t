@@ -25,7 +25,6 @@ http {
     %%TEST_GLOBALS_HTTP%%
 
     error_log %%TESTDIR%%/error.log info;
-    error_log %%TESTDIR%%/debug.log debug;
     %%TEST_HOOKS_LOG%%
 
     server {

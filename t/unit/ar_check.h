@@ -24,6 +24,10 @@
     " tabindex=\"-1\">#</a>"
 
 
+/* what a test returns when it does not apply: see ar_skip() */
+#define AR_SKIPPED  -1
+
+
 typedef struct {
     const char    *name;
     int          (*run)(void);
@@ -44,6 +48,7 @@ int ar_lacks(const ar_buf_t *b, const char *s);
 int ar_starts(const ar_buf_t *b, const char *s);
 int ar_str_has(const char *got, const char *s);
 int ar_int_is(const char *what, long got, long expected);
+int ar_skip(const char *why);
 
 void ar_tap_plan(size_t n);
 void ar_tap_result(const char *name, int ok);

@@ -21,8 +21,10 @@ package ArticleRender::Test;
 # new(%args) makes the temporary directory; conf_file => 'conf/x.conf'
 # puts nginx.conf elsewhere in it (its directory is then the
 # configuration prefix), workers => N starts N worker processes,
-# user => NAME runs the workers as NAME when the
-# tests run as root (otherwise workers run as root too).
+# user => NAME runs the workers as NAME when the tests run as root
+# (otherwise workers run as root too), module => 0 leaves the module's
+# load_module out of the globals (the test loads it itself), daemon => 1
+# runs nginx as a daemon (a binary upgrade needs one: binary_upgrade()).
 #
 # plan(N) declares N + 1 tests: the last one, run when the test file
 # ends (after nginx is stopped), checks that the error log holds no
@@ -31,10 +33,11 @@ package ArticleRender::Test;
 # second harness object in the same file gets its end check too after
 # end_check($name), counted among the N of the first one's plan(N).
 #
-# Methods: write_file, read_file, path, testdir, port, config,
-# test_config, bad_directive, has_test_hooks, run, stop, restart, reload, http,
-# request, get, start_get, ready, finish_get, error_log, worker_pid,
-# renders.
+# Methods: write_file, read_file, path, testdir, module_file, port,
+# main_conf, config, test_config, bad_directive, has_test_hooks,
+# nginx_debug, run, stop, restart, reload, binary_upgrade, quit_master,
+# master_pid, http, request, get, start_get, ready, finish_get,
+# error_log, worker_pid, renders.
 # Functions: article_html($body), http_date($time), cache_status($r),
 # wait_until($code, $seconds).
 #
@@ -142,6 +145,8 @@ sub new {
         bin => $ENV{NGINX_BIN} || '/usr/sbin/nginx',
         conf_file => $args{conf_file} || 'nginx.conf',
         user => $args{user},
+        module => $args{module} // 1,
+        daemon => $args{daemon},
         workers => $args{workers} || 1,
         port => undef,
         pid => undef,
@@ -156,6 +161,8 @@ sub new {
     push @ALIVE, $self;
     Scalar::Util::weaken($ALIVE[-1]);
 
+    $self->reachable($args{user} || 'nobody') if $> == 0;
+
     if ($ENV{TEST_NGINX_LEAVE}) {
         Test::More::diag("test directory $dir kept");
     } else {
@@ -166,7 +173,62 @@ sub new {
 }
 
 
+# As root, nginx -t and the workers may run as another user (user =>,
+# test_config(user => ...)), which must reach the module and the test
+# directory.  A module it cannot read (a build directory under a home
+# of mode 0700) is copied into the test directory; a test directory it
+# cannot reach is an error.
+
+sub reachable {
+    my ($self, $user) = @_;
+
+    my ($uid, $gid) = (getpwnam $user)[2, 3];
+    return unless defined $uid;
+
+    my $can = sub {
+        my ($test) = @_;
+
+        my $pid = fork();
+        die "cannot fork: $!\n" unless defined $pid;
+
+        if ($pid == 0) {
+            $) = "$gid $gid";
+            $( = $gid;
+            POSIX::setuid($uid) or POSIX::_exit(2);
+            POSIX::_exit($test->() ? 0 : 1);
+        }
+
+        waitpid($pid, 0);
+        return $? == 0;
+    };
+
+    my $dir = $self->{dir};
+
+    unless ($can->(sub { -x $dir && -r _ })) {
+        die "test directory $dir cannot be reached by user $user: "
+            . "set TMPDIR to a directory every user can reach "
+            . "(such as /tmp)\n";
+    }
+
+    my $so = $self->{so};
+
+    return if $can->(sub { -r $so });
+
+    my $copy = "$dir/$MODULE";
+
+    require File::Copy;
+    File::Copy::copy($so, $copy) or die "cannot copy $so: $!\n";
+    chmod 0644, $copy;
+
+    $self->verbose("$so cannot be read by user $user: using $copy");
+    $self->{so} = $copy;
+}
+
+
 sub testdir { $_[0]{dir} }
+
+
+sub module_file { $_[0]{so} }
 
 
 sub path {
@@ -304,10 +366,10 @@ sub port {
 sub globals {
     my ($self) = @_;
 
-    my $g = "load_module $self->{so};\n\n"
+    my $g = "error_log $self->{dir}/error.log info;\n"
+        . ($self->{module} ? "load_module $self->{so};\n\n" : "\n")
         . "pid $self->{dir}/nginx.pid;\n"
-        . "error_log $self->{dir}/error.log info;\n"
-        . "daemon off;\n"
+        . ($self->{daemon} ? "daemon on;\n" : "daemon off;\n")
         . "master_process on;\n"
         . "worker_processes $self->{workers};\n";
 
@@ -323,7 +385,21 @@ sub globals {
         $g .= "user $user $group;\n";
     }
 
+    $g .= $self->{main} if defined $self->{main};
+
     return $g . "\nevents {\n}\n\n";
+}
+
+
+# main_conf($text): directives of the main context that must come before
+# "events" (load_module); config() puts them among the globals
+
+sub main_conf {
+    my ($self, $text) = @_;
+
+    $self->{main} = $text;
+
+    return $self;
 }
 
 
@@ -381,7 +457,8 @@ sub config {
 sub nginx_args {
     my ($self) = @_;
 
-    my @cmd = ($self->{bin}, '-p', "$self->{dir}/", '-c', $self->{conf_file});
+    my @cmd = ($self->{bin}, '-p', "$self->{dir}/", '-c', $self->{conf_file},
+        $self->early_log());
 
     if ($ENV{TEST_NGINX_VALGRIND}) {
         unshift @cmd, 'valgrind', '--tool=memcheck', '--quiet',
@@ -393,6 +470,31 @@ sub nginx_args {
     }
 
     return @cmd;
+}
+
+
+# Until it has read error_log in the configuration, nginx logs to the
+# error log it was built with: stderr for Debian's nginx, logs/error.log
+# under the prefix (here the test directory) for a build from source.
+# "-e stderr" (nginx 1.19.5 and later) makes it stderr always, and so
+# stderr.log and the output of "nginx -t" as with Debian's; an older
+# nginx finds a logs/ directory.
+
+my %EARLY_LOG;
+
+sub early_log {
+    my ($self) = @_;
+
+    my $bin = $self->{bin};
+
+    $EARLY_LOG{$bin} //= `"$bin" -h 2>&1` =~ /^\s*-e\s/m ? 1 : 0;
+
+    return ('-e', 'stderr') if $EARLY_LOG{$bin};
+
+    mkdir "$self->{dir}/logs", 0777;
+    chmod 0777, "$self->{dir}/logs";
+
+    return ();
 }
 
 
@@ -679,6 +781,16 @@ sub cmark_version {
 }
 
 
+# nginx_debug(): whether nginx was built --with-debug, so that its own
+# debug lines (a thread task posted) are logged.
+
+sub nginx_debug {
+    my ($self) = @_;
+
+    return `"$self->{bin}" -V 2>&1` =~ /--with-debug\b/ ? 1 : 0;
+}
+
+
 sub has_test_hooks {
     my ($self) = @_;
 
@@ -732,6 +844,10 @@ sub run {
         exec @cmd or POSIX::_exit(127);
     }
 
+    if ($self->{daemon}) {
+        return $self->run_daemon($pid);
+    }
+
     $self->{pid} = $pid;
 
     for (1 .. 100 * slow()) {
@@ -750,6 +866,97 @@ sub run {
 
     $self->stop();
     die "nginx did not start listening on port $self->{port}\n";
+}
+
+
+# A daemon: the process started exits once the master runs, whose pid
+# is then in nginx.pid; the master is not our child.
+
+sub run_daemon {
+    my ($self, $pid) = @_;
+
+    waitpid($pid, 0);
+
+    if ($? != 0) {
+        die "nginx failed to start (status $?):\n"
+            . $self->read_file('stderr.log') . $self->error_log();
+    }
+
+    wait_until(sub {
+        $self->master_pid() && $self->can_connect()
+    }, 5) or die "nginx did not start listening on port $self->{port}\n";
+
+    $self->{pid} = $self->master_pid();
+
+    return $self;
+}
+
+
+sub master_pid {
+    my ($self) = @_;
+
+    my ($pid) = $self->read_file('nginx.pid') =~ /^(\d+)/;
+
+    return $pid;
+}
+
+
+# whether a process that is not our child still runs (not a zombie)
+
+sub alive {
+    my ($pid) = @_;
+
+    return 0 unless kill 0, $pid;
+
+    open my $fh, '<', "/proc/$pid/stat" or return 1;
+    my ($state) = <$fh> =~ /\)\s+(\S)/;
+    close $fh;
+
+    return ($state // '') ne 'Z';
+}
+
+
+# binary_upgrade(): USR2 to the master, which starts a new master with
+# the same binary; waits until the new one's workers have started, and
+# returns the old master's pid, from then on the new master is the one
+# stop() stops.  The old master keeps running until it is sent QUIT
+# (quit_master()).
+
+sub binary_upgrade {
+    my ($self) = @_;
+
+    die "binary_upgrade() needs daemon => 1\n" unless $self->{daemon};
+
+    my $old = $self->{pid};
+    my $before = () = $self->error_log() =~ /start worker process/g;
+
+    kill 'USR2', $old or die "cannot signal nginx: $!\n";
+
+    wait_until(sub {
+        my $new = $self->master_pid();
+        my $now = () = $self->error_log() =~ /start worker process/g;
+
+        $new && $new != $old && $now >= $before + $self->{workers};
+    }) or die "no new master after USR2\n";
+
+    $self->{pid} = $self->master_pid();
+
+    return $old;
+}
+
+
+# quit_master($pid): QUIT to a master that is not the current one, and
+# waits until it has exited
+
+sub quit_master {
+    my ($self, $pid) = @_;
+
+    kill 'QUIT', $pid;
+
+    wait_until(sub { !alive($pid) })
+        or push @{ $self->{problems} }, "nginx master $pid did not exit";
+
+    return $self;
 }
 
 
@@ -776,6 +983,17 @@ sub stop {
 
     my $pid = $self->{pid};
     return $self unless $pid;
+
+    if ($self->{daemon}) {
+        for my $sig (qw(QUIT TERM KILL)) {
+            kill $sig, $pid;
+            last if wait_until(sub { !alive($pid) }, 5);
+            push @{ $self->{problems} }, "nginx did not exit on SIG$sig";
+        }
+
+        $self->{pid} = undef;
+        return $self;
+    }
 
     for my $sig (qw(QUIT TERM KILL)) {
         kill $sig, $pid;
