@@ -5,6 +5,7 @@
 #   make test       deps, build, lint, unit tests and t/ through prove
 #   make demo       deps, build, serve conf.example/articles on :8080
 #   make bench      deps, build, wrk against the module and static files
+#   make bench-render  the core's cold render against cmark-gfm alone
 #   make fuzz       libFuzzer over the core for FUZZ_SECONDS (default 60)
 #   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
 #   make test-asan  t/ with the module built with ASan and UBSan
@@ -85,8 +86,18 @@ FUZZ_DIR    := $(BUILD)/fuzz
 
 STRESS_SECONDS ?= 20
 
+# "make bench-render": bench/ar_bench_render.c over these articles
+BENCH_BIN   := $(BUILD)/ar_bench_render
+BENCH_DIR   := $(BUILD)/bench-render
+BENCH_RUNS  ?= 9
+BENCH_CFLAGS ?= -O2 -g
+BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
+               8k=$(BENCH_DIR)/8k.md 200k=$(BENCH_DIR)/200k.md \
+               2m=$(BENCH_DIR)/2m.md headings-2000=$(BENCH_DIR)/h2000.md \
+               headings-8000=$(BENCH_DIR)/h8000.md
+
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
-        test-build test-asan test-valgrind stress
+        test-build test-asan test-valgrind stress bench-render
 
 all: $(SO)
 
@@ -233,6 +244,22 @@ demo: deps all
 
 bench: deps all
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/run.sh
+
+$(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
+	mkdir -p $(BUILD)
+	$(CC) $(BENCH_CFLAGS) -Isrc -o $@ bench/ar_bench_render.c \
+	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS)
+
+bench-render: $(BENCH_BIN)
+	mkdir -p $(BENCH_DIR)
+	for n in 8192 200000 2000000; do \
+	    perl bench/gen-article.pl $$n > $(BENCH_DIR)/$$n.md; done
+	mv $(BENCH_DIR)/8192.md $(BENCH_DIR)/8k.md
+	mv $(BENCH_DIR)/200000.md $(BENCH_DIR)/200k.md
+	mv $(BENCH_DIR)/2000000.md $(BENCH_DIR)/2m.md
+	perl bench/gen-headings.pl 2000 > $(BENCH_DIR)/h2000.md
+	perl bench/gen-headings.pl 8000 > $(BENCH_DIR)/h8000.md
+	$(BENCH_BIN) -r $(BENCH_RUNS) $(BENCH_ARTICLES)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)

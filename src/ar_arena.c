@@ -141,6 +141,10 @@ ar_arena_alloc(size_t size)
     arena->chunks = c;
     arena->used += size;
 
+    if (arena->used > arena->peak) {
+        arena->peak = arena->used;
+    }
+
     return c + 1;
 }
 
@@ -185,6 +189,10 @@ ar_arena_realloc(void *p, size_t size)
 
     arena->used = arena->used - n->size + size;
     n->size = size;
+
+    if (arena->used > arena->peak) {
+        arena->peak = arena->used;
+    }
 
     if (n->prev) {
         n->prev->next = n;

@@ -28,6 +28,7 @@ typedef struct {
     cmark_mem         mem;         /* hands the arena to cmark-gfm */
     ar_chunk_t       *chunks;      /* every live allocation */
     size_t            used;        /* bytes in them */
+    size_t            peak;        /* the most used ever held */
     size_t            max_memory;  /* 0: no budget */
     struct timespec   deadline;    /* tv_sec 0: no deadline */
     unsigned          calls;       /* allocations since the last clock */

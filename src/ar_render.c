@@ -167,6 +167,8 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
         ar_article_free(article);
     }
 
+    article->mem_peak = arena.peak;
+
     return rc;
 }
 

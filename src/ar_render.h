@@ -50,6 +50,7 @@ typedef struct {
     ar_buf_t    toc;          /* <nav> of the h2-h3 headings, or empty */
     ar_meta_t   meta;         /* the front matter's keys; meta.invalid
                                  and meta.error when it did not parse */
+    size_t      mem_peak;     /* the most memory the render held */
 } ar_article_t;
 
 
