@@ -2,7 +2,7 @@
  * "make bench-render": the core's cold render against cmark-gfm alone,
  * in one process.
  *
- *     ar_bench_render [-r runs] [-1 name] name=file ...
+ *     ar_bench_render [-r runs] [-1 name | -l name] name=file ...
  *
  * For each article: the median time of the module's render (front
  * matter, parse, tree passes, HTML, UTF-8 repair, the built-in template)
@@ -13,8 +13,9 @@
  * to cmark-gfm for the library.  Runs of the three alternate, so that a
  * loaded machine slows them alike.
  *
- * "-1 name" renders that article once with the default options and once
- * with the library, for instruction counts under callgrind.
+ * "-1 name" renders that article once with the default options, and
+ * "-l name" once with the library, for instruction counts under
+ * callgrind.
  */
 
 #include <stdio.h>
@@ -325,12 +326,13 @@ main(int argc, char **argv)
     char                *eq;
     size_t               n, j;
     unsigned             runs;
-    const char          *once;
+    const char          *once, *lib;
     ar_bench_article_t   art[AR_BENCH_MAX];
     ar_template_error_t  err;
 
     runs = 9;
     once = NULL;
+    lib = NULL;
     n = 0;
 
     for (i = 1; i < argc; i++) {
@@ -344,10 +346,16 @@ main(int argc, char **argv)
             continue;
         }
 
+        if (strcmp(argv[i], "-l") == 0 && i + 1 < argc) {
+            lib = argv[++i];
+            once = lib;
+            continue;
+        }
+
         eq = strchr(argv[i], '=');
         if (eq == NULL || n == AR_BENCH_MAX) {
-            fprintf(stderr, "usage: %s [-r runs] [-1 name] name=file ...\n",
-                    argv[0]);
+            fprintf(stderr, "usage: %s [-r runs] [-1 name | -l name]"
+                    " name=file ...\n", argv[0]);
             return 2;
         }
 
@@ -369,8 +377,13 @@ main(int argc, char **argv)
     if (once) {
         for (j = 0; j < n; j++) {
             if (strcmp(art[j].name, once) == 0) {
-                ar_bench_library(&art[j]);
-                ar_bench_module(&art[j], AR_NEWLINE_SOFT);
+                if (lib) {
+                    ar_bench_library(&art[j]);
+
+                } else {
+                    ar_bench_module(&art[j], AR_NEWLINE_SOFT);
+                }
+
                 return 0;
             }
         }

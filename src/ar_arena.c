@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,12 +17,36 @@
 /* checking the clock on every allocation would cost more than it saves */
 #define AR_ARENA_CLOCK_EVERY  64
 
+#define AR_ARENA_BLOCK        (64 * 1024)
+
+/*
+ * Blocks kept for the next renders, in all threads together: given back
+ * to the C library, they would shrink the heap and come back as fresh
+ * pages, which costs a small render several times its own work.
+ */
+#define AR_ARENA_CACHE        64
+
+#define ar_arena_align(n)     (((n) + 15) & ~(size_t) 15)
+
+
+/* before every piece; 16 bytes, so that payloads stay 16-byte aligned */
+
+typedef struct {
+    size_t             size;        /* what the piece holds */
+    size_t             large;       /* it is a chunk's */
+} ar_piece_t;
+
+
+struct ar_block_s {
+    ar_block_t        *next;
+    size_t             pad;
+};
+
 
 struct ar_chunk_s {
     ar_chunk_t        *prev;
     ar_chunk_t        *next;
-    size_t             size;
-    size_t             pad;         /* keeps the payload 16-byte aligned */
+    ar_piece_t         piece;
 };
 
 
@@ -29,6 +54,10 @@ static void *ar_arena_cmark_calloc(size_t n, size_t size);
 
 
 static __thread ar_arena_t  *ar_arena_current;
+
+static pthread_mutex_t       ar_arena_cache_mutex = PTHREAD_MUTEX_INITIALIZER;
+static ar_block_t           *ar_arena_cache;
+static unsigned              ar_arena_cached;
 
 #if (AR_TEST_HOOKS)
 __thread unsigned  ar_test_mem_fail;
@@ -108,6 +137,12 @@ ar_arena_account(ar_arena_t *arena, size_t size)
         longjmp(arena->unwind, AR_EMEMORY);
     }
 
+    arena->used += size;
+
+    if (arena->used > arena->peak) {
+        arena->peak = arena->used;
+    }
+
     if (++arena->calls == AR_ARENA_CLOCK_EVERY) {
         arena->calls = 0;
         ar_arena_check_time(arena);
@@ -115,22 +150,24 @@ ar_arena_account(ar_arena_t *arena, size_t size)
 }
 
 
-void *
-ar_arena_alloc(size_t size)
+static void *
+ar_arena_alloc_large(ar_arena_t *arena, size_t size)
 {
-    ar_arena_t  *arena;
     ar_chunk_t  *c;
 
-    arena = ar_arena_current;
+    if (size > (size_t) -1 - sizeof(ar_chunk_t)) {
+        longjmp(arena->unwind, AR_EMEMORY);
+    }
 
-    ar_arena_account(arena, size);
+    ar_arena_account(arena, sizeof(ar_chunk_t) + size);
 
     c = malloc(sizeof(ar_chunk_t) + size);
     if (c == NULL) {
         longjmp(arena->unwind, AR_EMEMORY);
     }
 
-    c->size = size;
+    c->piece.size = size;
+    c->piece.large = 1;
     c->prev = NULL;
     c->next = arena->chunks;
 
@@ -139,13 +176,84 @@ ar_arena_alloc(size_t size)
     }
 
     arena->chunks = c;
-    arena->used += size;
 
-    if (arena->used > arena->peak) {
-        arena->peak = arena->used;
+    return &c->piece + 1;
+}
+
+
+static ar_block_t *
+ar_arena_block(void)
+{
+    ar_block_t  *b;
+
+    pthread_mutex_lock(&ar_arena_cache_mutex);
+
+    b = ar_arena_cache;
+
+    if (b) {
+        ar_arena_cache = b->next;
+        ar_arena_cached--;
     }
 
-    return c + 1;
+    pthread_mutex_unlock(&ar_arena_cache_mutex);
+
+    return b ? b : malloc(sizeof(ar_block_t) + AR_ARENA_BLOCK);
+}
+
+
+void *
+ar_arena_alloc(size_t size)
+{
+    size_t       n;
+    ar_arena_t  *arena;
+    ar_block_t  *b;
+    ar_piece_t  *piece;
+
+    arena = ar_arena_current;
+
+    if (size > AR_ARENA_LARGE) {
+        return ar_arena_alloc_large(arena, size);
+    }
+
+    n = ar_arena_align(size ? size : 1);
+
+    piece = arena->free[n / 16];
+
+    if (piece) {
+        arena->free[n / 16] = *(void **) (piece + 1);
+
+        if (++arena->calls == AR_ARENA_CLOCK_EVERY) {
+            arena->calls = 0;
+            ar_arena_check_time(arena);
+        }
+
+        return piece + 1;
+    }
+
+    n += sizeof(ar_piece_t);
+
+    ar_arena_account(arena, n);
+
+    if ((size_t) (arena->end - arena->pos) < n) {
+        b = ar_arena_block();
+        if (b == NULL) {
+            longjmp(arena->unwind, AR_EMEMORY);
+        }
+
+        b->next = arena->blocks;
+        arena->blocks = b;
+        arena->pos = (char *) (b + 1);
+        arena->end = arena->pos + AR_ARENA_BLOCK;
+    }
+
+    piece = (ar_piece_t *) arena->pos;
+    piece->size = n - sizeof(ar_piece_t);
+    piece->large = 0;
+
+    arena->last = arena->pos;
+    arena->pos += n;
+
+    return piece + 1;
 }
 
 
@@ -165,62 +273,114 @@ ar_arena_cmark_calloc(size_t n, size_t size)
 }
 
 
+/*
+ * A small piece grows in place when it is the newest one and the block
+ * has room, and moves otherwise; a large one is realloc(3)ed.
+ */
+
 void *
 ar_arena_realloc(void *p, size_t size)
 {
+    char        *q;
+    size_t       n;
     ar_arena_t  *arena;
-    ar_chunk_t  *c, *n;
+    ar_chunk_t  *c;
+    ar_piece_t  *piece;
 
     if (p == NULL) {
         return ar_arena_alloc(size);
     }
 
     arena = ar_arena_current;
-    c = (ar_chunk_t *) p - 1;
+    piece = (ar_piece_t *) p - 1;
 
-    if (size > c->size) {
-        ar_arena_account(arena, size - c->size);
+    if (size <= piece->size) {
+        return p;
     }
 
-    n = realloc(c, sizeof(ar_chunk_t) + size);
-    if (n == NULL) {
+    if (!piece->large) {
+        n = ar_arena_align(size) - piece->size;
+
+        if ((char *) piece == arena->last && size <= AR_ARENA_LARGE
+            && (size_t) (arena->end - arena->pos) >= n)
+        {
+            ar_arena_account(arena, n);
+            arena->pos += n;
+            piece->size += n;
+            return p;
+        }
+
+        q = ar_arena_alloc(size);
+        memcpy(q, p, piece->size);
+        ar_arena_free(p);
+
+        return q;
+    }
+
+    c = (ar_chunk_t *) ((char *) piece - offsetof(ar_chunk_t, piece));
+
+    if (size > (size_t) -1 - sizeof(ar_chunk_t)) {
         longjmp(arena->unwind, AR_EMEMORY);
     }
 
-    arena->used = arena->used - n->size + size;
-    n->size = size;
+    ar_arena_account(arena, size - c->piece.size);
 
-    if (arena->used > arena->peak) {
-        arena->peak = arena->used;
+    c = realloc(c, sizeof(ar_chunk_t) + size);
+    if (c == NULL) {
+        longjmp(arena->unwind, AR_EMEMORY);
     }
 
-    if (n->prev) {
-        n->prev->next = n;
+    c->piece.size = size;
+
+    if (c->prev) {
+        c->prev->next = c;
 
     } else {
-        arena->chunks = n;
+        arena->chunks = c;
     }
 
-    if (n->next) {
-        n->next->prev = n;
+    if (c->next) {
+        c->next->prev = c;
     }
 
-    return n + 1;
+    return &c->piece + 1;
 }
 
+
+/*
+ * A large piece goes back to the C library; the newest small one goes
+ * back to its block, and any other is kept for the next of its size.
+ */
 
 void
 ar_arena_free(void *p)
 {
     ar_arena_t  *arena;
     ar_chunk_t  *c;
+    ar_piece_t  *piece;
 
     if (p == NULL) {
         return;
     }
 
     arena = ar_arena_current;
-    c = (ar_chunk_t *) p - 1;
+    piece = (ar_piece_t *) p - 1;
+
+    if (!piece->large) {
+        if ((char *) piece == arena->last) {
+            arena->pos = arena->last;
+            arena->last = NULL;
+            arena->used -= sizeof(ar_piece_t) + piece->size;
+            return;
+        }
+
+        *(void **) p = arena->free[piece->size / 16];
+        arena->free[piece->size / 16] = piece;
+
+        return;
+    }
+
+    c = (ar_chunk_t *) ((char *) piece - offsetof(ar_chunk_t, piece));
 
     if (c->prev) {
         c->prev->next = c->next;
@@ -233,7 +393,7 @@ ar_arena_free(void *p)
         c->next->prev = c->prev;
     }
 
-    arena->used -= c->size;
+    arena->used -= sizeof(ar_chunk_t) + c->piece.size;
 
     free(c);
 }
@@ -318,13 +478,53 @@ ar_mem_cmark(void)
 void
 ar_arena_release(ar_arena_t *arena)
 {
-    ar_chunk_t  *c, *next;
+    ar_block_t  *b, *nb;
+    ar_chunk_t  *c, *nc;
 
-    for (c = arena->chunks; c; c = next) {
-        next = c->next;
+    pthread_mutex_lock(&ar_arena_cache_mutex);
+
+    for (b = arena->blocks; b && ar_arena_cached < AR_ARENA_CACHE; b = nb) {
+        nb = b->next;
+        b->next = ar_arena_cache;
+        ar_arena_cache = b;
+        ar_arena_cached++;
+    }
+
+    pthread_mutex_unlock(&ar_arena_cache_mutex);
+
+    for ( /* void */ ; b; b = nb) {
+        nb = b->next;
+        free(b);
+    }
+
+    for (c = arena->chunks; c; c = nc) {
+        nc = c->next;
         free(c);
     }
 
+    arena->blocks = NULL;
+    arena->pos = NULL;
+    arena->end = NULL;
+    arena->last = NULL;
     arena->chunks = NULL;
     arena->used = 0;
+
+    memset(arena->free, 0, sizeof(arena->free));
+}
+
+
+/* at exit, or when nginx unloads the module: no render runs then */
+
+__attribute__((destructor)) static void
+ar_arena_done(void)
+{
+    ar_block_t  *b, *nb;
+
+    for (b = ar_arena_cache; b; b = nb) {
+        nb = b->next;
+        free(b);
+    }
+
+    ar_arena_cache = NULL;
+    ar_arena_cached = 0;
 }
