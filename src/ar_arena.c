@@ -26,14 +26,16 @@
  */
 #define AR_ARENA_CACHE        64
 
-#define ar_arena_align(n)     (((n) + 15) & ~(size_t) 15)
+/* cmark-gfm and the core keep nothing wider than a pointer */
+#define ar_arena_align(n)     (((n) + 7) & ~(size_t) 7)
+
+#define AR_PIECE_LARGE        1
 
 
-/* before every piece; 16 bytes, so that payloads stay 16-byte aligned */
+/* before every piece */
 
 typedef struct {
-    size_t             size;        /* what the piece holds */
-    size_t             large;       /* it is a chunk's */
+    size_t             size;        /* what it holds, or AR_PIECE_LARGE */
 } ar_piece_t;
 
 
@@ -46,6 +48,7 @@ struct ar_block_s {
 struct ar_chunk_s {
     ar_chunk_t        *prev;
     ar_chunk_t        *next;
+    size_t             size;
     ar_piece_t         piece;
 };
 
@@ -166,8 +169,8 @@ ar_arena_alloc_large(ar_arena_t *arena, size_t size)
         longjmp(arena->unwind, AR_EMEMORY);
     }
 
-    c->piece.size = size;
-    c->piece.large = 1;
+    c->size = size;
+    c->piece.size = AR_PIECE_LARGE;
     c->prev = NULL;
     c->next = arena->chunks;
 
@@ -217,10 +220,10 @@ ar_arena_alloc(size_t size)
 
     n = ar_arena_align(size ? size : 1);
 
-    piece = arena->free[n / 16];
+    piece = arena->free[n / 8];
 
     if (piece) {
-        arena->free[n / 16] = *(void **) (piece + 1);
+        arena->free[n / 8] = *(void **) (piece + 1);
 
         if (++arena->calls == AR_ARENA_CLOCK_EVERY) {
             arena->calls = 0;
@@ -248,7 +251,6 @@ ar_arena_alloc(size_t size)
 
     piece = (ar_piece_t *) arena->pos;
     piece->size = n - sizeof(ar_piece_t);
-    piece->large = 0;
 
     arena->last = arena->pos;
     arena->pos += n;
@@ -294,11 +296,11 @@ ar_arena_realloc(void *p, size_t size)
     arena = ar_arena_current;
     piece = (ar_piece_t *) p - 1;
 
-    if (size <= piece->size) {
-        return p;
-    }
+    if (piece->size != AR_PIECE_LARGE) {
+        if (size <= piece->size) {
+            return p;
+        }
 
-    if (!piece->large) {
         n = ar_arena_align(size) - piece->size;
 
         if ((char *) piece == arena->last && size <= AR_ARENA_LARGE
@@ -323,14 +325,18 @@ ar_arena_realloc(void *p, size_t size)
         longjmp(arena->unwind, AR_EMEMORY);
     }
 
-    ar_arena_account(arena, size - c->piece.size);
+    if (size <= c->size) {
+        return p;
+    }
+
+    ar_arena_account(arena, size - c->size);
 
     c = realloc(c, sizeof(ar_chunk_t) + size);
     if (c == NULL) {
         longjmp(arena->unwind, AR_EMEMORY);
     }
 
-    c->piece.size = size;
+    c->size = size;
 
     if (c->prev) {
         c->prev->next = c;
@@ -366,7 +372,7 @@ ar_arena_free(void *p)
     arena = ar_arena_current;
     piece = (ar_piece_t *) p - 1;
 
-    if (!piece->large) {
+    if (piece->size != AR_PIECE_LARGE) {
         if ((char *) piece == arena->last) {
             arena->pos = arena->last;
             arena->last = NULL;
@@ -374,8 +380,8 @@ ar_arena_free(void *p)
             return;
         }
 
-        *(void **) p = arena->free[piece->size / 16];
-        arena->free[piece->size / 16] = piece;
+        *(void **) p = arena->free[piece->size / 8];
+        arena->free[piece->size / 8] = piece;
 
         return;
     }
@@ -393,7 +399,7 @@ ar_arena_free(void *p)
         c->next->prev = c->prev;
     }
 
-    arena->used -= sizeof(ar_chunk_t) + c->piece.size;
+    arena->used -= sizeof(ar_chunk_t) + c->size;
 
     free(c);
 }

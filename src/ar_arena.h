@@ -36,7 +36,7 @@ typedef struct {
     char             *pos;         /* the free room of the newest one */
     char             *end;
     char             *last;        /* the newest piece in it, or NULL */
-    void             *free[AR_ARENA_LARGE / 16 + 1];
+    void             *free[AR_ARENA_LARGE / 8 + 1];
                                    /* freed small pieces, by size */
     ar_chunk_t       *chunks;      /* the large pieces, one malloc each */
     size_t            used;        /* bytes in pieces, free or not */
