@@ -3,10 +3,11 @@
  *
  * The steps: the front matter is taken off (ar_frontmatter.c); with
  * "newline block" the rest is turned into CommonMark (ar_block.c);
- * cmark-gfm parses it; raw HTML is made text in safe mode; headings get
- * ids and anchors, the table of contents is built and, unless the front
- * matter has one, the title taken from the first heading (ar_toc.c);
- * cmark-gfm renders the HTML.
+ * cmark-gfm parses it; one walk over the tree finds the nodes the later
+ * steps change (ar_render_walk()); raw HTML is made text in safe mode;
+ * headings get ids and anchors, the table of contents is built and,
+ * unless the front matter has one, the title taken from the first
+ * heading (ar_toc.c); cmark-gfm renders the HTML.
  *
  * Every step after the front matter runs in the render's arena
  * (ar_arena.c), within its time and memory budgets.
@@ -39,6 +40,15 @@ typedef struct {
 } ar_render_out_t;
 
 
+/* what the walk found */
+
+typedef struct {
+    ar_nodes_t   html;       /* raw HTML, in safe mode */
+    ar_nodes_t   headings;
+    ar_nodes_t   notes;      /* footnote definitions and references */
+} ar_render_walk_t;
+
+
 static const struct {
     unsigned     bit;
     const char  *name;
@@ -66,7 +76,10 @@ static void ar_render_feed(ar_arena_t *arena, cmark_parser *parser,
 #if (AR_TEST_HOOKS)
 static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
 #endif
-static int ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem);
+static int ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
+    ar_render_walk_t *walk);
+static int ar_render_escape_raw_html(const ar_nodes_t *html,
+    cmark_mem *mem);
 static int ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title);
 static int ar_render_export(const ar_render_out_t *out,
     ar_article_t *article);
@@ -245,12 +258,13 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     ar_arena_t *arena, const char *src, size_t len, const ar_meta_t *meta,
     ar_render_out_t *out)
 {
-    int            options, rc;
-    size_t         i;
-    ar_buf_t       block;
-    cmark_mem     *mem;
-    cmark_node    *doc;
-    cmark_parser  *parser;
+    int               options, rc;
+    size_t            i;
+    ar_buf_t          block;
+    cmark_mem        *mem;
+    cmark_node       *doc;
+    cmark_parser     *parser;
+    ar_render_walk_t  walk;
 
     mem = &arena->mem;
 
@@ -312,10 +326,12 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         return AR_ERROR;
     }
 
-    rc = AR_OK;
+    memset(&walk, 0, sizeof(ar_render_walk_t));
 
-    if (!conf->unsafe) {
-        rc = ar_render_escape_raw_html(doc, mem);
+    rc = ar_render_walk(conf, doc, &walk);
+
+    if (rc == AR_OK) {
+        rc = ar_render_escape_raw_html(&walk.html, mem);
     }
 
     if (rc == AR_OK) {
@@ -328,8 +344,9 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
      */
 
     if (rc == AR_OK) {
-        rc = ar_toc_headings(doc, options,
-                             out->title.len ? NULL : &out->title, &out->toc);
+        rc = ar_toc_headings(doc, options, &walk.headings, &walk.notes,
+                             out->title.len ? NULL : &out->title,
+                             conf->notoc ? NULL : &out->toc);
     }
 
     if (rc == AR_OK) {
@@ -373,6 +390,69 @@ ar_render_test_delay(ar_arena_t *arena, unsigned ms)
 
 
 /*
+ * The one walk over the parsed tree: each node the later steps change is
+ * collected here, by its type, in document order.  The tree is changed
+ * only after the walk.
+ */
+
+static int
+ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
+    ar_render_walk_t *walk)
+{
+    int          rc;
+    cmark_node  *node, *next;
+
+    node = doc;
+
+    for ( ;; ) {
+
+        switch (cmark_node_get_type(node)) {
+
+        case CMARK_NODE_HTML_INLINE:
+        case CMARK_NODE_HTML_BLOCK:
+            rc = conf->unsafe ? AR_OK : ar_nodes_add(&walk->html, node);
+            break;
+
+        case CMARK_NODE_HEADING:
+            rc = ar_nodes_add(&walk->headings, node);
+            break;
+
+        case CMARK_NODE_FOOTNOTE_DEFINITION:
+        case CMARK_NODE_FOOTNOTE_REFERENCE:
+            rc = ar_nodes_add(&walk->notes, node);
+            break;
+
+        default:
+            rc = AR_OK;
+            break;
+        }
+
+        if (rc != AR_OK) {
+            return rc;
+        }
+
+        /* depth first, in document order */
+
+        next = cmark_node_first_child(node);
+
+        while (next == NULL && node != doc) {
+            next = cmark_node_next(node);
+
+            if (next == NULL) {
+                node = cmark_node_parent(node);
+            }
+        }
+
+        if (next == NULL) {
+            return AR_OK;
+        }
+
+        node = next;
+    }
+}
+
+
+/*
  * Replaces every raw HTML node with text carrying the same source, so the
  * HTML renderer escapes it: an inline one with a text node, a block one
  * with a paragraph holding a text node.
@@ -383,51 +463,15 @@ ar_render_test_delay(ar_arena_t *arena, unsigned ms)
  */
 
 static int
-ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
+ar_render_escape_raw_html(const ar_nodes_t *html, cmark_mem *mem)
 {
-    size_t             n, i, len;
-    char              *literal;
-    const char        *s;
-    cmark_node        *node, *text, *para, **found, **more;
-    cmark_iter        *iter;
-    cmark_event_type   ev;
-    cmark_node_type    type;
+    size_t        i, len;
+    char         *literal;
+    const char   *s;
+    cmark_node   *node, *text, *para;
 
-    found = NULL;
-    n = 0;
-
-    iter = cmark_iter_new(doc);
-    if (iter == NULL) {
-        return AR_ERROR;
-    }
-
-    while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-
-        if (ev != CMARK_EVENT_ENTER) {
-            continue;
-        }
-
-        node = cmark_iter_get_node(iter);
-        type = cmark_node_get_type(node);
-
-        if (type != CMARK_NODE_HTML_INLINE && type != CMARK_NODE_HTML_BLOCK) {
-            continue;
-        }
-
-        more = ar_array_grow(found, n, sizeof(cmark_node *));
-        if (more == NULL) {
-            return AR_ERROR;
-        }
-
-        found = more;
-
-        found[n++] = node;
-    }
-
-    cmark_iter_free(iter);
-
-    for (i = 0; i < n; i++) {
-        node = found[i];
+    for (i = 0; i < html->n; i++) {
+        node = html->elts[i];
 
         s = cmark_node_get_literal(node);
         if (s == NULL) {
@@ -477,8 +521,6 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
         mem->free(literal);
         cmark_node_free(node);
     }
-
-    ar_mem_free(found);
 
     return AR_OK;
 }

@@ -32,6 +32,7 @@ typedef struct {
     unsigned    newline;      /* AR_NEWLINE_* */
     unsigned    unsafe:1;     /* pass raw HTML and every URL through */
     unsigned    noheadings:1; /* block: no section titles as headings */
+    unsigned    notoc:1;      /* the template has no {{toc}} */
 } ar_render_conf_t;
 
 

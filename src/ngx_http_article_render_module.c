@@ -815,6 +815,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     conf->render.unsafe = conf->unsafe ? 1 : 0;
     conf->render.newline = (unsigned) conf->newline;
     conf->render.noheadings = conf->noheadings ? 1 : 0;
+    conf->render.notoc = !ar_template_uses(&conf->template->tpl, AR_TPL_TOC);
 
     /*
      * The identity of everything that shapes the page: it goes into the
