@@ -128,6 +128,30 @@ ar_arena_check_time(ar_arena_t *arena)
 }
 
 
+/* the running render's deadline, for code that cmark-gfm calls */
+
+void
+ar_arena_check_running(void)
+{
+    if (ar_arena_current) {
+        ar_arena_check_time(ar_arena_current);
+    }
+}
+
+
+#if (AR_TEST_HOOKS)
+
+/* test builds only: the deadline is now */
+
+void
+ar_arena_expire(ar_arena_t *arena)
+{
+    clock_gettime(CLOCK_MONOTONIC, &arena->deadline);
+}
+
+#endif
+
+
 /* counts size more bytes, unwinding when a budget is passed */
 
 static void

@@ -56,6 +56,10 @@ void *ar_arena_alloc(size_t size);
 void *ar_arena_realloc(void *p, size_t size);
 void ar_arena_free(void *p);
 void ar_arena_check_time(ar_arena_t *arena);
+void ar_arena_check_running(void);
+#if (AR_TEST_HOOKS)
+void ar_arena_expire(ar_arena_t *arena);
+#endif
 void ar_arena_release(ar_arena_t *arena);
 
 /* the running render's arena, or the C library outside a render */

@@ -41,6 +41,8 @@ typedef struct {
     size_t      max_memory;
     unsigned    timeout_ms;
     unsigned    test_delay_ms;  /* honoured by AR_TEST_HOOKS builds only */
+    unsigned    test_late_html:1;  /* the same: the deadline passes as
+                                      the HTML render starts */
 } ar_limits_t;
 
 
