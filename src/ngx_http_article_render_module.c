@@ -789,7 +789,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->template, prev->template, NULL);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 5000);
     ngx_conf_merge_size_value(conf->max_memory, prev->max_memory,
-                              64 * 1024 * 1024);
+                              128 * 1024 * 1024);
 #if (AR_TEST_HOOKS)
     ngx_conf_merge_msec_value(conf->test_delay, prev->test_delay, 0);
 #endif
