@@ -142,6 +142,19 @@ ar_render_init(void)
 }
 
 
+/* at exit, or when nginx unloads the module: no render runs then */
+
+__attribute__((destructor)) static void
+ar_render_done(void)
+{
+    if (ar_render_clock_ext != NULL) {
+        cmark_syntax_extension_free(cmark_get_default_mem_allocator(),
+                                    ar_render_clock_ext);
+        ar_render_clock_ext = NULL;
+    }
+}
+
+
 /*
  * The node types of table rows and cells, which cmark-gfm's public
  * headers do not name: read off a table parsed for the purpose.

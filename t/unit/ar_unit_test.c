@@ -76,6 +76,7 @@ ar_render_limited(const char *md, size_t len, size_t max_memory,
     ar_render_conf_t  conf;
 
     memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
 
     conf.gfm = AR_GFM_ALL;
 
