@@ -252,11 +252,9 @@ $(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
 
 bench-render: $(BENCH_BIN)
 	mkdir -p $(BENCH_DIR)
-	for n in 8192 200000 2000000; do \
-	    perl bench/gen-article.pl $$n > $(BENCH_DIR)/$$n.md; done
-	mv $(BENCH_DIR)/8192.md $(BENCH_DIR)/8k.md
-	mv $(BENCH_DIR)/200000.md $(BENCH_DIR)/200k.md
-	mv $(BENCH_DIR)/2000000.md $(BENCH_DIR)/2m.md
+	perl bench/gen-article.pl 8192 > $(BENCH_DIR)/8k.md
+	perl bench/gen-article.pl 200000 > $(BENCH_DIR)/200k.md
+	perl bench/gen-article.pl 2000000 > $(BENCH_DIR)/2m.md
 	perl bench/gen-headings.pl 2000 > $(BENCH_DIR)/h2000.md
 	perl bench/gen-headings.pl 8000 > $(BENCH_DIR)/h8000.md
 	$(BENCH_BIN) -r $(BENCH_RUNS) $(BENCH_ARTICLES)

@@ -2,7 +2,7 @@
  * "make bench-render": the core's cold render against cmark-gfm alone,
  * in one process.
  *
- *     ar_bench_render [-r runs] [-1 name | -l name] name=file ...
+ *     ar_bench_render [-r runs] [-1 | -b | -l name] name=file ...
  *
  * For each article: the median time of the module's render (front
  * matter, parse, tree passes, HTML, UTF-8 repair, the built-in template)
@@ -11,12 +11,12 @@
  * five extensions and footnotes), their ratio, and the peak memory of
  * each: the arena's own count for the module, a counting allocator given
  * to cmark-gfm for the library (which counts what glibc's malloc would
- * take for each allocation, its header included).  Runs of the three alternate, so that a
- * loaded machine slows them alike.
+ * take for each allocation, its header included).  Runs of the three
+ * alternate, so that a loaded machine slows them alike.
  *
- * "-1 name" renders that article once with the default options, and
- * "-l name" once with the library, for instruction counts under
- * callgrind.
+ * "-1 name" renders that article once with the default options, "-b name"
+ * once with "newline block", and "-l name" once with the library, for
+ * instruction counts under callgrind.
  */
 
 #include <stdio.h>
@@ -331,6 +331,7 @@ main(int argc, char **argv)
     char                *eq;
     size_t               n, j;
     unsigned             runs;
+    unsigned             newline;
     const char          *once, *lib;
     ar_bench_article_t   art[AR_BENCH_MAX];
     ar_template_error_t  err;
@@ -338,6 +339,7 @@ main(int argc, char **argv)
     runs = 9;
     once = NULL;
     lib = NULL;
+    newline = AR_NEWLINE_SOFT;
     n = 0;
 
     for (i = 1; i < argc; i++) {
@@ -351,6 +353,12 @@ main(int argc, char **argv)
             continue;
         }
 
+        if (strcmp(argv[i], "-b") == 0 && i + 1 < argc) {
+            once = argv[++i];
+            newline = AR_NEWLINE_BLOCK;
+            continue;
+        }
+
         if (strcmp(argv[i], "-l") == 0 && i + 1 < argc) {
             lib = argv[++i];
             once = lib;
@@ -359,8 +367,8 @@ main(int argc, char **argv)
 
         eq = strchr(argv[i], '=');
         if (eq == NULL || n == AR_BENCH_MAX) {
-            fprintf(stderr, "usage: %s [-r runs] [-1 name | -l name]"
-                    " name=file ...\n", argv[0]);
+            fprintf(stderr, "usage: %s [-r runs] [-1 name | -b name"
+                    " | -l name] name=file ...\n", argv[0]);
             return 2;
         }
 
@@ -386,7 +394,7 @@ main(int argc, char **argv)
                     ar_bench_library(&art[j]);
 
                 } else {
-                    ar_bench_module(&art[j], AR_NEWLINE_SOFT);
+                    ar_bench_module(&art[j], newline);
                 }
 
                 return 0;
