@@ -14,6 +14,32 @@
 #include "ar_arena.h"
 
 
+/*
+ * Under AddressSanitizer the free room of blocks and the freed pieces
+ * are poisoned, so that a use after free or past the end of a piece is
+ * caught inside the arena as it would be with malloc(3).
+ */
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AR_ARENA_ASAN  1
+#endif
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#define AR_ARENA_ASAN  1
+#endif
+
+#if (AR_ARENA_ASAN)
+#include <sanitizer/asan_interface.h>
+#define ar_arena_poison(p, n)    ASAN_POISON_MEMORY_REGION(p, n)
+#define ar_arena_unpoison(p, n)  ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ar_arena_poison(p, n)
+#define ar_arena_unpoison(p, n)
+#endif
+
+
 /* checking the clock on every allocation would cost more than it saves */
 #define AR_ARENA_CLOCK_EVERY  64
 
@@ -247,6 +273,7 @@ ar_arena_alloc(size_t size)
     piece = arena->free[n / 8];
 
     if (piece) {
+        ar_arena_unpoison(piece + 1, n);
         arena->free[n / 8] = *(void **) (piece + 1);
 
         if (++arena->calls == AR_ARENA_CLOCK_EVERY) {
@@ -271,7 +298,11 @@ ar_arena_alloc(size_t size)
         arena->blocks = b;
         arena->pos = (char *) (b + 1);
         arena->end = arena->pos + AR_ARENA_BLOCK;
+
+        ar_arena_poison(arena->pos, AR_ARENA_BLOCK);
     }
+
+    ar_arena_unpoison(arena->pos, n);
 
     piece = (ar_piece_t *) arena->pos;
     piece->size = n - sizeof(ar_piece_t);
@@ -331,6 +362,7 @@ ar_arena_realloc(void *p, size_t size)
             && (size_t) (arena->end - arena->pos) >= n)
         {
             ar_arena_account(arena, n);
+            ar_arena_unpoison(arena->pos, n);
             arena->pos += n;
             piece->size += n;
             return p;
@@ -401,11 +433,13 @@ ar_arena_free(void *p)
             arena->pos = arena->last;
             arena->last = NULL;
             arena->used -= sizeof(ar_piece_t) + piece->size;
+            ar_arena_poison(arena->pos, sizeof(ar_piece_t) + piece->size);
             return;
         }
 
         *(void **) p = arena->free[piece->size / 8];
         arena->free[piece->size / 8] = piece;
+        ar_arena_poison(p, piece->size);
 
         return;
     }
