@@ -5,6 +5,7 @@
 #   make test       deps, build, lint, unit tests and t/ through prove
 #   make demo       deps, build, serve conf.example/articles on :8080
 #   make bench      deps, build, wrk against the module and static files
+#   make bench-render  the core's cold render against cmark-gfm alone
 #   make fuzz       libFuzzer over the core for FUZZ_SECONDS (default 60)
 #   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
 #   make test-asan  t/ with the module built with ASan and UBSan
@@ -145,9 +146,19 @@ VERSION     ?= 0.1
 DEB_VERSION ?= $(VERSION)-1
 DEB_DIR     ?= $(BUILD)
 
+# "make bench-render": bench/ar_bench_render.c over these articles
+BENCH_BIN   := $(BUILD)/ar_bench_render
+BENCH_DIR   := $(BUILD)/bench-render
+BENCH_RUNS  ?= 9
+BENCH_CFLAGS ?= -O2 -g
+BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
+               8k=$(BENCH_DIR)/8k.md 200k=$(BENCH_DIR)/200k.md \
+               2m=$(BENCH_DIR)/2m.md headings-2000=$(BENCH_DIR)/h2000.md \
+               headings-8000=$(BENCH_DIR)/h8000.md
+
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
         test-build test-asan test-valgrind stress install uninstall deb \
-        test-matrix
+        test-matrix bench-render
 
 all: $(SO)
 
@@ -316,6 +327,20 @@ demo: deps all
 
 bench: deps all
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/run.sh
+
+$(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
+	mkdir -p $(BUILD)
+	$(CC) $(BENCH_CFLAGS) -Isrc -o $@ bench/ar_bench_render.c \
+	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS)
+
+bench-render: $(BENCH_BIN)
+	mkdir -p $(BENCH_DIR)
+	perl bench/gen-article.pl 8192 > $(BENCH_DIR)/8k.md
+	perl bench/gen-article.pl 200000 > $(BENCH_DIR)/200k.md
+	perl bench/gen-article.pl 2000000 > $(BENCH_DIR)/2m.md
+	perl bench/gen-headings.pl 2000 > $(BENCH_DIR)/h2000.md
+	perl bench/gen-headings.pl 8000 > $(BENCH_DIR)/h8000.md
+	$(BENCH_BIN) -r $(BENCH_RUNS) $(BENCH_ARTICLES)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)

@@ -16,9 +16,12 @@
  *                      section titles ("article_render_newline")
  *            bits 2-3  budgets: none, or a small, medium or large memory
  *                      budget ("article_render_max_memory"), so that
- *                      renders are also cut short at every point; a
- *                      time budget of 2 s always applies
- *            bit 4     raw HTML escaped, not sanitized, when not unsafe
+ *                      renders are also cut short at every point
+ *            bits 4-5  the time budget ("article_render_timeout"): 2 s,
+ *                      or 200, 20 or 1 ms, so that renders are also cut
+ *                      by the clock at every stage, the HTML render's
+ *                      included
+ *            bit 6     raw HTML escaped, not sanitized, when not unsafe
  *                      ("article_render_html escape")
  *   byte 2   the template's length (with bit 7 of byte 0)
  *   3...     [template] Markdown
@@ -51,7 +54,8 @@
 
 #define AR_FUZZ_NEWLINE   0x03
 #define AR_FUZZ_BUDGET    0x0c
-#define AR_FUZZ_ESCAPE    0x10
+#define AR_FUZZ_TIMEOUT   0x30
+#define AR_FUZZ_ESCAPE    0x40
 
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -201,8 +205,9 @@ static void
 ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
     ar_limits_t *limits)
 {
-    static const size_t  budgets[] = { 0, 16 * 1024, 256 * 1024,
-                                       4 * 1024 * 1024 };
+    static const size_t    budgets[] = { 0, 16 * 1024, 256 * 1024,
+                                         4 * 1024 * 1024 };
+    static const unsigned  timeouts[] = { 2000, 200, 20, 1 };
 
     memset(conf, 0, sizeof(ar_render_conf_t));
     memset(limits, 0, sizeof(ar_limits_t));
@@ -230,11 +235,11 @@ ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
     limits->max_memory = budgets[(data[1] & AR_FUZZ_BUDGET) >> 2];
 
     /*
-     * and always a time budget, well under libFuzzer's -timeout: slow
-     * inputs of the linked cmark-gfm are cut as a worker cuts them
+     * always a time budget, well under libFuzzer's -timeout: slow inputs
+     * of the linked cmark-gfm are cut as a worker cuts them
      */
 
-    limits->timeout_ms = 2000;
+    limits->timeout_ms = timeouts[(data[1] & AR_FUZZ_TIMEOUT) >> 4];
 }
 
 

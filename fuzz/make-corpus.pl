@@ -18,7 +18,9 @@
 #
 # Each article goes in four times: all GFM extensions with raw HTML
 # sanitized, escaped and unsafe, and none; each template once, with a
-# short article.
+# short article; and tables of 1,000 and 10,000 columns, whose HTML
+# render cmark-gfm 0.29.0.gfm.6 takes long over, under short time
+# budgets.
 
 use strict;
 use warnings;
@@ -33,7 +35,9 @@ my $top = dirname(dirname(__FILE__));
 my $GFM_ALL = 0x3f;
 my $UNSAFE = 0x40;
 my $TEMPLATE = 0x80;
-my $ESCAPE = 0x10;
+my $ESCAPE = 0x40;
+my $TIMEOUT_200MS = 0x10;
+my $TIMEOUT_20MS = 0x20;
 
 make_path($out);
 
@@ -60,6 +64,12 @@ for my $tpl (@tpl) {
     next if length $tpl > 255;
     $n += put(pack('CCC', $TEMPLATE | $GFM_ALL, 0, length $tpl)
         . $tpl . $short);
+}
+
+for my $t ([1000, $TIMEOUT_20MS], [10000, $TIMEOUT_200MS]) {
+    my ($cols, $timeout) = @$t;
+    $n += put(pack('CCC', $GFM_ALL, $timeout, 0)
+        . join('', map { '|' . ($_ x $cols) . "\n" } 'h|', '-|', 'x|'));
 }
 
 for my $file (glob("$top/fuzz/regressions/*")) {

@@ -7,21 +7,75 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ar_arena.h"
 
 
+/*
+ * Under AddressSanitizer the free room of blocks and the freed pieces
+ * are poisoned, so that a use after free or past the end of a piece is
+ * caught inside the arena as it would be with malloc(3).
+ */
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AR_ARENA_ASAN  1
+#endif
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#define AR_ARENA_ASAN  1
+#endif
+
+#if (AR_ARENA_ASAN)
+#include <sanitizer/asan_interface.h>
+#define ar_arena_poison(p, n)    ASAN_POISON_MEMORY_REGION(p, n)
+#define ar_arena_unpoison(p, n)  ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ar_arena_poison(p, n)
+#define ar_arena_unpoison(p, n)
+#endif
+
+
 /* checking the clock on every allocation would cost more than it saves */
 #define AR_ARENA_CLOCK_EVERY  64
+
+#define AR_ARENA_BLOCK        (64 * 1024)
+
+/*
+ * Blocks kept for the next renders, in all threads together: given back
+ * to the C library, they would shrink the heap and come back as fresh
+ * pages, which costs a small render several times its own work.
+ */
+#define AR_ARENA_CACHE        64
+
+/* cmark-gfm and the core keep nothing wider than a pointer */
+#define ar_arena_align(n)     (((n) + 7) & ~(size_t) 7)
+
+#define AR_PIECE_LARGE        1
+
+
+/* before every piece */
+
+typedef struct {
+    size_t             size;        /* what it holds, or AR_PIECE_LARGE */
+} ar_piece_t;
+
+
+struct ar_block_s {
+    ar_block_t        *next;
+    size_t             pad;
+};
 
 
 struct ar_chunk_s {
     ar_chunk_t        *prev;
     ar_chunk_t        *next;
     size_t             size;
-    size_t             pad;         /* keeps the payload 16-byte aligned */
+    ar_piece_t         piece;
 };
 
 
@@ -29,6 +83,10 @@ static void *ar_arena_cmark_calloc(size_t n, size_t size);
 
 
 static __thread ar_arena_t  *ar_arena_current;
+
+static pthread_mutex_t       ar_arena_cache_mutex = PTHREAD_MUTEX_INITIALIZER;
+static ar_block_t           *ar_arena_cache;
+static unsigned              ar_arena_cached;
 
 #if (AR_TEST_HOOKS)
 __thread unsigned  ar_test_mem_fail;
@@ -96,6 +154,30 @@ ar_arena_check_time(ar_arena_t *arena)
 }
 
 
+/* the running render's deadline, for code that cmark-gfm calls */
+
+void
+ar_arena_check_running(void)
+{
+    if (ar_arena_current) {
+        ar_arena_check_time(ar_arena_current);
+    }
+}
+
+
+#if (AR_TEST_HOOKS)
+
+/* test builds only: the deadline is now */
+
+void
+ar_arena_expire(ar_arena_t *arena)
+{
+    clock_gettime(CLOCK_MONOTONIC, &arena->deadline);
+}
+
+#endif
+
+
 /* counts size more bytes, unwinding when a budget is passed */
 
 static void
@@ -108,6 +190,12 @@ ar_arena_account(ar_arena_t *arena, size_t size)
         longjmp(arena->unwind, AR_EMEMORY);
     }
 
+    arena->used += size;
+
+    if (arena->used > arena->peak) {
+        arena->peak = arena->used;
+    }
+
     if (++arena->calls == AR_ARENA_CLOCK_EVERY) {
         arena->calls = 0;
         ar_arena_check_time(arena);
@@ -115,15 +203,16 @@ ar_arena_account(ar_arena_t *arena, size_t size)
 }
 
 
-void *
-ar_arena_alloc(size_t size)
+static void *
+ar_arena_alloc_large(ar_arena_t *arena, size_t size)
 {
-    ar_arena_t  *arena;
     ar_chunk_t  *c;
 
-    arena = ar_arena_current;
+    if (size > (size_t) -1 - sizeof(ar_chunk_t)) {
+        longjmp(arena->unwind, AR_EMEMORY);
+    }
 
-    ar_arena_account(arena, size);
+    ar_arena_account(arena, sizeof(ar_chunk_t) + size);
 
     c = malloc(sizeof(ar_chunk_t) + size);
     if (c == NULL) {
@@ -131,6 +220,7 @@ ar_arena_alloc(size_t size)
     }
 
     c->size = size;
+    c->piece.size = AR_PIECE_LARGE;
     c->prev = NULL;
     c->next = arena->chunks;
 
@@ -139,9 +229,88 @@ ar_arena_alloc(size_t size)
     }
 
     arena->chunks = c;
-    arena->used += size;
 
-    return c + 1;
+    return &c->piece + 1;
+}
+
+
+static ar_block_t *
+ar_arena_block(void)
+{
+    ar_block_t  *b;
+
+    pthread_mutex_lock(&ar_arena_cache_mutex);
+
+    b = ar_arena_cache;
+
+    if (b) {
+        ar_arena_cache = b->next;
+        ar_arena_cached--;
+    }
+
+    pthread_mutex_unlock(&ar_arena_cache_mutex);
+
+    return b ? b : malloc(sizeof(ar_block_t) + AR_ARENA_BLOCK);
+}
+
+
+void *
+ar_arena_alloc(size_t size)
+{
+    size_t       n;
+    ar_arena_t  *arena;
+    ar_block_t  *b;
+    ar_piece_t  *piece;
+
+    arena = ar_arena_current;
+
+    if (size > AR_ARENA_LARGE) {
+        return ar_arena_alloc_large(arena, size);
+    }
+
+    n = ar_arena_align(size ? size : 1);
+
+    piece = arena->free[n / 8];
+
+    if (piece) {
+        ar_arena_unpoison(piece + 1, n);
+        arena->free[n / 8] = *(void **) (piece + 1);
+
+        if (++arena->calls == AR_ARENA_CLOCK_EVERY) {
+            arena->calls = 0;
+            ar_arena_check_time(arena);
+        }
+
+        return piece + 1;
+    }
+
+    n += sizeof(ar_piece_t);
+
+    ar_arena_account(arena, n);
+
+    if ((size_t) (arena->end - arena->pos) < n) {
+        b = ar_arena_block();
+        if (b == NULL) {
+            longjmp(arena->unwind, AR_EMEMORY);
+        }
+
+        b->next = arena->blocks;
+        arena->blocks = b;
+        arena->pos = (char *) (b + 1);
+        arena->end = arena->pos + AR_ARENA_BLOCK;
+
+        ar_arena_poison(arena->pos, AR_ARENA_BLOCK);
+    }
+
+    ar_arena_unpoison(arena->pos, n);
+
+    piece = (ar_piece_t *) arena->pos;
+    piece->size = n - sizeof(ar_piece_t);
+
+    arena->last = arena->pos;
+    arena->pos += n;
+
+    return piece + 1;
 }
 
 
@@ -161,58 +330,121 @@ ar_arena_cmark_calloc(size_t n, size_t size)
 }
 
 
+/*
+ * A small piece grows in place when it is the newest one and the block
+ * has room, and moves otherwise; a large one is realloc(3)ed.
+ */
+
 void *
 ar_arena_realloc(void *p, size_t size)
 {
+    char        *q;
+    size_t       n;
     ar_arena_t  *arena;
-    ar_chunk_t  *c, *n;
+    ar_chunk_t  *c;
+    ar_piece_t  *piece;
 
     if (p == NULL) {
         return ar_arena_alloc(size);
     }
 
     arena = ar_arena_current;
-    c = (ar_chunk_t *) p - 1;
+    piece = (ar_piece_t *) p - 1;
 
-    if (size > c->size) {
-        ar_arena_account(arena, size - c->size);
+    if (piece->size != AR_PIECE_LARGE) {
+        if (size <= piece->size) {
+            return p;
+        }
+
+        n = ar_arena_align(size) - piece->size;
+
+        if ((char *) piece == arena->last && size <= AR_ARENA_LARGE
+            && (size_t) (arena->end - arena->pos) >= n)
+        {
+            ar_arena_account(arena, n);
+            ar_arena_unpoison(arena->pos, n);
+            arena->pos += n;
+            piece->size += n;
+            return p;
+        }
+
+        q = ar_arena_alloc(size);
+        memcpy(q, p, piece->size);
+        ar_arena_free(p);
+
+        return q;
     }
 
-    n = realloc(c, sizeof(ar_chunk_t) + size);
-    if (n == NULL) {
+    c = (ar_chunk_t *) ((char *) piece - offsetof(ar_chunk_t, piece));
+
+    if (size > (size_t) -1 - sizeof(ar_chunk_t)) {
         longjmp(arena->unwind, AR_EMEMORY);
     }
 
-    arena->used = arena->used - n->size + size;
-    n->size = size;
+    if (size <= c->size) {
+        return p;
+    }
 
-    if (n->prev) {
-        n->prev->next = n;
+    ar_arena_account(arena, size - c->size);
+
+    c = realloc(c, sizeof(ar_chunk_t) + size);
+    if (c == NULL) {
+        longjmp(arena->unwind, AR_EMEMORY);
+    }
+
+    c->size = size;
+
+    if (c->prev) {
+        c->prev->next = c;
 
     } else {
-        arena->chunks = n;
+        arena->chunks = c;
     }
 
-    if (n->next) {
-        n->next->prev = n;
+    if (c->next) {
+        c->next->prev = c;
     }
 
-    return n + 1;
+    return &c->piece + 1;
 }
 
+
+/*
+ * A large piece goes back to the C library; the newest small one goes
+ * back to its block, and any other is kept for the next of its size.
+ */
 
 void
 ar_arena_free(void *p)
 {
     ar_arena_t  *arena;
     ar_chunk_t  *c;
+    ar_piece_t  *piece;
 
     if (p == NULL) {
         return;
     }
 
     arena = ar_arena_current;
-    c = (ar_chunk_t *) p - 1;
+    piece = (ar_piece_t *) p - 1;
+
+    if (piece->size != AR_PIECE_LARGE) {
+        if ((char *) piece == arena->last) {
+            arena->pos = arena->last;
+            arena->last = NULL;
+            arena->used -= sizeof(ar_piece_t) + piece->size;
+            ar_arena_poison(arena->pos, sizeof(ar_piece_t) + piece->size);
+            return;
+        }
+
+        *(void **) p = arena->free[piece->size / 8];
+        arena->free[piece->size / 8] = piece;
+        ar_arena_poison(p, piece->size);
+
+        return;
+    }
+
+    c = (ar_chunk_t *) ((char *) piece - offsetof(ar_chunk_t, piece));
 
     if (c->prev) {
         c->prev->next = c->next;
@@ -225,7 +457,7 @@ ar_arena_free(void *p)
         c->next->prev = c->prev;
     }
 
-    arena->used -= c->size;
+    arena->used -= sizeof(ar_chunk_t) + c->size;
 
     free(c);
 }
@@ -310,13 +542,53 @@ ar_mem_cmark(void)
 void
 ar_arena_release(ar_arena_t *arena)
 {
-    ar_chunk_t  *c, *next;
+    ar_block_t  *b, *nb;
+    ar_chunk_t  *c, *nc;
 
-    for (c = arena->chunks; c; c = next) {
-        next = c->next;
+    pthread_mutex_lock(&ar_arena_cache_mutex);
+
+    for (b = arena->blocks; b && ar_arena_cached < AR_ARENA_CACHE; b = nb) {
+        nb = b->next;
+        b->next = ar_arena_cache;
+        ar_arena_cache = b;
+        ar_arena_cached++;
+    }
+
+    pthread_mutex_unlock(&ar_arena_cache_mutex);
+
+    for ( /* void */ ; b; b = nb) {
+        nb = b->next;
+        free(b);
+    }
+
+    for (c = arena->chunks; c; c = nc) {
+        nc = c->next;
         free(c);
     }
 
+    arena->blocks = NULL;
+    arena->pos = NULL;
+    arena->end = NULL;
+    arena->last = NULL;
     arena->chunks = NULL;
     arena->used = 0;
+
+    memset(arena->free, 0, sizeof(arena->free));
+}
+
+
+/* at exit, or when nginx unloads the module: no render runs then */
+
+__attribute__((destructor)) static void
+ar_arena_done(void)
+{
+    ar_block_t  *b, *nb;
+
+    for (b = ar_arena_cache; b; b = nb) {
+        nb = b->next;
+        free(b);
+    }
+
+    ar_arena_cache = NULL;
+    ar_arena_cached = 0;
 }

@@ -177,6 +177,7 @@ ar_buf_append_utf8(ar_buf_t *b, const char *p, size_t n)
 {
     size_t                i, len, start;
     uint32_t              cp;
+    uint64_t              word;
     const unsigned char  *u;
 
     if (n == 0) {
@@ -193,6 +194,28 @@ ar_buf_append_utf8(ar_buf_t *b, const char *p, size_t n)
     start = 0;
 
     for (i = 0; i < n; i += len) {
+
+        /* ASCII, most of any page, eight bytes at a time */
+
+        while (n - i >= 8) {
+            memcpy(&word, u + i, 8);
+
+            if (word & 0x8080808080808080ULL) {
+                break;
+            }
+
+            i += 8;
+        }
+
+        if (i == n) {
+            break;
+        }
+
+        if (u[i] < 0x80) {
+            len = 1;
+            continue;
+        }
+
         len = ar_utf8_decode(u + i, n - i, &cp);
 
         if (len != 0) {

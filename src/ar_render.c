@@ -3,10 +3,11 @@
  *
  * The steps: the front matter is taken off (ar_frontmatter.c); with
  * "newline block" the rest is turned into CommonMark (ar_block.c);
- * cmark-gfm parses it; raw HTML is made text in safe mode; headings get
- * ids and anchors, the table of contents is built and, unless the front
- * matter has one, the title taken from the first heading (ar_toc.c);
- * cmark-gfm renders the HTML.
+ * cmark-gfm parses it; one walk over the tree finds the nodes the later
+ * steps change (ar_render_walk()); raw HTML is made text in safe mode;
+ * headings get ids and anchors, the table of contents is built and,
+ * unless the front matter has one, the title taken from the first
+ * heading (ar_toc.c); cmark-gfm renders the HTML.
  *
  * Every step after the front matter runs in the render's arena
  * (ar_arena.c), within its time and memory budgets.
@@ -15,6 +16,13 @@
  * ours: raw HTML is sanitized as GitHub does (ar_sanitize.c) or, with
  * "article_render_html escape", turned into text before rendering, so
  * that readers see it escaped instead of having it silently omitted.
+ *
+ * cmark-gfm's HTML renderer allocates little, so the arena seldom looks
+ * at the clock while it runs, and its table renderer takes time growing
+ * with the square of a row's cells (a second for a row of 10,000).  The
+ * walk puts a clock into every AR_RENDER_CLOCK_CELLS-th cell of a row: an
+ * empty text node of an extension of ours, whose HTML is nothing but a
+ * look at the clock.
  */
 
 #include <stdlib.h>
@@ -41,6 +49,19 @@ typedef struct {
 } ar_render_out_t;
 
 
+#define AR_RENDER_CLOCK_CELLS  32
+
+
+/* what the walk found */
+
+typedef struct {
+    ar_nodes_t   html;       /* raw HTML, in safe mode */
+    ar_nodes_t   headings;
+    ar_nodes_t   notes;      /* footnote definitions and references */
+    unsigned     cells;      /* in the table row being walked */
+} ar_render_walk_t;
+
+
 static const struct {
     unsigned     bit;
     const char  *name;
@@ -59,6 +80,11 @@ static const struct {
 /* the extensions above, found once by ar_render_init() */
 static cmark_syntax_extension  *ar_render_ext[AR_RENDER_NEXT];
 
+/* the clock's extension, and the table extension's node types */
+static cmark_syntax_extension  *ar_render_clock_ext;
+static cmark_node_type          ar_render_table_row;
+static cmark_node_type          ar_render_table_cell;
+
 
 static int ar_render_run(const ar_render_conf_t *conf,
     const ar_limits_t *limits, ar_arena_t *arena, const char *src,
@@ -68,7 +94,15 @@ static void ar_render_feed(ar_arena_t *arena, cmark_parser *parser,
 #if (AR_TEST_HOOKS)
 static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
 #endif
-static int ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem);
+static int ar_render_table_types(void);
+static int ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
+    ar_render_walk_t *walk);
+static int ar_render_add_clock(cmark_node *cell, cmark_mem *mem);
+static void ar_render_clock(cmark_syntax_extension *ext,
+    struct cmark_html_renderer *renderer, cmark_node *node,
+    cmark_event_type ev, int options);
+static int ar_render_escape_raw_html(const ar_nodes_t *html,
+    cmark_mem *mem);
 static int ar_render_meta_title(const ar_meta_t *meta, ar_buf_t *title);
 static int ar_render_export(const ar_render_out_t *out,
     ar_article_t *article);
@@ -96,7 +130,82 @@ ar_render_init(void)
         }
     }
 
-    return AR_OK;
+    if (ar_render_clock_ext == NULL) {
+        ar_render_clock_ext = cmark_syntax_extension_new("ar-clock");
+        if (ar_render_clock_ext == NULL) {
+            return AR_ERROR;
+        }
+
+        cmark_syntax_extension_set_html_render_func(ar_render_clock_ext,
+                                                    ar_render_clock);
+    }
+
+    return ar_render_table_types();
+}
+
+
+/* at exit, or when nginx unloads the module: no render runs then */
+
+__attribute__((destructor)) static void
+ar_render_done(void)
+{
+    if (ar_render_clock_ext != NULL) {
+        cmark_syntax_extension_free(cmark_get_default_mem_allocator(),
+                                    ar_render_clock_ext);
+        ar_render_clock_ext = NULL;
+    }
+}
+
+
+/*
+ * The node types of table rows and cells, which cmark-gfm's public
+ * headers do not name: read off a table parsed for the purpose.
+ */
+
+static int
+ar_render_table_types(void)
+{
+    cmark_node    *doc, *row, *cell;
+    cmark_parser  *parser;
+
+    if (ar_render_table_cell != CMARK_NODE_NONE) {
+        return AR_OK;
+    }
+
+    parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+    if (parser == NULL) {
+        return AR_ERROR;
+    }
+
+    doc = NULL;
+
+    if (cmark_parser_attach_syntax_extension(parser, ar_render_ext[0])) {
+        cmark_parser_feed(parser, "|a|\n|-|\n|b|\n", 12);
+        doc = cmark_parser_finish(parser);
+    }
+
+    cmark_parser_free(parser);
+
+    if (doc == NULL) {
+        return AR_ERROR;
+    }
+
+    /* the header row's type string is another */
+
+    row = cmark_node_last_child(cmark_node_first_child(doc));
+    cell = cmark_node_first_child(row);
+
+    if (cell != NULL
+        && strcmp(cmark_node_get_type_string(row), "table_row") == 0
+        && strcmp(cmark_node_get_type_string(cell), "table_cell") == 0)
+    {
+        ar_render_table_row = cmark_node_get_type(row);
+        ar_render_table_cell = cmark_node_get_type(cell);
+    }
+
+    cmark_node_free(doc);
+
+    return ar_render_table_cell != CMARK_NODE_NONE ? AR_OK : AR_ERROR;
 }
 
 
@@ -168,6 +277,8 @@ ar_render_article(const ar_render_conf_t *conf, const ar_limits_t *limits,
     if (rc != AR_OK) {
         ar_article_free(article);
     }
+
+    article->mem_peak = arena.peak;
 
     return rc;
 }
@@ -245,12 +356,13 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     ar_arena_t *arena, const char *src, size_t len, const ar_meta_t *meta,
     ar_render_out_t *out)
 {
-    int            options, rc;
-    size_t         i;
-    ar_buf_t       block;
-    cmark_mem     *mem;
-    cmark_node    *doc;
-    cmark_parser  *parser;
+    int               options, rc;
+    size_t            i;
+    ar_buf_t          block;
+    cmark_mem        *mem;
+    cmark_node       *doc;
+    cmark_parser     *parser;
+    ar_render_walk_t  walk;
 
     mem = &arena->mem;
 
@@ -312,10 +424,12 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         return AR_ERROR;
     }
 
-    rc = AR_OK;
+    memset(&walk, 0, sizeof(ar_render_walk_t));
 
-    if (!conf->unsafe && !conf->sanitize) {
-        rc = ar_render_escape_raw_html(doc, mem);
+    rc = ar_render_walk(conf, doc, &walk);
+
+    if (rc == AR_OK && !conf->unsafe && !conf->sanitize) {
+        rc = ar_render_escape_raw_html(&walk.html, mem);
     }
 
     if (rc == AR_OK) {
@@ -328,9 +442,16 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
      */
 
     if (rc == AR_OK) {
-        rc = ar_toc_headings(doc, options,
-                             out->title.len ? NULL : &out->title, &out->toc);
+        rc = ar_toc_headings(doc, options, &walk.headings, &walk.notes,
+                             out->title.len ? NULL : &out->title,
+                             conf->notoc ? NULL : &out->toc);
     }
+
+#if (AR_TEST_HOOKS)
+    if (rc == AR_OK && limits->test_late_html) {
+        ar_arena_expire(arena);
+    }
+#endif
 
     if (rc == AR_OK && conf->sanitize && !conf->unsafe) {
         rc = ar_sanitize_render(doc, options,
@@ -396,6 +517,110 @@ ar_render_test_delay(ar_arena_t *arena, unsigned ms)
 
 
 /*
+ * The one walk over the parsed tree: each node the later steps change is
+ * collected here, by its type, in document order.  The tree is changed
+ * only after the walk.
+ */
+
+static int
+ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
+    ar_render_walk_t *walk)
+{
+    int               rc;
+    cmark_node       *node, *next;
+    cmark_node_type   type;
+
+    node = doc;
+
+    for ( ;; ) {
+        type = cmark_node_get_type(node);
+
+        switch (type) {
+
+        case CMARK_NODE_HTML_INLINE:
+        case CMARK_NODE_HTML_BLOCK:
+            rc = conf->unsafe ? AR_OK : ar_nodes_add(&walk->html, node);
+            break;
+
+        case CMARK_NODE_HEADING:
+            rc = ar_nodes_add(&walk->headings, node);
+            break;
+
+        case CMARK_NODE_FOOTNOTE_DEFINITION:
+        case CMARK_NODE_FOOTNOTE_REFERENCE:
+            rc = ar_nodes_add(&walk->notes, node);
+            break;
+
+        default:
+            rc = AR_OK;
+
+            if (type == ar_render_table_row) {
+                walk->cells = 0;
+
+            } else if (type == ar_render_table_cell
+                       && ++walk->cells % AR_RENDER_CLOCK_CELLS == 0)
+            {
+                rc = ar_render_add_clock(node, ar_mem_cmark());
+            }
+
+            break;
+        }
+
+        if (rc != AR_OK) {
+            return rc;
+        }
+
+        /* depth first, in document order */
+
+        next = cmark_node_first_child(node);
+
+        while (next == NULL && node != doc) {
+            next = cmark_node_next(node);
+
+            if (next == NULL) {
+                node = cmark_node_parent(node);
+            }
+        }
+
+        if (next == NULL) {
+            return AR_OK;
+        }
+
+        node = next;
+    }
+}
+
+
+/* an empty text node, but for the clock's extension: see above */
+
+static int
+ar_render_add_clock(cmark_node *cell, cmark_mem *mem)
+{
+    cmark_node  *clock;
+
+    clock = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
+
+    if (clock == NULL
+        || !cmark_node_set_syntax_extension(clock, ar_render_clock_ext)
+        || !cmark_node_append_child(cell, clock))
+    {
+        return AR_ERROR;
+    }
+
+    return AR_OK;
+}
+
+
+static void
+ar_render_clock(cmark_syntax_extension *ext,
+    struct cmark_html_renderer *renderer, cmark_node *node,
+    cmark_event_type ev, int options)
+{
+    ar_arena_check_running();
+}
+
+
+/*
  * Replaces every raw HTML node with text carrying the same source, so the
  * HTML renderer escapes it: an inline one with a text node, a block one
  * with a paragraph holding a text node.
@@ -406,51 +631,15 @@ ar_render_test_delay(ar_arena_t *arena, unsigned ms)
  */
 
 static int
-ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
+ar_render_escape_raw_html(const ar_nodes_t *html, cmark_mem *mem)
 {
-    size_t             n, i, len;
-    char              *literal;
-    const char        *s;
-    cmark_node        *node, *text, *para, **found, **more;
-    cmark_iter        *iter;
-    cmark_event_type   ev;
-    cmark_node_type    type;
+    size_t        i, len;
+    char         *literal;
+    const char   *s;
+    cmark_node   *node, *text, *para;
 
-    found = NULL;
-    n = 0;
-
-    iter = cmark_iter_new(doc);
-    if (iter == NULL) {
-        return AR_ERROR;
-    }
-
-    while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-
-        if (ev != CMARK_EVENT_ENTER) {
-            continue;
-        }
-
-        node = cmark_iter_get_node(iter);
-        type = cmark_node_get_type(node);
-
-        if (type != CMARK_NODE_HTML_INLINE && type != CMARK_NODE_HTML_BLOCK) {
-            continue;
-        }
-
-        more = ar_array_grow(found, n, sizeof(cmark_node *));
-        if (more == NULL) {
-            return AR_ERROR;
-        }
-
-        found = more;
-
-        found[n++] = node;
-    }
-
-    cmark_iter_free(iter);
-
-    for (i = 0; i < n; i++) {
-        node = found[i];
+    for (i = 0; i < html->n; i++) {
+        node = html->elts[i];
 
         s = cmark_node_get_literal(node);
         if (s == NULL) {
@@ -500,8 +689,6 @@ ar_render_escape_raw_html(cmark_node *doc, cmark_mem *mem)
         mem->free(literal);
         cmark_node_free(node);
     }
-
-    ar_mem_free(found);
 
     return AR_OK;
 }

@@ -33,6 +33,7 @@ typedef struct {
     unsigned    unsafe:1;     /* pass raw HTML and every URL through */
     unsigned    sanitize:1;   /* raw HTML through GitHub's allowlist */
     unsigned    noheadings:1; /* block: no section titles as headings */
+    unsigned    notoc:1;      /* the template has no {{toc}} */
 } ar_render_conf_t;
 
 
@@ -41,6 +42,8 @@ typedef struct {
     size_t      max_memory;
     unsigned    timeout_ms;
     unsigned    test_delay_ms;  /* honoured by AR_TEST_HOOKS builds only */
+    unsigned    test_late_html:1;  /* the same: the deadline passes as
+                                      the HTML render starts */
 } ar_limits_t;
 
 
@@ -51,6 +54,7 @@ typedef struct {
     ar_buf_t    toc;          /* <nav> of the h2-h3 headings, or empty */
     ar_meta_t   meta;         /* the front matter's keys; meta.invalid
                                  and meta.error when it did not parse */
+    size_t      mem_peak;     /* the most memory the render held */
 } ar_article_t;
 
 

@@ -88,10 +88,11 @@ ar_slug_text(ar_buf_t *slug, const char *text, size_t len)
                 continue;
             }
 
-            if (ar_slug_append_char(slug, cp) != AR_OK) {
+            if (ar_buf_reserve(slug, 1) != AR_OK) {
                 return AR_ERROR;
             }
 
+            slug->data[slug->len++] = (char) cp;
             continue;
         }
 

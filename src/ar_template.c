@@ -305,6 +305,23 @@ ar_template_meta(const ar_article_t *article, const char *key, size_t len,
 }
 
 
+/* whether the template has a placeholder of the type, as {{toc}} */
+
+int
+ar_template_uses(const ar_template_t *tpl, ar_tpl_part_type_e type)
+{
+    size_t  i;
+
+    for (i = 0; i < tpl->nparts; i++) {
+        if (tpl->parts[i].type == type) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 void
 ar_template_free(ar_template_t *tpl)
 {

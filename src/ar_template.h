@@ -51,6 +51,7 @@ int ar_template_parse(ar_template_t *tpl, const char *text, size_t len,
     ar_template_error_t *err);
 int ar_template_expand(const ar_template_t *tpl, const ar_article_t *article,
     const char *fallback_title, size_t fallback_len, ar_buf_t *page);
+int ar_template_uses(const ar_template_t *tpl, ar_tpl_part_type_e type);
 void ar_template_free(ar_template_t *tpl);
 
 

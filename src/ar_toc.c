@@ -19,7 +19,8 @@
  *
  * The table of contents lists the article's own h2 and h3 headings (not
  * those in quotes, lists or footnotes), an h3 nested under the h2 before
- * it; it is empty when there are fewer than two.
+ * it; it is empty when there are fewer than two, and not made at all
+ * when the caller does not ask for it.
  *
  * The same pass gives the page title, when asked for it: the text of the
  * first of the article's own headings, of any level, as the table of
@@ -45,10 +46,9 @@ typedef struct {
 } ar_toc_list_t;
 
 
-static int ar_toc_collect(cmark_node *doc, int options, ar_slugs_t *slugs,
-    cmark_node ***headings, size_t *n);
 static int ar_toc_reserve(cmark_node *ref, int options, ar_slugs_t *slugs);
-static int ar_toc_text(cmark_node *heading, ar_buf_t *out, int slug);
+static int ar_toc_text(cmark_node *heading, ar_buf_t *slug,
+    ar_buf_t *label);
 static int ar_toc_wrap(cmark_node *heading, int level, const ar_buf_t *slug,
     ar_buf_t *tmp);
 static int ar_toc_entry(ar_toc_list_t *list, int level,
@@ -57,37 +57,63 @@ static int ar_toc_close(ar_toc_list_t *list);
 
 
 int
-ar_toc_headings(cmark_node *doc, int options, ar_buf_t *title, ar_buf_t *toc)
+ar_nodes_add(ar_nodes_t *nodes, cmark_node *node)
+{
+    cmark_node  **elts;
+
+    elts = ar_array_grow(nodes->elts, nodes->n, sizeof(cmark_node *));
+    if (elts == NULL) {
+        return AR_ERROR;
+    }
+
+    nodes->elts = elts;
+    nodes->elts[nodes->n++] = node;
+
+    return AR_OK;
+}
+
+
+/*
+ * The headings get their ids after all the footnotes' ids are taken;
+ * toc NULL: no table of contents is wanted.
+ */
+
+int
+ar_toc_headings(cmark_node *doc, int options, const ar_nodes_t *headings,
+    const ar_nodes_t *notes, ar_buf_t *title, ar_buf_t *toc)
 {
     int             rc, level, top;
-    size_t          i, n;
-    ar_buf_t        text, slug, tmp;
-    cmark_node     *h, **headings;
+    size_t          i;
+    ar_buf_t        text, label, slug, tmp;
+    cmark_node     *h;
     ar_slugs_t      slugs;
     ar_toc_list_t   list;
 
     memset(&slugs, 0, sizeof(ar_slugs_t));
     memset(&text, 0, sizeof(ar_buf_t));
+    memset(&label, 0, sizeof(ar_buf_t));
     memset(&slug, 0, sizeof(ar_buf_t));
     memset(&tmp, 0, sizeof(ar_buf_t));
     memset(&list, 0, sizeof(ar_toc_list_t));
 
     list.out = toc;
 
-    headings = NULL;
-    n = 0;
+    rc = AR_OK;
 
-    rc = ar_toc_collect(doc, options, &slugs, &headings, &n);
+    for (i = 0; rc == AR_OK && i < notes->n; i++) {
+        rc = ar_toc_reserve(notes->elts[i], options, &slugs);
+    }
 
-    for (i = 0; rc == AR_OK && i < n; i++) {
-        h = headings[i];
+    for (i = 0; rc == AR_OK && i < headings->n; i++) {
+        h = headings->elts[i];
         level = cmark_node_get_heading_level(h);
         top = (cmark_node_parent(h) == doc);
 
         text.len = 0;
+        label.len = 0;
         slug.len = 0;
 
-        rc = ar_toc_text(h, &text, 1);
+        rc = ar_toc_text(h, &text, top ? &label : NULL);
 
         if (rc == AR_OK) {
             rc = ar_slug_text(&slug, text.data, text.len);
@@ -97,18 +123,13 @@ ar_toc_headings(cmark_node *doc, int options, ar_buf_t *title, ar_buf_t *toc)
             rc = ar_slugs_unique(&slugs, &slug);
         }
 
-        if (rc == AR_OK && top) {
-            text.len = 0;
-            rc = ar_toc_text(h, &text, 0);
-        }
-
         if (rc == AR_OK && top && title != NULL) {
-            rc = ar_buf_append(title, text.data, text.len);
+            rc = ar_buf_append(title, label.data, label.len);
             title = NULL;
         }
 
-        if (rc == AR_OK && top && (level == 2 || level == 3)) {
-            rc = ar_toc_entry(&list, level, &slug, &text);
+        if (rc == AR_OK && top && toc != NULL && (level == 2 || level == 3)) {
+            rc = ar_toc_entry(&list, level, &slug, &label);
         }
 
         if (rc == AR_OK) {
@@ -116,73 +137,20 @@ ar_toc_headings(cmark_node *doc, int options, ar_buf_t *title, ar_buf_t *toc)
         }
     }
 
-    if (rc == AR_OK && list.entries >= AR_TOC_MIN) {
-        rc = ar_toc_close(&list);
+    if (toc != NULL) {
+        if (rc == AR_OK && list.entries >= AR_TOC_MIN) {
+            rc = ar_toc_close(&list);
 
-    } else {
-        ar_buf_free(toc);
+        } else {
+            ar_buf_free(toc);
+        }
     }
 
-    ar_mem_free(headings);
     ar_slugs_free(&slugs);
     ar_buf_free(&text);
+    ar_buf_free(&label);
     ar_buf_free(&slug);
     ar_buf_free(&tmp);
-
-    return rc;
-}
-
-
-/* the headings in document order; the footnotes' ids taken */
-
-static int
-ar_toc_collect(cmark_node *doc, int options, ar_slugs_t *slugs,
-    cmark_node ***headings, size_t *n)
-{
-    int                rc;
-    cmark_node        *node, **more;
-    cmark_iter        *iter;
-    cmark_event_type   ev;
-
-    iter = cmark_iter_new(doc);
-    if (iter == NULL) {
-        return AR_ERROR;
-    }
-
-    rc = AR_OK;
-
-    while (rc == AR_OK && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-
-        if (ev != CMARK_EVENT_ENTER) {
-            continue;
-        }
-
-        node = cmark_iter_get_node(iter);
-
-        switch (cmark_node_get_type(node)) {
-
-        case CMARK_NODE_HEADING:
-            more = ar_array_grow(*headings, *n, sizeof(cmark_node *));
-            if (more == NULL) {
-                rc = AR_ERROR;
-                break;
-            }
-
-            *headings = more;
-            (*headings)[(*n)++] = node;
-            break;
-
-        case CMARK_NODE_FOOTNOTE_DEFINITION:
-        case CMARK_NODE_FOOTNOTE_REFERENCE:
-            rc = ar_toc_reserve(node, options, slugs);
-            break;
-
-        default:
-            break;
-        }
-    }
-
-    cmark_iter_free(iter);
 
     return rc;
 }
@@ -229,16 +197,17 @@ ar_toc_reserve(cmark_node *ref, int options, ar_slugs_t *slugs)
 
 
 /*
- * The heading's plain text: for the slug as it is, without images; for
- * the table of contents HTML-escaped, with images' descriptions, as the
- * page title.  Line breaks are spaces, raw HTML is left out.
+ * The heading's plain text, in one pass: for the slug as it is, without
+ * images; for the label (the table of contents and the page title)
+ * HTML-escaped, with images' descriptions.  Line breaks are spaces, raw
+ * HTML is left out.
  */
 
 static int
-ar_toc_text(cmark_node *heading, ar_buf_t *out, int slug)
+ar_toc_text(cmark_node *heading, ar_buf_t *slug, ar_buf_t *label)
 {
     int                rc;
-    size_t             images;
+    size_t             images, len;
     const char        *s;
     cmark_node        *node;
     cmark_iter        *iter;
@@ -269,24 +238,32 @@ ar_toc_text(cmark_node *heading, ar_buf_t *out, int slug)
 
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
-            if (slug && images) {
-                break;
-            }
-
             s = cmark_node_get_literal(node);
 
             if (s == NULL) {
                 break;
             }
 
-            rc = slug ? ar_buf_append(out, s, strlen(s))
-                      : ar_buf_append_escaped(out, s, strlen(s));
+            len = strlen(s);
+
+            if (!images) {
+                rc = ar_buf_append(slug, s, len);
+            }
+
+            if (rc == AR_OK && label) {
+                rc = ar_buf_append_escaped(label, s, len);
+            }
+
             break;
 
         case CMARK_NODE_SOFTBREAK:
         case CMARK_NODE_LINEBREAK:
-            if (!(slug && images)) {
-                rc = ar_buf_append(out, " ", 1);
+            if (!images) {
+                rc = ar_buf_append(slug, " ", 1);
+            }
+
+            if (rc == AR_OK && label) {
+                rc = ar_buf_append(label, " ", 1);
             }
 
             break;

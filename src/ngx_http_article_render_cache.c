@@ -338,6 +338,9 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     ngx_queue_init(&cache->sh->lru);
     cache->sh->layout = NGX_HTTP_AR_CACHE_LAYOUT;
 
+    /* page file names of another zone over the path are seldom met */
+    cache->sh->file_seq = ngx_random();
+
     len = sizeof(" in article_render_cache_zone \"\"")
           + shm_zone->shm.name.len;
 

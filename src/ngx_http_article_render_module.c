@@ -956,7 +956,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->template, prev->template, NULL);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 5000);
     ngx_conf_merge_size_value(conf->max_memory, prev->max_memory,
-                              64 * 1024 * 1024);
+                              128 * 1024 * 1024);
 #if (AR_TEST_HOOKS)
     ngx_conf_merge_msec_value(conf->test_delay, prev->test_delay, 0);
 #endif
@@ -983,6 +983,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     conf->render.sanitize = (conf->html == NGX_HTTP_AR_HTML_SANITIZE);
     conf->render.newline = (unsigned) conf->newline;
     conf->render.noheadings = conf->noheadings ? 1 : 0;
+    conf->render.notoc = !ar_template_uses(&conf->template->tpl, AR_TPL_TOC);
 
     /*
      * The identity of everything that shapes the page: it goes into the

@@ -1071,6 +1071,67 @@ t_toc_duplicates(void)
 }
 
 
+/*
+ * A template without {{toc}} asks for none: the headings keep their
+ * ids and the first gives the title all the same.
+ */
+
+static int
+t_toc_not_asked(void)
+{
+    int               ok;
+    ar_limits_t       limits;
+    ar_article_t      a;
+    ar_render_conf_t  conf;
+
+    static const char  md[] = "## One\n\n## Two\n\n## One\n";
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
+
+    conf.gfm = AR_GFM_ALL;
+    conf.notoc = 1;
+
+    ok = ar_int_is("rc", ar_render_article(&conf, &limits, AR_S(md), &a),
+                   AR_OK)
+         && ar_buf_is(&a.toc, "")
+         && ar_buf_is(&a.title, "One")
+         && ar_has(&a.html, "<h2 id=\"two\">Two<a ")
+         && ar_has(&a.html, "<h2 id=\"one-1\">One<a ");
+
+    ar_article_free(&a);
+
+    return ok;
+}
+
+
+static int
+t_tpl_uses(void)
+{
+    int                  ok;
+    ar_template_t        with, without;
+    ar_template_error_t  err;
+
+    static const char  a[] = "<nav>{{toc}}</nav>{{content}}";
+    static const char  b[] = "<h1>{{title}}</h1>{{content}}";
+
+    ok = ar_int_is("parse", ar_template_parse(&with, AR_S(a), &err), AR_OK)
+         && ar_int_is("parse", ar_template_parse(&without, AR_S(b), &err),
+                      AR_OK)
+         && ar_int_is("{{toc}} found", ar_template_uses(&with, AR_TPL_TOC),
+                      1)
+         && ar_int_is("no {{toc}}", ar_template_uses(&without, AR_TPL_TOC),
+                      0)
+         && ar_int_is("{{title}} found",
+                      ar_template_uses(&without, AR_TPL_TITLE), 1);
+
+    ar_template_free(&with);
+    ar_template_free(&without);
+
+    return ok;
+}
+
+
 /* the front matter through a render */
 
 static int
@@ -1370,6 +1431,10 @@ static const ar_test_t  ar_tests[] = {
     { "toc: empty with fewer than two h2-h3 headings",
       t_toc_fewer_than_two },
     { "toc: links follow the duplicate ids", t_toc_duplicates },
+    { "toc: none made when not asked for, ids and title still are",
+      t_toc_not_asked },
+    { "template: ar_template_uses() finds a placeholder's type",
+      t_tpl_uses },
 
     { "render: front matter is not rendered, its title is the title",
       t_render_front_matter },
