@@ -10,6 +10,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_article_render_module.h"
+#include "ngx_http_article_render_compress.h"
 
 
 /* bit 0 of a bitmask slot is NGX_CONF_BITMASK_SET, so ours start at 1 */
@@ -136,6 +137,13 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       ngx_http_article_render_live_reload,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("article_render_compress"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_article_render_compress,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, compress),
       NULL },
 
     { ngx_string("article_render_thread_pool"),
@@ -640,7 +648,11 @@ ngx_http_article_render_add_variables(ngx_conf_t *cf)
 
     var->get_handler = ngx_http_article_render_cache_variable;
 
+#if (AR_TEST_HOOKS)
+    return ngx_http_article_render_compress_add_variables(cf);
+#else
     return NGX_OK;
+#endif
 }
 
 
@@ -744,6 +756,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->noheadings = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
     conf->live_reload = NGX_CONF_UNSET_MSEC;
+    conf->compress = NGX_CONF_UNSET_UINT;
     conf->template = NGX_CONF_UNSET_PTR;
     conf->cache = NGX_CONF_UNSET_PTR;
     conf->timeout = NGX_CONF_UNSET_MSEC;
@@ -786,6 +799,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
                               4 * 1024 * 1024);
     ngx_conf_merge_msec_value(conf->live_reload, prev->live_reload, 0);
+    ngx_conf_merge_uint_value(conf->compress, prev->compress,
+                              ngx_http_article_render_compress_default());
     ngx_conf_merge_ptr_value(conf->template, prev->template, NULL);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 5000);
     ngx_conf_merge_size_value(conf->max_memory, prev->max_memory,

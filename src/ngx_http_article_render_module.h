@@ -32,6 +32,7 @@ typedef struct {
     ngx_flag_t                 noheadings;
     size_t                     max_size;
     ngx_msec_t                 live_reload;  /* 0 for off */
+    ngx_uint_t                 compress;  /* article_render_compress */
 
     ngx_http_article_render_template_t  *template;
     ngx_shm_zone_t            *cache;     /* as configured, NULL for off */
