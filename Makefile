@@ -6,6 +6,10 @@
 #   make demo       deps, build, serve conf.example/articles on :8080
 #   make bench      deps, build, wrk against the module and static files
 #   make bench-render  the core's cold render against cmark-gfm alone
+#   make bench-browser  the browser's part of make bench alone: the
+#                   module's precompressed pages against gzip_static
+#   make bench-compress  size and CPU time of every compression level on
+#                   the bench articles, beside the render's
 #   make fuzz       libFuzzer over the core for FUZZ_SECONDS (default 60)
 #   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
 #   make test-asan  t/ with the module built with ASan and UBSan
@@ -158,7 +162,7 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
 
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
         test-build test-asan test-valgrind stress install uninstall deb \
-        test-matrix bench-render
+        test-matrix bench-render bench-compress bench-browser
 
 all: $(SO)
 
@@ -325,8 +329,35 @@ demo: deps all
 	@echo "(Ctrl-C stops it)"
 	$(NGINX_BIN) -p $(BUILD)/demo/ -c nginx.conf -g 'daemon off;'
 
-bench: deps all
+bench: deps all $(BUILD)/ar-compress $(BUILD)/compress-levels
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/run.sh
+	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/browser.sh
+
+# the browser's part of make bench alone
+bench-browser: deps all $(BUILD)/ar-compress $(BUILD)/compress-levels
+	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/browser.sh
+
+$(BUILD)/ar-compress: bench/ar-compress.c $(CORE_SRCS) $(CORE_HDRS)
+	mkdir -p $(BUILD)
+	$(CC) -O2 -g $(CODING_CFLAGS) -Isrc -o $@ bench/ar-compress.c \
+	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS)
+
+$(BUILD)/compress-levels: bench/compress-levels.c $(CORE_SRCS) $(CORE_HDRS)
+	mkdir -p $(BUILD)
+	$(CC) -O2 -g $(CODING_CFLAGS) -Isrc -o $@ bench/compress-levels.c \
+	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS)
+
+BENCH_COMPRESS_RUNS ?= 9
+# the methods at the levels article_render_compress uses by default
+BENCH_COMPRESS_SET  ?= gzip=3 br=6
+
+bench-compress: deps $(BUILD)/compress-levels
+	@for n in 8192 204800; do \
+	    perl bench/gen-article.pl $$n > $(BUILD)/bench-$$n.md; \
+	    $(BUILD)/compress-levels $(BUILD)/bench-$$n.md \
+	        $(BENCH_COMPRESS_RUNS) $(BENCH_COMPRESS_SET) || exit 1; \
+	    echo; \
+	done
 
 $(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)

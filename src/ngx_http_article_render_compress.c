@@ -15,9 +15,9 @@
 
 
 /* the default levels: docs/benchmarks.md says why */
-#define NGX_HTTP_AR_GZIP_LEVEL   6
-#define NGX_HTTP_AR_BR_LEVEL     5
-#define NGX_HTTP_AR_ZSTD_LEVEL   3
+#define NGX_HTTP_AR_GZIP_LEVEL   3
+#define NGX_HTTP_AR_BR_LEVEL     6
+#define NGX_HTTP_AR_ZSTD_LEVEL   6
 
 
 static ngx_int_t ngx_http_article_render_compress_built(ngx_int_t coding);

@@ -10,6 +10,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_article_render_module.h"
+#include "ngx_http_article_render_compress.h"
 
 
 /* bit 0 of a bitmask slot is NGX_CONF_BITMASK_SET, so ours start at 1 */

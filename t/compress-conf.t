@@ -210,9 +210,11 @@ SKIP: {
     skip 'the module has both brotli and zstd', 2 if $has_br && $has_zstd;
 
     my $m = $has_br ? 'zstd' : 'br';
+    my $lib = $has_br ? 'the zstd library (Debian: libzstd-dev)'
+        : 'the brotli library (Debian: libbrotli-dev)';
 
     $t->bad_directive("article_render_compress gzip $m;",
-        "\"$m\" cannot be used in $d: the module was built without");
+        "\"$m\" cannot be used in $d: the module was built without $lib");
 }
 
 SKIP: {
