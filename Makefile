@@ -74,6 +74,8 @@ CODING_LIBS := -lz $(BROTLI_LIBS) $(ZSTD_LIBS)
 UNIT_CODING_LIBS := $(CODING_LIBS) $(if $(BROTLI_LIBS),\
                  $(shell pkg-config --libs libbrotlidec))
 GUMBO_LIBS  := $(shell pkg-config --libs gumbo 2>/dev/null || echo -lgumbo)
+# what a program of the core alone (the bench tools) links
+CORE_LIBS   = $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS) $(GUMBO_LIBS) -lpthread
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -DAR_TEST_HOOKS=1
 # one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
@@ -340,12 +342,12 @@ bench-browser: deps all $(BUILD)/ar-compress $(BUILD)/compress-levels
 $(BUILD)/ar-compress: bench/ar-compress.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
 	$(CC) -O2 -g $(CODING_CFLAGS) -Isrc -o $@ bench/ar-compress.c \
-	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS)
+	    $(CORE_SRCS) $(CORE_LIBS)
 
 $(BUILD)/compress-levels: bench/compress-levels.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
 	$(CC) -O2 -g $(CODING_CFLAGS) -Isrc -o $@ bench/compress-levels.c \
-	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS)
+	    $(CORE_SRCS) $(CORE_LIBS)
 
 BENCH_COMPRESS_RUNS ?= 9
 # the methods at the levels article_render_compress uses by default
@@ -361,8 +363,8 @@ bench-compress: deps $(BUILD)/compress-levels
 
 $(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
-	$(CC) $(BENCH_CFLAGS) -Isrc -o $@ bench/ar_bench_render.c \
-	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS)
+	$(CC) $(BENCH_CFLAGS) $(CODING_CFLAGS) -Isrc -o $@ \
+	    bench/ar_bench_render.c $(CORE_SRCS) $(CORE_LIBS)
 
 bench-render: $(BENCH_BIN)
 	mkdir -p $(BENCH_DIR)
