@@ -3,7 +3,8 @@
  *
  * The steps: the front matter is taken off (ar_frontmatter.c); with
  * "newline block" the rest is turned into CommonMark (ar_block.c);
- * cmark-gfm parses it; raw HTML is made text in safe mode; headings get
+ * cmark-gfm parses it; raw HTML is made text in safe mode; quotes that
+ * open with an alert marker become alerts (ar_alert.c); headings get
  * ids and anchors, the table of contents is built and, unless the front
  * matter has one, the title taken from the first heading (ar_toc.c);
  * cmark-gfm renders the HTML.
@@ -22,6 +23,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "ar_alert.h"
 #include "ar_arena.h"
 #include "ar_block.h"
 #include "ar_render.h"
@@ -314,6 +316,10 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     if (!conf->unsafe) {
         rc = ar_render_escape_raw_html(doc, mem);
+    }
+
+    if (rc == AR_OK) {
+        rc = ar_alert_transform(doc);
     }
 
     if (rc == AR_OK) {

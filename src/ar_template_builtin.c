@@ -5,7 +5,8 @@
  * shrink to the screen, tables that scroll sideways on narrow screens,
  * code blocks on their own background, task-list checkboxes, footnotes,
  * heading self-links ("a.anchor") shown on hover, a dark scheme through
- * prefers-color-scheme, and a print stylesheet.
+ * prefers-color-scheme, GitHub's alert boxes in both schemes, and a
+ * print stylesheet.
  *
  * conf.example/template.html holds the same text as a file, as a
  * starting point for "article_render_template"; a unit test of the core
@@ -26,9 +27,11 @@ const char ar_template_builtin[] =
 "<title>{{title}}</title>\n"
 "<style>\n"
 ":root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--link:#0969da;\n"
-"--line:#d1d9e0;--code:#f6f8fa;--mark:#fff8c5;color-scheme:light dark}\n"
+"--line:#d1d9e0;--code:#f6f8fa;--mark:#fff8c5;--note:#0969da;--tip:#1a7f37;\n"
+"--imp:#8250df;--warn:#9a6700;--caut:#d1242f;color-scheme:light dark}\n"
 "@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;\n"
-"--bg:#0d1117;--link:#4493f8;--line:#3d444d;--code:#151b23;--mark:#3b2e00}}\n"
+"--bg:#0d1117;--link:#4493f8;--line:#3d444d;--code:#151b23;--mark:#3b2e00;\n"
+"--note:#4493f8;--tip:#3fb950;--imp:#ab7df8;--warn:#d29922;--caut:#f85149}}\n"
 "*,::before,::after{box-sizing:border-box}\n"
 "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
 "body{margin:0;padding:1.25rem 1rem 3rem;color:var(--fg);\n"
@@ -70,6 +73,17 @@ const char ar_template_builtin[] =
 "blockquote{padding:0 1em;color:var(--muted);\n"
 "border-left:.25em solid var(--line)}\n"
 "blockquote>:last-child{margin-bottom:0}\n"
+".markdown-alert{margin:0 0 1em;padding:.5em 1em;\n"
+"border-left:.25em solid var(--alert)}\n"
+".markdown-alert>:last-child{margin-bottom:0}\n"
+".markdown-alert-title{display:flex;align-items:center;gap:.5em;\n"
+"margin-bottom:.5em;font-weight:600;line-height:1.25;color:var(--alert)}\n"
+".markdown-alert-icon{flex:none}\n"
+".markdown-alert-note{--alert:var(--note)}\n"
+".markdown-alert-tip{--alert:var(--tip)}\n"
+".markdown-alert-important{--alert:var(--imp)}\n"
+".markdown-alert-warning{--alert:var(--warn)}\n"
+".markdown-alert-caution{--alert:var(--caut)}\n"
 "table{display:block;width:max-content;max-width:100%;overflow-x:auto;\n"
 "border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
 "th,td{border:1px solid var(--line);padding:.4em .8em}\n"
@@ -89,7 +103,8 @@ const char ar_template_builtin[] =
 "@media (max-width:30em){body{font-size:1rem;padding:1rem .875rem 2.5rem}\n"
 "h1{font-size:1.75em}h2{font-size:1.375em}}\n"
 "@media print{:root{--fg:#000;--muted:#444;--bg:#fff;--link:#000;\n"
-"--line:#999;--code:#f3f3f3;--mark:#eee}\n"
+"--line:#999;--code:#f3f3f3;--mark:#eee;--note:#0550ae;--tip:#116329;\n"
+"--imp:#6639ba;--warn:#7d4e00;--caut:#a40e26}\n"
 "body{padding:0;font:11pt/1.5 Georgia,\"Times New Roman\",serif}\n"
 "article{max-width:none}\n"
 "a.anchor{display:none}\n"
@@ -97,7 +112,7 @@ const char ar_template_builtin[] =
 "overflow-wrap:anywhere}\n"
 "pre{white-space:pre-wrap;overflow:visible}\n"
 "table{display:table;width:auto;overflow:visible}\n"
-"pre,blockquote,table,figure,img,tr{break-inside:avoid}\n"
+"pre,blockquote,.markdown-alert,table,figure,img,tr{break-inside:avoid}\n"
 "h1,h2,h3,h4,h5,h6{break-after:avoid}\n"
 "p{orphans:3;widows:3}}\n"
 "</style>\n"
