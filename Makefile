@@ -38,7 +38,7 @@ TEST_TREE   := $(TEST_BUILD)/nginx
 TEST_CONFIGURED := $(TEST_TREE)/objs/Makefile
 
 CORE_SRCS   := $(wildcard src/ar_*.c)
-CORE_HDRS   := $(wildcard src/ar_*.h)
+CORE_HDRS   := $(wildcard src/ar_*.h src/ar_*.cpp)
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
@@ -46,6 +46,14 @@ CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
 CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
                  -lcmark-gfm-extensions)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+# GNU source-highlight (C++) for highlighted code, where installed;
+# HIGHLIGHT=no builds without it
+HIGHLIGHT   ?= $(if $(wildcard /usr/include/srchilite/sourcehighlighter.h),yes,no)
+HL_LIBS     := $(if $(filter yes,$(HIGHLIGHT)),\
+                 $(shell pkg-config --libs source-highlight 2>/dev/null \
+                   || echo -lsource-highlight -lboost_regex) -lstdc++)
+HL_CFLAGS   := $(if $(filter yes,$(HIGHLIGHT)),-DAR_HAVE_HIGHLIGHT=1)
+HL_OBJ      := $(if $(filter yes,$(HIGHLIGHT)),$(BUILD)/ar_highlight.o)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -DAR_TEST_HOOKS=1
 # one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
@@ -56,7 +64,8 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 
 DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy clang libclang-rt-14-dev valgrind
+               chromium tidy clang libclang-rt-14-dev valgrind g++ \
+               libsource-highlight-dev
 
 # "make test-asan": the module and the unit tests built with ASan and
 # UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module
@@ -120,6 +129,7 @@ define configure-tree
 	else \
 	    NGX_CONF_FLAGS=(--with-threads); \
 	fi; \
+	ARTICLE_RENDER_HIGHLIGHT=$(HIGHLIGHT) \
 	./configure "$${NGX_CONF_FLAGS[@]}" --with-compat \
 	    $(if $(strip $(2) $(NGX_CC_OPT)),\
 	        --with-cc-opt='$(strip $(2) $(NGX_CC_OPT))') \
@@ -143,12 +153,17 @@ $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(TEST_TREE) -f objs/Makefile modules
 	cp $(TEST_TREE)/objs/$(MODULE).so $@
 
-$(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
-    $(CORE_HDRS) conf.example/template.html
+$(BUILD)/ar_highlight.o: src/ar_highlight.cpp src/ar_highlight.h src/ar_buf.h
 	mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -Isrc -o $@ $< t/unit/ar_check.c $(CORE_SRCS) \
+	$(CXX) $(UNIT_CFLAGS) -Isrc -c -o $@ $<
+
+$(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
+    $(CORE_HDRS) conf.example/template.html $(HL_OBJ)
+	mkdir -p $(BUILD)
+	$(CC) $(UNIT_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ $< t/unit/ar_check.c \
+	    $(CORE_SRCS) $(HL_OBJ) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
-	    $(CMARK_LIBS) $(YAML_LIBS)
+	    $(CMARK_LIBS) $(YAML_LIBS) $(HL_LIBS) -lpthread
 
 unit: $(UNIT_TESTS)
 
@@ -187,10 +202,10 @@ NGX_INCS    := $(addprefix -I$(NGX_TREE)/,src/core src/event src/os/unix \
                  objs src/http src/http/modules src/http/v2)
 
 lint: $(CONFIGURED)
-	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
-	@! grep -nE ' +$$' src/*.[ch] || { echo "lint: trailing blanks"; exit 1; }
-	@! grep -nE '.{81}' src/*.[ch] || { echo "lint: over 80 columns"; exit 1; }
-	@! grep -nE '(^|[^:"])//' src/*.[ch] || { echo "lint: // comment"; exit 1; }
+	@! grep -nP '\t' src/*.[ch] src/*.cpp || { echo "lint: tabs in src/"; exit 1; }
+	@! grep -nE ' +$$' src/*.[ch] src/*.cpp || { echo "lint: trailing blanks"; exit 1; }
+	@! grep -nE '.{81}' src/*.[ch] src/*.cpp || { echo "lint: over 80 columns"; exit 1; }
+	@! grep -nE '(^|[^:"])//' src/*.[ch] src/*.cpp || { echo "lint: // comment"; exit 1; }
 	cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	    --suppress=missingIncludeSystem src/ar_*.c
 	cppcheck --quiet --error-exitcode=1 --inline-suppr \

@@ -312,6 +312,13 @@ ar_arena_release(ar_arena_t *arena)
 {
     ar_chunk_t  *c, *next;
 
+    /* what lives outside the arena, such as a highlighter, goes first */
+
+    if (arena->cleanup) {
+        arena->cleanup(arena->cleanup_data);
+        arena->cleanup = NULL;
+    }
+
     for (c = arena->chunks; c; c = next) {
         next = c->next;
         free(c);

@@ -4,7 +4,8 @@
  * The steps: the front matter is taken off (ar_frontmatter.c); with
  * "newline block" the rest is turned into CommonMark (ar_block.c);
  * cmark-gfm parses it; raw HTML is made text in safe mode; quotes that
- * open with an alert marker become alerts (ar_alert.c); headings get
+ * open with an alert marker become alerts (ar_alert.c); code in a named
+ * language is highlighted (ar_code.c); headings get
  * ids and anchors, the table of contents is built and, unless the front
  * matter has one, the title taken from the first heading (ar_toc.c);
  * cmark-gfm renders the HTML.
@@ -26,6 +27,7 @@
 #include "ar_alert.h"
 #include "ar_arena.h"
 #include "ar_block.h"
+#include "ar_code.h"
 #include "ar_render.h"
 #include "ar_slug.h"
 #include "ar_toc.h"
@@ -75,8 +77,9 @@ static int ar_render_export(const ar_render_out_t *out,
 
 
 /*
- * Registers the GFM extensions with cmark-gfm and finds them; must run
- * once before any render, and before threads render concurrently.
+ * Registers the GFM extensions with cmark-gfm and finds them, and loads
+ * the highlighter's languages; must run once before any render, and
+ * before threads render concurrently.
  */
 
 int
@@ -86,6 +89,10 @@ ar_render_init(void)
 
     cmark_gfm_core_extensions_ensure_registered();
     ar_slug_init();
+
+    if (ar_code_init() != AR_OK) {
+        return AR_ERROR;
+    }
 
     for (i = 0; i < AR_RENDER_NEXT; i++) {
         ar_render_ext[i] =
@@ -322,6 +329,10 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         rc = ar_alert_transform(doc);
     }
 
+    if (rc == AR_OK && conf->highlight) {
+        rc = ar_code_highlight(doc, arena);
+    }
+
     if (rc == AR_OK) {
         rc = ar_render_meta_title(meta, &out->title);
     }
@@ -530,6 +541,15 @@ const char *
 ar_render_library_version(void)
 {
     return cmark_version_string();
+}
+
+
+/* whether the module was built with a highlighter */
+
+int
+ar_render_highlight_available(void)
+{
+    return ar_code_available();
 }
 
 

@@ -5,8 +5,8 @@
  * shrink to the screen, tables that scroll sideways on narrow screens,
  * code blocks on their own background, task-list checkboxes, footnotes,
  * heading self-links ("a.anchor") shown on hover, a dark scheme through
- * prefers-color-scheme, GitHub's alert boxes in both schemes, and a
- * print stylesheet.
+ * prefers-color-scheme, GitHub's alert boxes and highlighted code in
+ * both schemes, and a print stylesheet.
  *
  * conf.example/template.html holds the same text as a file, as a
  * starting point for "article_render_template"; a unit test of the core
@@ -28,10 +28,16 @@ const char ar_template_builtin[] =
 "<style>\n"
 ":root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--link:#0969da;\n"
 "--line:#d1d9e0;--code:#f6f8fa;--mark:#fff8c5;--note:#0969da;--tip:#1a7f37;\n"
-"--imp:#8250df;--warn:#9a6700;--caut:#d1242f;color-scheme:light dark}\n"
+"--imp:#8250df;--warn:#9a6700;--caut:#d1242f;--hl-k:#cf222e;--hl-s:#0a3069;\n"
+"--hl-c:#59636e;--hl-n:#0550ae;--hl-t:#953800;--hl-f:#8250df;--hl-e:#116329;\n"
+"--hl-i:#116329;--hl-ib:#dafbe1;--hl-d:#82071e;--hl-db:#ffebe9;\n"
+"color-scheme:light dark}\n"
 "@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;\n"
 "--bg:#0d1117;--link:#4493f8;--line:#3d444d;--code:#151b23;--mark:#3b2e00;\n"
-"--note:#4493f8;--tip:#3fb950;--imp:#ab7df8;--warn:#d29922;--caut:#f85149}}\n"
+"--note:#4493f8;--tip:#3fb950;--imp:#ab7df8;--warn:#d29922;--caut:#f85149;\n"
+"--hl-k:#ff7b72;--hl-s:#a5d6ff;--hl-c:#9198a1;--hl-n:#79c0ff;--hl-t:#ffa657;\n"
+"--hl-f:#d2a8ff;--hl-e:#7ee787;--hl-i:#aff5b4;--hl-ib:#033a16;--hl-d:#ffdcd7;\n"
+"--hl-db:#67060c}}\n"
 "*,::before,::after{box-sizing:border-box}\n"
 "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
 "body{margin:0;padding:1.25rem 1rem 3rem;color:var(--fg);\n"
@@ -69,6 +75,15 @@ const char ar_template_builtin[] =
 "pre{padding:.9em 1em;overflow-x:auto;line-height:1.45;border-radius:6px;\n"
 "background:var(--code);border:1px solid var(--line)}\n"
 "pre code{padding:0;font-size:1em;background:none}\n"
+"pre .keyword,pre .meta{color:var(--hl-k)}\n"
+"pre .string{color:var(--hl-s)}\n"
+"pre .escape{color:var(--hl-e)}\n"
+"pre .comment{color:var(--hl-c);font-style:italic}\n"
+"pre .number,pre .constant,pre .property{color:var(--hl-n)}\n"
+"pre .type,pre .variable{color:var(--hl-t)}\n"
+"pre .function{color:var(--hl-f)}\n"
+"pre .inserted{color:var(--hl-i);background:var(--hl-ib)}\n"
+"pre .deleted{color:var(--hl-d);background:var(--hl-db)}\n"
 "kbd{padding:.1em .35em;border:1px solid var(--line);border-radius:4px}\n"
 "blockquote{padding:0 1em;color:var(--muted);\n"
 "border-left:.25em solid var(--line)}\n"
@@ -104,7 +119,9 @@ const char ar_template_builtin[] =
 "h1{font-size:1.75em}h2{font-size:1.375em}}\n"
 "@media print{:root{--fg:#000;--muted:#444;--bg:#fff;--link:#000;\n"
 "--line:#999;--code:#f3f3f3;--mark:#eee;--note:#0550ae;--tip:#116329;\n"
-"--imp:#6639ba;--warn:#7d4e00;--caut:#a40e26}\n"
+"--imp:#6639ba;--warn:#7d4e00;--caut:#a40e26;--hl-k:#a40e26;--hl-s:#0a3069;\n"
+"--hl-c:#444;--hl-n:#0550ae;--hl-t:#7d4e00;--hl-f:#6639ba;--hl-e:#116329;\n"
+"--hl-i:#116329;--hl-ib:#dafbe1;--hl-d:#82071e;--hl-db:#ffebe9}\n"
 "body{padding:0;font:11pt/1.5 Georgia,\"Times New Roman\",serif}\n"
 "article{max-width:none}\n"
 "a.anchor{display:none}\n"
