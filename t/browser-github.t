@@ -1,11 +1,13 @@
 #!/usr/bin/perl
 
-# GitHub's alerts in the built-in template, in headless Chromium: the
-# five boxes have their titles and icons, each kind its own colour in
-# the light, dark and print schemes, titles readable on the page's
-# background (WCAG contrast of at least 4.5), nothing overflowing the
-# page at phone and desktop widths.  A screenshot of each scheme and
-# width is kept in $BUILD/artefacts/ (TEST_ARTEFACTS overrides it).
+# GitHub's alerts and highlighted code in the built-in template, in
+# headless Chromium: the five boxes have their titles and icons, each
+# kind its own colour in the light, dark and print schemes; the code's
+# tokens have their colours in each scheme; titles and tokens readable
+# on their backgrounds (WCAG contrast of at least 4.5); nothing
+# overflowing the page at phone and desktop widths.  A screenshot of
+# each scheme and width is kept in $BUILD/artefacts/ (TEST_ARTEFACTS
+# overrides it).
 
 use strict;
 use warnings;
@@ -50,9 +52,25 @@ $t->write_file('site/alerts.md', <<'EOF2');
 > Advises about risks or negative outcomes of certain actions.
 
 > An ordinary quote, for comparison.
+
+```js
+// greets the reader
+function greet(name) {
+    const words = ["Hello", name];
+    return words.join(", ") + "!\n" + 42;
+}
+```
+
+```diff
+--- a/greet.js
++++ b/greet.js
+@@ -1,2 +1,2 @@
+-const greeting = "Hi";
++const greeting = "Hello";
+```
 EOF2
 
-$t->config(<<'EOF2');
+my $config = <<'EOF2';
 http {
     %%TEST_GLOBALS_HTTP%%
 
@@ -61,11 +79,25 @@ http {
         root %%TESTDIR%%/site;
 
         article_render on;
+        article_render_highlight on;
     }
 }
 EOF2
 
-$t->plan(45)->run();
+# a module built without GNU source-highlight refuses the directive: its
+# code is plain, and the tests of the code's colours are skipped
+
+$t->config($config);
+
+my ($highlight, $out) = $t->test_config();
+
+if (!$highlight) {
+    BAIL_OUT("nginx -t failed: $out")
+        unless $out =~ /"article_render_highlight" directive is on, but/;
+    $t->config($config =~ s/^\s*article_render_highlight on;\n//mr);
+}
+
+$t->plan(66)->run();
 
 my $url = 'http://127.0.0.1:' . $t->port() . '/alerts.md';
 
@@ -172,6 +204,52 @@ for my $scheme (qw(light dark print)) {
 is(style($b, '.markdown-alert', 'breakInside'), 'avoid',
     'print: an alert is not split across pages');
 
+# the code's colours, scheme by scheme, and their contrast with the
+# code's background (or the token's own, for a diff's lines)
+
+my %code = (
+    light => { keyword => '#cf222e', string => '#0a3069',
+               comment => '#59636e', number => '#0550ae',
+               function => '#8250df', inserted => '#116329',
+               deleted => '#82071e' },
+    dark => { keyword => '#ff7b72', string => '#a5d6ff',
+              comment => '#9198a1', number => '#79c0ff',
+              function => '#d2a8ff', inserted => '#aff5b4',
+              deleted => '#ffdcd7' },
+    print => { keyword => '#a40e26', string => '#0a3069',
+               comment => '#444444', number => '#0550ae',
+               function => '#6639ba', inserted => '#116329',
+               deleted => '#82071e' },
+);
+
+SKIP: {
+    skip 'the module is built without GNU source-highlight', 21
+        unless $highlight;
+
+    for my $scheme (qw(light dark print)) {
+        $b->send('Emulation.setEmulatedMedia',
+            media => $scheme eq 'print' ? 'print' : '',
+            features => [ { name => 'prefers-color-scheme',
+                value => $scheme eq 'dark' ? 'dark' : 'light' } ]);
+
+        for my $class (sort keys %{ $code{$scheme} }) {
+            my $sel = "pre .$class";
+            my $got = style($b, $sel, 'color');
+            my $want = rgb($code{$scheme}{$class});
+
+            my $bg = style($b, $sel, 'backgroundColor');
+            $bg = style($b, 'pre', 'backgroundColor')
+                if $bg eq 'rgba(0, 0, 0, 0)';
+
+            my $c = contrast($got, $bg);
+
+            ok($got eq $want && $c >= 4.5, "$scheme: code's $class is "
+                . $code{$scheme}{$class} . sprintf(' (%.2f:1)', $c))
+                or diag("got $got on $bg");
+        }
+    }
+}
+
 $b->send('Emulation.setEmulatedMedia', media => '', features => []);
 
 # screenshots: light and dark at phone and desktop widths
@@ -185,7 +263,7 @@ for my $scheme (qw(light dark)) {
         $b->navigate($url);
 
         my $png = $b->screenshot_page();
-        my $name = "$artefacts/alerts-$scheme-$width.png";
+        my $name = "$artefacts/github-$scheme-$width.png";
 
         open my $fh, '>:raw', $name or die "$name: $!\n";
         print $fh $png;
