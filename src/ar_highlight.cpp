@@ -295,6 +295,7 @@ ar_highlight_refers_back(srchilite::HighlightStatePtr state,
 int
 ar_highlight_lang(const char *name, size_t len)
 {
+    char    c;
     size_t  i, k;
 
     for (i = 0; i < AR_HIGHLIGHT_NALIASES; i++) {
@@ -305,9 +306,13 @@ ar_highlight_lang(const char *name, size_t len)
         }
 
         for (k = 0; k < len; k++) {
-            if ((name[k] | 0x20) != ar_highlight_aliases[i].name[k]
-                && name[k] != ar_highlight_aliases[i].name[k])
-            {
+            c = name[k];
+
+            if (c >= 'A' && c <= 'Z') {
+                c |= 0x20;
+            }
+
+            if (c != ar_highlight_aliases[i].name[k]) {
                 break;
             }
         }
@@ -337,8 +342,6 @@ ar_highlight_new(int lang)
     hl = NULL;
 
     try {
-        srchilite::FormatterPtr  cls[AR_HIGHLIGHT_NCLASSES];
-
         hl = new ar_highlight_t(ar_highlight_langs[lang].state,
                                 ar_highlight_langs[lang].locked);
 

@@ -98,8 +98,10 @@ my ($has, $said) = $t->test_config();
 
 unless ($has) {
     plan(tests => 1);
-    like($said, qr/"article_render_highlight" directive is on, but the module
-        \ was\ built\ without\ GNU\ source-highlight/x,
+    my $refusal = '"article_render_highlight" directive is on, but the'
+        . ' module was built without GNU source-highlight';
+
+    like($said, qr/\Q$refusal\E/,
         'built without a highlighter: nginx -t refuses'
         . ' "article_render_highlight on"');
     exit 0;
