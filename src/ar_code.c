@@ -39,43 +39,60 @@ ar_code_available(void)
 int
 ar_code_highlight(cmark_node *doc, ar_arena_t *arena)
 {
-    int                rc, fence_len, fence_offset;
-    char               fence_char;
-    size_t             n, i;
-    ar_buf_t           html;
-    cmark_node        *node, **found, **more;
-    cmark_iter        *iter;
-    cmark_event_type   ev;
+    int           rc, fence_len, fence_offset;
+    char          fence_char;
+    size_t        n, i;
+    ar_buf_t      html;
+    cmark_node   *node, *next, **found, **more;
 
     found = NULL;
     n = 0;
 
-    iter = cmark_iter_new(doc);
-    if (iter == NULL) {
-        return AR_ERROR;
-    }
+    /*
+     * Only the blocks are walked, not the inlines of every paragraph,
+     * and without a stack: quotes may nest a hundred thousand deep.
+     */
 
-    while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-        node = cmark_iter_get_node(iter);
+    for (node = cmark_node_first_child(doc); node != NULL; node = next) {
 
-        if (ev != CMARK_EVENT_ENTER
-            || cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK
-            || !cmark_node_get_fenced(node, &fence_len, &fence_offset,
+        switch (cmark_node_get_type(node)) {
+
+        case CMARK_NODE_CODE_BLOCK:
+            if (cmark_node_get_fenced(node, &fence_len, &fence_offset,
                                       &fence_char))
-        {
-            continue;
+            {
+                more = ar_array_grow(found, n, sizeof(cmark_node *));
+                if (more == NULL) {
+                    return AR_ERROR;
+                }
+
+                found = more;
+                found[n++] = node;
+            }
+
+            next = NULL;
+            break;
+
+        case CMARK_NODE_BLOCK_QUOTE:
+        case CMARK_NODE_LIST:
+        case CMARK_NODE_ITEM:
+        case CMARK_NODE_CUSTOM_BLOCK:
+        case CMARK_NODE_FOOTNOTE_DEFINITION:
+            next = cmark_node_first_child(node);
+            break;
+
+        default:
+            next = NULL;
         }
 
-        more = ar_array_grow(found, n, sizeof(cmark_node *));
-        if (more == NULL) {
-            return AR_ERROR;
-        }
+        while (next == NULL && node != doc) {
+            next = cmark_node_next(node);
 
-        found = more;
-        found[n++] = node;
+            if (next == NULL) {
+                node = cmark_node_parent(node);
+            }
+        }
     }
-
-    cmark_iter_free(iter);
 
     memset(&html, 0, sizeof(ar_buf_t));
     rc = AR_OK;

@@ -5,10 +5,10 @@
  * "newline block" the rest is turned into CommonMark (ar_block.c);
  * cmark-gfm parses it; raw HTML is made text in safe mode; quotes that
  * open with an alert marker become alerts (ar_alert.c); code in a named
- * language is highlighted (ar_code.c); headings get
- * ids and anchors, the table of contents is built and, unless the front
- * matter has one, the title taken from the first heading (ar_toc.c);
- * cmark-gfm renders the HTML.
+ * language is highlighted (ar_code.c); headings get ids and anchors,
+ * the table of contents is built and, unless the front matter has one,
+ * the title taken from the first heading (ar_toc.c); cmark-gfm renders
+ * the HTML.
  *
  * Every step after the front matter runs in the render's arena
  * (ar_arena.c), within its time and memory budgets.

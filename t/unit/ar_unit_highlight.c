@@ -60,6 +60,14 @@ static const ar_lang_case_t  ar_lang_cases[] = {
       "<span class=\"keyword\">SELECT</span>" },
     { "JS (a name in capitals)", "```JS\nvar a;\n```\n",
       "<pre><code class=\"language-JS\"><span class=\"keyword\">var</span>" },
+    { "py in quotes three deep",
+      "> > > ```py\n> > > import os\n> > > ```\n",
+      "<blockquote>\n<pre><code class=\"language-py\">"
+      "<span class=\"meta\">import</span> os\n</code></pre>\n"
+      "</blockquote>" },
+    { "js in a footnote",
+      "Text[^1].\n\n[^1]: ```js\n    var a;\n    ```\n",
+      "<pre><code class=\"language-js\"><span class=\"keyword\">var</span>" },
     { "c++ with more of the info string after the name",
       "```c++ title=\"main.cpp\"\nint x;\n```\n",
       "<pre><code class=\"language-c++\"><span class=\"type\">int</span>" }
