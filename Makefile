@@ -167,10 +167,18 @@ $(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
 
 unit: $(UNIT_TESTS)
 
-$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
+FUZZ_HL_OBJ := $(if $(filter yes,$(HIGHLIGHT)),$(BUILD)/ar_highlight_fuzz.o)
+
+$(BUILD)/ar_highlight_fuzz.o: src/ar_highlight.cpp src/ar_highlight.h \
+    src/ar_buf.h
 	mkdir -p $(BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -o $@ fuzz/ar_fuzz.c $(CORE_SRCS) \
-	    $(CMARK_LIBS) $(YAML_LIBS)
+	$(FUZZ_CC) -x c++ $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
+
+$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS) $(FUZZ_HL_OBJ)
+	mkdir -p $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ fuzz/ar_fuzz.c \
+	    $(CORE_SRCS) $(FUZZ_HL_OBJ) $(CMARK_LIBS) $(YAML_LIBS) $(HL_LIBS) \
+	    $(if $(FUZZ_HL_OBJ),-fsanitize-link-c++-runtime)
 
 # The corpus grows in $(FUZZ_DIR)/corpus from run to run, over seeds made
 # afresh each time; a crash, leak, sanitizer report or broken check
@@ -182,6 +190,7 @@ fuzz-run: $(FUZZ_BIN)
 	rm -rf $(FUZZ_DIR)/seeds
 	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
 	perl fuzz/make-corpus.pl $(FUZZ_DIR)/seeds
+	LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp \
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
 	    -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/ \

@@ -47,6 +47,7 @@
 
 #define AR_FUZZ_NEWLINE   0x03
 #define AR_FUZZ_BUDGET    0x0c
+#define AR_FUZZ_HIGHLIGHT 0x10
 
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -218,6 +219,8 @@ ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
         conf->noheadings = 1;
         break;
     }
+
+    conf->highlight = (data[1] & AR_FUZZ_HIGHLIGHT) ? 1 : 0;
 
     limits->max_memory = budgets[(data[1] & AR_FUZZ_BUDGET) >> 2];
 
