@@ -53,7 +53,7 @@ TEST_TREE   := $(TEST_BUILD)/nginx
 TEST_CONFIGURED := $(TEST_TREE)/objs/Makefile
 
 CORE_SRCS   := $(wildcard src/ar_*.c)
-CORE_HDRS   := $(wildcard src/ar_*.h)
+CORE_HDRS   := $(wildcard src/ar_*.h src/ar_*.cpp)
 GLUE_SRCS   := $(wildcard src/ngx_*.c src/ngx_*.h)
 
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null \
@@ -76,6 +76,14 @@ UNIT_CODING_LIBS := $(CODING_LIBS) $(if $(BROTLI_LIBS),\
 GUMBO_LIBS  := $(shell pkg-config --libs gumbo 2>/dev/null || echo -lgumbo)
 # what a program of the core alone (the bench tools) links
 CORE_LIBS   = $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS) $(GUMBO_LIBS) -lpthread
+# GNU source-highlight (C++) for highlighted code, where installed;
+# HIGHLIGHT=no builds without it
+HIGHLIGHT   ?= $(if $(wildcard /usr/include/srchilite/sourcehighlighter.h),yes,no)
+HL_LIBS     := $(if $(filter yes,$(HIGHLIGHT)),\
+                 $(shell pkg-config --libs source-highlight 2>/dev/null \
+                   || echo -lsource-highlight -lboost_regex) -lstdc++)
+HL_CFLAGS   := $(if $(filter yes,$(HIGHLIGHT)),-DAR_HAVE_HIGHLIGHT=1)
+HL_OBJ      := $(if $(filter yes,$(HIGHLIGHT)),$(BUILD)/ar_highlight.o)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -DAR_TEST_HOOKS=1
 # one binary for each t/unit/ar_unit_*.c; t/unit.t runs them all
@@ -88,7 +96,7 @@ DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
                chromium tidy clang valgrind dpkg-dev debootstrap \
                zlib1g-dev libbrotli-dev libzstd-dev brotli zstd \
-               libgumbo-dev
+               libgumbo-dev g++ libsource-highlight-dev
 
 # clang's runtime (libFuzzer), of the clang installed or to be installed:
 # libclang-rt-14-dev on Debian 12, libclang-rt-19-dev on Debian 13
@@ -189,7 +197,7 @@ deps:
 # $(call configure-tree,TREE,CC_OPT,OPTIONS): a copy of the nginx source
 # in TREE, configured with this module (tools/configure-nginx)
 define configure-tree
-	NGINX_BIN='$(NGINX_BIN)' \
+	NGINX_BIN='$(NGINX_BIN)' ARTICLE_RENDER_HIGHLIGHT=$(HIGHLIGHT) \
 	CC_OPT='$(strip $(2) $(NGX_CC_OPT))' LD_OPT='$(NGX_LD_OPT)' \
 	    sh tools/configure-nginx $(NGINX_SRC) $(1) $(CURDIR) $(3)
 endef
@@ -210,21 +218,34 @@ $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(TEST_TREE) -f objs/Makefile modules
 	cp $(TEST_TREE)/objs/$(MODULE).so $@
 
-$(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
-    $(CORE_HDRS) conf.example/template.html
+$(BUILD)/ar_highlight.o: src/ar_highlight.cpp src/ar_highlight.h src/ar_buf.h
 	mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) $(CODING_CFLAGS) -Isrc -o $@ $< t/unit/ar_check.c \
-	    $(CORE_SRCS) \
+	$(CXX) $(UNIT_CFLAGS) -Isrc -c -o $@ $<
+
+$(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
+    $(CORE_HDRS) conf.example/template.html $(HL_OBJ)
+	mkdir -p $(BUILD)
+	$(CC) $(UNIT_CFLAGS) $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ $< \
+	    t/unit/ar_check.c $(CORE_SRCS) $(HL_OBJ) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
-	    $(CMARK_LIBS) $(YAML_LIBS) $(UNIT_CODING_LIBS) $(GUMBO_LIBS)
+	    $(CMARK_LIBS) $(YAML_LIBS) $(UNIT_CODING_LIBS) $(GUMBO_LIBS) \
+	    $(HL_LIBS) -lpthread
 
 unit: $(UNIT_TESTS)
 
-$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
+FUZZ_HL_OBJ := $(if $(filter yes,$(HIGHLIGHT)),$(BUILD)/ar_highlight_fuzz.o)
+
+$(BUILD)/ar_highlight_fuzz.o: src/ar_highlight.cpp src/ar_highlight.h \
+    src/ar_buf.h
 	mkdir -p $(BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CODING_CFLAGS) -Isrc -o $@ fuzz/ar_fuzz.c \
-	    $(CORE_SRCS) $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS) \
-	    $(GUMBO_LIBS)
+	$(FUZZ_CC) -x c++ $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
+
+$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS) $(FUZZ_HL_OBJ)
+	mkdir -p $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ \
+	    fuzz/ar_fuzz.c $(CORE_SRCS) $(FUZZ_HL_OBJ) $(CMARK_LIBS) \
+	    $(YAML_LIBS) $(CODING_LIBS) $(GUMBO_LIBS) $(HL_LIBS) \
+	    $(if $(FUZZ_HL_OBJ),-fsanitize-link-c++-runtime)
 
 # The corpus grows in $(FUZZ_DIR)/corpus from run to run, over seeds made
 # afresh each time; a crash, leak, sanitizer report or broken check
@@ -236,6 +257,7 @@ fuzz-run: $(FUZZ_BIN)
 	rm -rf $(FUZZ_DIR)/seeds
 	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
 	perl fuzz/make-corpus.pl $(FUZZ_DIR)/seeds
+	LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp \
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
 	    -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/ \
@@ -261,10 +283,10 @@ CPPCHECK    := cppcheck --quiet --inline-suppr --suppress=missingIncludeSystem \
                --template='{severity}: {file}:{line}: {message} [{id}]'
 
 lint: $(CONFIGURED)
-	@! grep -nP '\t' src/*.[ch] || { echo "lint: tabs in src/"; exit 1; }
-	@! grep -nE ' +$$' src/*.[ch] || { echo "lint: trailing blanks"; exit 1; }
-	@! grep -nE '.{81}' src/*.[ch] || { echo "lint: over 80 columns"; exit 1; }
-	@! grep -nE '(^|[^:"])//' src/*.[ch] || { echo "lint: // comment"; exit 1; }
+	@! grep -nP '\t' src/*.[ch] src/*.cpp || { echo "lint: tabs in src/"; exit 1; }
+	@! grep -nE ' +$$' src/*.[ch] src/*.cpp || { echo "lint: trailing blanks"; exit 1; }
+	@! grep -nE '.{81}' src/*.[ch] src/*.cpp || { echo "lint: over 80 columns"; exit 1; }
+	@! grep -nE '(^|[^:"])//' src/*.[ch] src/*.cpp || { echo "lint: // comment"; exit 1; }
 	@out=$$({ $(CPPCHECK) $(CODING_CFLAGS) src/ar_*.c \
 	          && $(CPPCHECK) --suppress=toomanyconfigs $(NGX_INCS) -Isrc \
 	                 src/ngx_*.c; } 2>&1 || echo "error: cppcheck failed"); \

@@ -23,6 +23,8 @@
  *                      included
  *            bit 6     raw HTML escaped, not sanitized, when not unsafe
  *                      ("article_render_html escape")
+ *            bit 7     code in a named language highlighted
+ *                      ("article_render_highlight")
  *   byte 2   the template's length (with bit 7 of byte 0)
  *   3...     [template] Markdown
  *
@@ -56,6 +58,7 @@
 #define AR_FUZZ_BUDGET    0x0c
 #define AR_FUZZ_TIMEOUT   0x30
 #define AR_FUZZ_ESCAPE    0x40
+#define AR_FUZZ_HIGHLIGHT 0x80
 
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -231,6 +234,8 @@ ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
         conf->noheadings = 1;
         break;
     }
+
+    conf->highlight = (data[1] & AR_FUZZ_HIGHLIGHT) ? 1 : 0;
 
     limits->max_memory = budgets[(data[1] & AR_FUZZ_BUDGET) >> 2];
 

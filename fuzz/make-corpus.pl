@@ -16,8 +16,9 @@
 #                       the Markdown of the unit tests' AR_S("...") cases
 #   fuzz/regressions/*  inputs that once failed, taken as they are
 #
-# Each article goes in four times: all GFM extensions with raw HTML
-# sanitized, escaped and unsafe, and none; each template once, with a
+# Each article goes in five times: all GFM extensions with raw HTML
+# sanitized, escaped and unsafe, and none, and all of them with code
+# highlighted; each template once, with a
 # short article; and tables of 1,000 and 10,000 columns, whose HTML
 # render cmark-gfm 0.29.0.gfm.6 takes long over, under short time
 # budgets.
@@ -37,6 +38,7 @@ my $UNSAFE = 0x40;
 my $TEMPLATE = 0x80;
 my $ESCAPE = 0x40;
 my $TIMEOUT_200MS = 0x10;
+my $HIGHLIGHT = 0x80;
 my $TIMEOUT_20MS = 0x20;
 
 make_path($out);
@@ -56,6 +58,7 @@ for my $md (@md) {
     }
 
     $n += put(pack('CCC', $GFM_ALL, $ESCAPE, 0) . $md);
+    $n += put(pack('CCC', $GFM_ALL, $HIGHLIGHT, 0) . $md);
 }
 
 my $short = "# Title <&>\n\nText with a [link](/x) and *emphasis*.\n";

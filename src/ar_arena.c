@@ -545,6 +545,13 @@ ar_arena_release(ar_arena_t *arena)
     ar_block_t  *b, *nb;
     ar_chunk_t  *c, *nc;
 
+    /* what lives outside the arena, such as a highlighter, goes first */
+
+    if (arena->cleanup) {
+        arena->cleanup(arena->cleanup_data);
+        arena->cleanup = NULL;
+    }
+
     pthread_mutex_lock(&ar_arena_cache_mutex);
 
     for (b = arena->blocks; b && ar_arena_cached < AR_ARENA_CACHE; b = nb) {

@@ -44,6 +44,8 @@ typedef struct {
     size_t            max_memory;  /* 0: no budget */
     struct timespec   deadline;    /* tv_sec 0: no deadline */
     unsigned          calls;       /* allocations since the last clock */
+    void            (*cleanup)(void *data);  /* run on release, if set */
+    void             *cleanup_data;
     jmp_buf           unwind;
 } ar_arena_t;
 

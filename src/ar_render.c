@@ -5,9 +5,11 @@
  * "newline block" the rest is turned into CommonMark (ar_block.c);
  * cmark-gfm parses it; one walk over the tree finds the nodes the later
  * steps change (ar_render_walk()); raw HTML is made text in safe mode;
- * headings get ids and anchors, the table of contents is built and,
- * unless the front matter has one, the title taken from the first
- * heading (ar_toc.c); cmark-gfm renders the HTML.
+ * quotes that open with an alert marker become alerts (ar_alert.c);
+ * code in a named language is highlighted (ar_code.c); headings get ids
+ * and anchors, the table of contents is built and, unless the front
+ * matter has one, the title taken from the first heading (ar_toc.c);
+ * cmark-gfm renders the HTML.
  *
  * Every step after the front matter runs in the render's arena
  * (ar_arena.c), within its time and memory budgets.
@@ -31,8 +33,10 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "ar_alert.h"
 #include "ar_arena.h"
 #include "ar_block.h"
+#include "ar_code.h"
 #include "ar_render.h"
 #include "ar_sanitize.h"
 #include "ar_slug.h"
@@ -109,8 +113,9 @@ static int ar_render_export(const ar_render_out_t *out,
 
 
 /*
- * Registers the GFM extensions with cmark-gfm and finds them; must run
- * once before any render, and before threads render concurrently.
+ * Registers the GFM extensions with cmark-gfm and finds them, and loads
+ * the highlighter's languages; must run once before any render, and
+ * before threads render concurrently.
  */
 
 int
@@ -120,6 +125,10 @@ ar_render_init(void)
 
     cmark_gfm_core_extensions_ensure_registered();
     ar_slug_init();
+
+    if (ar_code_init() != AR_OK) {
+        return AR_ERROR;
+    }
 
     for (i = 0; i < AR_RENDER_NEXT; i++) {
         ar_render_ext[i] =
@@ -433,6 +442,14 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     }
 
     if (rc == AR_OK) {
+        rc = ar_alert_transform(doc);
+    }
+
+    if (rc == AR_OK && conf->highlight) {
+        rc = ar_code_highlight(doc, arena);
+    }
+
+    if (rc == AR_OK) {
         rc = ar_render_meta_title(meta, &out->title);
     }
 
@@ -736,6 +753,15 @@ const char *
 ar_render_library_version(void)
 {
     return cmark_version_string();
+}
+
+
+/* whether the module was built with a highlighter */
+
+int
+ar_render_highlight_available(void)
+{
+    return ar_code_available();
 }
 
 

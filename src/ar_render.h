@@ -34,6 +34,7 @@ typedef struct {
     unsigned    sanitize:1;   /* raw HTML through GitHub's allowlist */
     unsigned    noheadings:1; /* block: no section titles as headings */
     unsigned    notoc:1;      /* the template has no {{toc}} */
+    unsigned    highlight:1;  /* highlight code in a named language */
 } ar_render_conf_t;
 
 
@@ -67,6 +68,7 @@ int ar_render_article(const ar_render_conf_t *conf,
     const ar_limits_t *limits, const char *src, size_t len,
     ar_article_t *article);
 int ar_render_library_outdated(void);
+int ar_render_highlight_available(void);
 void ar_article_free(ar_article_t *article);
 const char *ar_render_library_version(void);
 

@@ -73,6 +73,7 @@ static int ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_authored(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_core_svg(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_element_allowed(GumboTag tag);
 static int ar_sanitize_content_dropped(GumboTag tag);
 static int ar_sanitize_void(GumboTag tag);
@@ -495,21 +496,42 @@ ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node)
 static int
 ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node)
 {
-    int          kind;
-    const char  *name;
+    int                kind;
+    GumboElement      *e;
+    GumboStringPiece   name;
 
     kind = ar_sanitize_kind(s, node);
+    e = &node->v.element;
 
     if ((kind != AR_SANITIZE_KEEP && kind != AR_SANITIZE_ALLOW)
-        || ar_sanitize_void(node->v.element.tag))
+        || ar_sanitize_void(e->tag))
     {
         return AR_OK;
     }
 
-    name = gumbo_normalized_tagname(node->v.element.tag);
+    /*
+     * The core's SVG (an alert's icon): its "<circle ... />" closes
+     * itself, and its names are unknown to gumbo's list of tags.
+     */
+
+    if (e->tag_namespace != GUMBO_NAMESPACE_HTML) {
+        if (kind == AR_SANITIZE_KEEP
+            && e->original_tag.length > 1
+            && e->original_tag.data[e->original_tag.length - 2] == '/')
+        {
+            return AR_OK;
+        }
+
+        name = e->original_tag;
+        gumbo_tag_from_original_text(&name);
+
+    } else {
+        name.data = gumbo_normalized_tagname(e->tag);
+        name.length = strlen(name.data);
+    }
 
     if (ar_buf_append(&s->out, "</", 2) != AR_OK
-        || ar_buf_append(&s->out, name, strlen(name)) != AR_OK
+        || ar_buf_append(&s->out, name.data, name.length) != AR_OK
         || ar_buf_append(&s->out, ">", 1) != AR_OK)
     {
         return AR_ERROR;
@@ -560,9 +582,23 @@ ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node)
 
     e = &node->v.element;
 
-    authored = (e->tag_namespace != GUMBO_NAMESPACE_HTML
-                || e->tag == GUMBO_TAG_UNKNOWN
-                || ar_sanitize_authored(s, node));
+    /*
+     * The core's <svg> (an alert's icon) and its children are kept as
+     * they came; any other element of another namespace is the
+     * author's, so that cmark-gfm's tags that the author's <svg> or
+     * <math> takes into its namespace are unwrapped, as an unknown
+     * HTML element is.
+     */
+
+    if (e->tag_namespace != GUMBO_NAMESPACE_HTML) {
+        authored = !ar_sanitize_core_svg(s, node)
+                   && !(ar_sanitize_core_svg(s, node->parent)
+                        && !ar_sanitize_authored(s, node));
+
+    } else {
+        authored = (e->tag == GUMBO_TAG_UNKNOWN
+                    || ar_sanitize_authored(s, node));
+    }
 
     if (!authored) {
         return AR_SANITIZE_KEEP;
@@ -579,6 +615,21 @@ ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node)
     }
 
     return AR_SANITIZE_UNWRAP;
+}
+
+
+/* an <svg> of the core's own, in the core's or cmark-gfm's HTML */
+
+static int
+ar_sanitize_core_svg(ar_sanitize_t *s, GumboNode *node)
+{
+    return node->type == GUMBO_NODE_ELEMENT
+           && node->v.element.tag == GUMBO_TAG_SVG
+           && node->v.element.tag_namespace == GUMBO_NAMESPACE_SVG
+           && node->parent != NULL
+           && node->parent->type == GUMBO_NODE_ELEMENT
+           && node->parent->v.element.tag_namespace == GUMBO_NAMESPACE_HTML
+           && !ar_sanitize_authored(s, node);
 }
 
 

@@ -66,6 +66,8 @@ static void *ngx_http_article_render_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static ngx_int_t ngx_http_article_render_init(ngx_conf_t *cf);
+static char *ngx_http_article_render_highlight(ngx_conf_t *cf, void *post,
+    void *data);
 static void ngx_http_article_render_pin_library(ngx_conf_t *cf, void *sym);
 
 
@@ -80,6 +82,10 @@ static ngx_conf_bitmask_t  ngx_http_article_render_gfm_mask[] = {
     { ngx_string("off"), NGX_HTTP_AR_GFM_OFF },
     { ngx_null_string, 0 }
 };
+
+
+static ngx_conf_post_t  ngx_http_article_render_highlight_post =
+    { ngx_http_article_render_highlight };
 
 
 static ngx_conf_enum_t  ngx_http_article_render_newlines[] = {
@@ -134,6 +140,13 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
+
+    { ngx_string("article_render_highlight"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, highlight),
+      &ngx_http_article_render_highlight_post },
 
     { ngx_string("article_render_newline"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
@@ -904,6 +917,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->enable = NGX_CONF_UNSET;
     conf->suffixes = NGX_CONF_UNSET_PTR;
     conf->html = NGX_CONF_UNSET_UINT;
+    conf->highlight = NGX_CONF_UNSET;
     conf->newline = NGX_CONF_UNSET_UINT;
     conf->noheadings = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
@@ -947,6 +961,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
                                   |(AR_GFM_ALL << NGX_HTTP_AR_GFM_SHIFT)));
     ngx_conf_merge_uint_value(conf->html, prev->html,
                               NGX_HTTP_AR_HTML_SANITIZE);
+    ngx_conf_merge_value(conf->highlight, prev->highlight,
+                         ar_render_highlight_available());
     ngx_conf_merge_uint_value(conf->newline, prev->newline, AR_NEWLINE_SOFT);
     ngx_conf_merge_value(conf->noheadings, prev->noheadings, 0);
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
@@ -985,6 +1001,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     conf->render.newline = (unsigned) conf->newline;
     conf->render.noheadings = conf->noheadings ? 1 : 0;
     conf->render.notoc = !ar_template_uses(&conf->template->tpl, AR_TPL_TOC);
+    conf->render.highlight = conf->highlight ? 1 : 0;
 
     /*
      * The identity of everything that shapes the page: it goes into the
@@ -1001,6 +1018,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_crc32_update(&crc, (u_char *) &conf->newline, sizeof(ngx_uint_t));
     ngx_crc32_update(&crc, (u_char *) &conf->noheadings, sizeof(ngx_flag_t));
     ngx_crc32_update(&crc, (u_char *) &conf->compress, sizeof(ngx_uint_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->highlight, sizeof(ngx_flag_t));
 
     /* the suffix that matches decides the fallback title */
 
@@ -1103,6 +1121,19 @@ ngx_http_article_render_init(ngx_conf_t *cf)
     *h = ngx_http_article_render_handler;
 
     return NGX_OK;
+}
+
+
+static char *
+ngx_http_article_render_highlight(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_flag_t  *fp = data;
+
+    if (*fp && !ar_render_highlight_available()) {
+        return "is on, but the module was built without GNU source-highlight";
+    }
+
+    return NGX_CONF_OK;
 }
 
 

@@ -132,9 +132,13 @@ SKIP: {
     ok((grep { $_ eq $abi } @depends),
         "the package depends on $abi, which $pkg provides");
 
-    # every library the module links belongs to a package it depends on
+    # every library the module links belongs to a package it depends on;
+    # what those libraries link in turn (source-highlight's boost_regex
+    # and ICU) is their own packages' dependency
 
-    my @libs = `ldd "$so"` =~ /=> (\/\S+)/g;
+    my %needed = map { $_ => 1 } `readelf -d "$so"` =~ /\(NEEDED\).*\[(\S+)\]/g;
+    my @libs = map { $needed{$_->[0]} ? $_->[1] : () }
+        map { [ /^\s*(\S+) => (\/\S+)/ ] } grep { /=> \// } `ldd "$so"`;
     my @missing;
 
     for my $lib (@libs) {

@@ -50,7 +50,8 @@ for my $bin (@bins) {
     if ($ENV{TEST_NGINX_VALGRIND}) {
         unshift @cmd, 'valgrind', '--tool=memcheck', '--quiet',
             '--error-exitcode=99', '--leak-check=full',
-            '--show-leak-kinds=definite', '--errors-for-leak-kinds=definite';
+            '--show-leak-kinds=definite', '--errors-for-leak-kinds=definite',
+            "--suppressions=$here/sanitizer/valgrind.supp";
     }
 
     if (open my $fh, '-|', @cmd) {

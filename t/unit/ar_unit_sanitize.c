@@ -230,6 +230,18 @@ static const ar_sanitize_case_t  ar_cases[] = {
     { "svg and math removed, their text kept",
       "a <svg><text>s</text></svg> <math><mi>m</mi></math> b",
       "<p>a s m b</p>", NULL },
+    { "an alert's SVG icon kept beside raw HTML, its shapes self-closed",
+      "> [!NOTE]\n> <kbd>x</kbd>\n",
+      "<svg class=\"markdown-alert-icon\" viewBox=\"0 0 16 16\" "
+      "width=\"16\" height=\"16\" aria-hidden=\"true\" fill=\"none\" "
+      "stroke=\"currentColor\" stroke-width=\"1.5\" "
+      "stroke-linecap=\"round\" stroke-linejoin=\"round\">"
+      "<circle cx=\"8\" cy=\"8\" r=\"6.75\"/><path d=\"M8 7.25v4\"/>"
+      "<circle cx=\"8\" cy=\"4.75\" r=\"1\" fill=\"currentColor\" "
+      "stroke=\"none\"/></svg>Note</p>\n<p><kbd>x</kbd></p>", "</circle>" },
+    { "an author's svg in an alert removed, the alert's icon kept",
+      "> [!TIP]\n> a <svg><path d=\"M0 0\"/><script>x</script></svg> b\n",
+      "</svg>Tip</p>\n<p>a  b</p>", "M0 0" },
     { "section, nav, article and unknown elements removed, text kept",
       "<section><nav>n</nav><article>a</article><x-y>c</x-y></section>\n",
       "nac", "<section" },
