@@ -2,8 +2,11 @@
 # make bench: requests per second, in one run, for nginx's static module
 # serving the pre-rendered page (the ceiling), the module with a warm
 # cache, and the module with "article_render_cache off", for articles of
-# about 8 KB, 200 KB and 2 MB.  Loopback only; each figure is the median
-# of BENCH_RUNS runs of wrk for BENCH_SECONDS each.
+# about 8 KB, 200 KB and 2 MB; and a working set larger than the zone,
+# 2,000 distinct 8 KB articles asked for at random through a 1m zone,
+# against the same articles with "article_render_cache off".  Loopback
+# only; each figure is the median of BENCH_RUNS runs of wrk for
+# BENCH_SECONDS each.  BENCH_ONLY=ws runs the working set alone.
 
 set -euo pipefail
 
@@ -14,6 +17,8 @@ SECONDS_EACH=${BENCH_SECONDS:-5}
 RUNS=${BENCH_RUNS:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
 PORT=${BENCH_PORT:-18480}
+ONLY=${BENCH_ONLY:-}
+WS_ARTICLES=2000
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed"; exit 1; }
 
@@ -42,6 +47,20 @@ for s in $sizes; do
     cp "$dir/html/cached/$name.md" "$dir/html/uncached/$name.md"
 done
 
+# the working set: the 8 KB article under a title line of its own in
+# each file; /ws-off/ is the same directory through a symlink
+mkdir -p "$dir/html/ws"
+perl -e 'my ($src, $dir, $n) = @ARGV;
+    open my $in, "<", $src or die "$src: $!";
+    my $body = do { local $/; <$in> };
+    $body =~ s/\A[^\n]*\n//;
+    for my $i (1 .. $n) {
+        open my $out, ">", "$dir/a$i.md" or die "$dir/a$i.md: $!";
+        print $out "# Working set article $i\n", $body;
+        close $out or die "$dir/a$i.md: $!";
+    }' "$dir/html/cached/8k.md" "$dir/html/ws" "$WS_ARTICLES"
+ln -s ws "$dir/html/ws-off"
+
 user=
 [ "$(id -u)" = 0 ] && user='user root;'
 
@@ -56,6 +75,8 @@ http {
     # the cache must hold the 2 MB page: a zone with a larger max_entry;
     # large pages in files, sent with sendfile as the static ones are
     article_render_cache_zone bench:64m max_entry=8m path=pages;
+    # a zone that holds a few dozen of the working set's pages
+    article_render_cache_zone ws:1m;
     access_log off;
     include /etc/nginx/mime.types;
     sendfile on;
@@ -75,6 +96,16 @@ http {
             article_render on;
             article_render_cache off;
         }
+        location /ws/ {
+            article_render on;
+            article_render_cache ws;
+            add_header X-Cache \$article_render_cache;
+        }
+        location /ws-off/ {
+            article_render on;
+            article_render_cache off;
+            add_header X-Cache \$article_render_cache;
+        }
     }
 }
 CONF
@@ -90,19 +121,109 @@ for s in $sizes; do
     curl -sf -o /dev/null "http://127.0.0.1:$PORT/cached/$name.md"
 done
 
-rps() {
-    local url=$1 i out all=()
-    for i in $(seq "$RUNS"); do
-        out=$(wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" "$url" 2>&1)
-        if echo "$out" | grep -q 'Non-2xx'; then
-            echo "bench: non-2xx answers from $url" >&2
-            exit 1
-        fi
-        all+=("$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')")
-    done
-    printf '%s\n' "${all[@]}" | sort -n | awk '{ v[NR] = $1 }
+# one run of wrk against url (further arguments follow it): requests per
+# second
+rps_once() {
+    local url=$1 out
+    shift
+    out=$(wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" "$url" "$@" 2>&1)
+    if echo "$out" | grep -q 'Non-2xx'; then
+        echo "bench: non-2xx answers from $url" >&2
+        exit 1
+    fi
+    echo "$out" | awk '/^Requests\/sec/ { print $2 }'
+}
+
+median() {
+    printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
         END { print v[int((NR + 1) / 2)] }'
 }
+
+rps() {
+    local url=$1 i all=()
+    for i in $(seq "$RUNS"); do
+        all+=("$(rps_once "$url")") || exit 1
+    done
+    median "${all[@]}"
+}
+
+# a working set larger than the zone: the 8 KB articles asked for at
+# random, through a zone that holds a few dozen of their pages, so that
+# nearly every request renders, stores its page and evicts others; and
+# the same requests with the cache off.  The cache must never make a
+# miss slower.  The runs alternate, each pair in turn starting with the
+# other, so that other work on the machine slows both alike.
+ws_rps() {
+    rps_once "http://127.0.0.1:$PORT" -s "$dir/random.lua" \
+        -- "$1" "$WS_ARTICLES"
+}
+
+working_set() {
+    local i off cached offs=() cacheds=() hits page
+    cat > "$dir/random.lua" <<'LUA'
+local prefix, n
+function init(args)
+    prefix, n = args[1], tonumber(args[2])
+    math.randomseed(13)
+end
+function request()
+    return wrk.format(nil, prefix .. "a" .. math.random(n) .. ".md")
+end
+LUA
+    # first renders, the thread pool's threads, a full zone
+    for i in ws ws-off; do
+        wrk -t1 -c"$CONNS" -d2s -s "$dir/random.lua" \
+            "http://127.0.0.1:$PORT" -- "/$i/" "$WS_ARTICLES" >/dev/null
+    done
+    for i in $(seq "$RUNS"); do
+        if [ $((i % 2)) = 1 ]; then
+            off=$(ws_rps /ws-off/) || exit 1
+            cached=$(ws_rps /ws/) || exit 1
+        else
+            cached=$(ws_rps /ws/) || exit 1
+            off=$(ws_rps /ws-off/) || exit 1
+        fi
+        offs+=("$off")
+        cacheds+=("$cached")
+    done
+
+    # how often the zone answers such a load: 200 requests at random
+    hits=$(perl -e 'srand(13); for (1 .. 200) {
+              printf "url = \"http://127.0.0.1:%d/ws/a%d.md\"\n"
+                     . "output = \"/dev/null\"\n", $ARGV[0],
+                     1 + int(rand($ARGV[1])) }' "$PORT" "$WS_ARTICLES" \
+           | curl -s -D - -K - | grep -ci '^x-cache: *hit' || true)
+    page=$(curl -sf "http://127.0.0.1:$PORT/ws/a1.md" | wc -c)
+
+    echo
+    echo "a working set larger than the zone: $WS_ARTICLES distinct 8 KB" \
+         "articles at random, pages of $page bytes, zone ws:1m;" \
+         "wrk -t1 -c$CONNS, $RUNS x ${SECONDS_EACH}s:"
+    printf '%-8s %12s %12s %7s\n' run "cache off" "zone 1m" ratio
+    for i in $(seq "$RUNS"); do
+        awk -v n="$i" -v u="${offs[i - 1]}" -v c="${cacheds[i - 1]}" 'BEGIN {
+            printf "%-8s %12.0f %12.0f %7.2f\n", n, u, c, c / u }'
+    done
+    off=$(median "${offs[@]}")
+    cached=$(median "${cacheds[@]}")
+    awk -v u="$off" -v c="$cached" 'BEGIN {
+        printf "%-8s %12.0f %12.0f %7.2f\n", "median", u, c, c / u }'
+    echo "zone hits in 200 requests at random after the runs: $hits"
+    echo "target: ratio of the medians at least 0.90"
+}
+
+check_log() {
+    if grep -E '\[(alert|crit|emerg)\]' "$dir/logs/error.log"; then
+        echo "bench: errors in the error log" >&2
+        exit 1
+    fi
+}
+
+if [ "$ONLY" = ws ]; then
+    working_set
+    check_log
+    exit 0
+fi
 
 # latency of small cached requests on the single worker, with and without
 # a pathological render running in the pool meanwhile; measured first, as
@@ -164,6 +285,8 @@ for load in paced saturated; do
 done
 echo "target: p99 ratio within 2 under the paced load"
 
+working_set
+echo
 
 echo "nginx $("$NGINX_BIN" -v 2>&1 | sed 's|.*/||'), $(nproc) cores," \
      "wrk -t1 -c$CONNS, median of $RUNS x ${SECONDS_EACH}s, 1 worker"
@@ -180,7 +303,4 @@ for s in $sizes; do
                n, s, c, c / s, u, u / s }'
 done
 
-if grep -E '\[(alert|crit|emerg)\]' "$dir/logs/error.log"; then
-    echo "bench: errors in the error log" >&2
-    exit 1
-fi
+check_log
