@@ -132,6 +132,7 @@ ar_alert_kind(cmark_node *quote, cmark_node **end)
     }
 
     len = 0;
+    marker[0] = '\0';
 
     for (node = cmark_node_first_child(para);
          node != NULL && cmark_node_get_type(node) == CMARK_NODE_TEXT;
