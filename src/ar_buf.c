@@ -67,6 +67,15 @@ ar_buf_append(ar_buf_t *b, const char *p, size_t n)
 int
 ar_buf_append_escaped(ar_buf_t *b, const char *p, size_t n)
 {
+    return ar_buf_append_entities(b, p, n, 1);
+}
+
+
+/* the same, leaving apostrophes as they are, as cmark-gfm does */
+
+int
+ar_buf_append_entities(ar_buf_t *b, const char *p, size_t n, int apos)
+{
     size_t       i, start;
     const char  *entity;
 
@@ -88,6 +97,10 @@ ar_buf_append_escaped(ar_buf_t *b, const char *p, size_t n)
             entity = "&quot;";
             break;
         case '\'':
+            if (!apos) {
+                continue;
+            }
+
             entity = "&#39;";
             break;
         default:

@@ -29,6 +29,7 @@ typedef struct {
 int ar_buf_reserve(ar_buf_t *b, size_t n);
 int ar_buf_append(ar_buf_t *b, const char *p, size_t n);
 int ar_buf_append_escaped(ar_buf_t *b, const char *p, size_t n);
+int ar_buf_append_entities(ar_buf_t *b, const char *p, size_t n, int apos);
 int ar_buf_append_utf8(ar_buf_t *b, const char *p, size_t n);
 void *ar_array_grow(void *elts, size_t n, size_t size);
 size_t ar_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);

@@ -85,7 +85,6 @@ static int ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag,
     GumboAttribute *a, int authored);
 static int ar_sanitize_rewritten(ar_sanitize_t *s, GumboElement *e);
 static int ar_sanitize_dangerous(GumboTag tag, GumboAttribute *a);
-static int ar_sanitize_escape(ar_buf_t *b, const char *p, size_t n);
 static int ar_sanitize_strcmp(const void *one, const void *two);
 static void *ar_sanitize_alloc(void *userdata, size_t size);
 static void ar_sanitize_free(void *userdata, void *p);
@@ -439,8 +438,8 @@ ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node)
     case GUMBO_NODE_TEXT:
     case GUMBO_NODE_CDATA:
     case GUMBO_NODE_WHITESPACE:
-        if (ar_sanitize_escape(&s->out, node->v.text.text,
-                               strlen(node->v.text.text))
+        if (ar_buf_append_entities(&s->out, node->v.text.text,
+                                   strlen(node->v.text.text), 0)
             != AR_OK)
         {
             return AR_ERROR;
@@ -948,7 +947,7 @@ ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag, GumboAttribute *a,
         len--;
     }
 
-    if (ar_sanitize_escape(&s->out, v, len) != AR_OK
+    if (ar_buf_append_entities(&s->out, v, len, 0) != AR_OK
         || ar_buf_append(&s->out, "\"", 1) != AR_OK)
     {
         return AR_ERROR;
@@ -1021,48 +1020,6 @@ ar_sanitize_dangerous(GumboTag tag, GumboAttribute *a)
     }
 
     return 1;
-}
-
-
-/* escapes as cmark-gfm does, so that its text comes out unchanged */
-
-static int
-ar_sanitize_escape(ar_buf_t *b, const char *p, size_t n)
-{
-    size_t       i, start;
-    const char  *entity;
-
-    start = 0;
-
-    for (i = 0; i < n; i++) {
-
-        switch (p[i]) {
-        case '&':
-            entity = "&amp;";
-            break;
-        case '<':
-            entity = "&lt;";
-            break;
-        case '>':
-            entity = "&gt;";
-            break;
-        case '"':
-            entity = "&quot;";
-            break;
-        default:
-            continue;
-        }
-
-        if (ar_buf_append(b, p + start, i - start) != AR_OK
-            || ar_buf_append(b, entity, strlen(entity)) != AR_OK)
-        {
-            return AR_ERROR;
-        }
-
-        start = i + 1;
-    }
-
-    return ar_buf_append(b, p + start, n - start);
 }
 
 

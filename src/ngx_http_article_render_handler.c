@@ -60,10 +60,8 @@ static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators);
 static ngx_int_t ngx_http_article_render_headers(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators);
-static ngx_int_t ngx_http_article_render_coding(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_int_t coding);
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators,
+    ngx_int_t *coding);
 static ngx_int_t ngx_http_article_render_acceptable(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_int_t coding);
 static ngx_int_t ngx_http_article_render_alternate(ngx_http_request_t *r);
@@ -432,8 +430,8 @@ ngx_http_article_render_unchanged(ngx_http_request_t *r,
                    "article render: \"%s\" unchanged",
                    ctx->page.key.path.data);
 
-    if (ngx_http_article_render_headers(r, ctx, arlcf, 1) != NGX_OK
-        || ngx_http_article_render_coding(r, ctx, arlcf, coding) != NGX_OK)
+    if (ngx_http_article_render_headers(r, ctx, arlcf, 1, &coding)
+        != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -959,16 +957,11 @@ ngx_http_article_render_send(ngx_http_request_t *r,
 
     p = &ctx->page;
 
-    if (ngx_http_article_render_headers(r, ctx, arlcf, validators)
+    coding = AR_CODING_N;
+
+    if (ngx_http_article_render_headers(r, ctx, arlcf, validators, &coding)
         != NGX_OK)
     {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    coding = ngx_http_article_render_compress_coding(r, arlcf->compress,
-                                                     p->reps);
-
-    if (ngx_http_article_render_coding(r, ctx, arlcf, coding) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -1024,12 +1017,21 @@ ngx_http_article_render_send(ngx_http_request_t *r,
 }
 
 
+/*
+ * The page's headers, in the coding given, or in the one chosen here
+ * (*coding is AR_CODING_N) once Last-Modified and the ETag are set, as
+ * nginx's gzip_proxied looks at them.  Without validators, no ETag and
+ * no Last-Modified.
+ */
+
 static ngx_int_t
 ngx_http_article_render_headers(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators)
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators,
+    ngx_int_t *coding)
 {
-    u_char  *etag, *last;
+    u_char           *etag, *last;
+    ngx_table_elt_t  *h;
 
     r->headers_out.status = NGX_HTTP_OK;
 
@@ -1038,20 +1040,10 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
     ngx_str_set(&r->headers_out.charset, "utf-8");
 
     if (validators) {
-        etag = ngx_pnalloc(r->pool, NGX_HTTP_AR_ETAG_LEN);
-        if (etag == NULL) {
-            return NGX_ERROR;
-        }
-
-        last = ngx_http_article_render_etag(etag, &ctx->page.version,
-                                            arlcf->conf_id,
-                                            AR_CODING_IDENTITY);
-        *last = '\0';
-
         r->headers_out.last_modified_time = ctx->page.last_modified;
 
         r->headers_out.etag = ngx_http_article_render_add_header(r, "ETag",
-                                                             (char *) etag);
+                                                                 "");
         if (r->headers_out.etag == NULL) {
             return NGX_ERROR;
         }
@@ -1065,50 +1057,39 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    return (r == r->main) ? ngx_http_article_render_alternate(r) : NGX_OK;
-}
-
-
-/*
- * The representation sent: its Content-Encoding and its own ETag.  The
- * headers were set for identity first, so that the choice (nginx's
- * gzip_proxied) saw them.
- */
-
-static ngx_int_t
-ngx_http_article_render_coding(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf, ngx_int_t coding)
-{
-    u_char           *etag, *last;
-    ngx_table_elt_t  *h;
-
-    if (coding == AR_CODING_IDENTITY) {
-        return NGX_OK;
-    }
-
-    h = ngx_http_article_render_add_header(r, "Content-Encoding",
-                                           (char *) ar_coding_name(coding));
-    if (h == NULL) {
+    if (r == r->main && ngx_http_article_render_alternate(r) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    r->headers_out.content_encoding = h;
-
-    if (r->headers_out.etag == NULL) {
-        return NGX_OK;
+    if (*coding == AR_CODING_N) {
+        *coding = ngx_http_article_render_compress_coding(r, arlcf->compress,
+                                                          ctx->page.reps);
     }
 
-    etag = ngx_pnalloc(r->pool, NGX_HTTP_AR_ETAG_LEN);
-    if (etag == NULL) {
-        return NGX_ERROR;
+    if (*coding != AR_CODING_IDENTITY) {
+        h = ngx_http_article_render_add_header(r, "Content-Encoding",
+                                            (char *) ar_coding_name(*coding));
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        r->headers_out.content_encoding = h;
     }
 
-    last = ngx_http_article_render_etag(etag, &ctx->page.version,
-                                        arlcf->conf_id, coding);
+    if (validators) {
+        /* each representation has its own */
 
-    r->headers_out.etag->value.data = etag;
-    r->headers_out.etag->value.len = last - etag;
+        etag = ngx_pnalloc(r->pool, NGX_HTTP_AR_ETAG_LEN);
+        if (etag == NULL) {
+            return NGX_ERROR;
+        }
+
+        last = ngx_http_article_render_etag(etag, &ctx->page.version,
+                                            arlcf->conf_id, *coding);
+
+        r->headers_out.etag->value.data = etag;
+        r->headers_out.etag->value.len = last - etag;
+    }
 
     return NGX_OK;
 }

@@ -39,6 +39,8 @@ static char *ngx_http_article_render_newline(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_html(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static ngx_uint_t ngx_http_article_render_enum(ngx_conf_t *cf,
+    ngx_command_t *cmd, char *values);
 static char *ngx_http_article_render_unsafe(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_article_render_template(ngx_conf_t *cf,
@@ -343,13 +345,30 @@ ngx_http_article_render_html(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_article_render_loc_conf_t *arlcf = conf;
 
-    ngx_str_t        *value;
-    ngx_uint_t        i;
-    ngx_conf_enum_t  *e;
-
     if (arlcf->html != NGX_CONF_UNSET_UINT) {
         return "is duplicate";
     }
+
+    arlcf->html = ngx_http_article_render_enum(cf, cmd,
+                              "\"sanitize\", \"escape\" or \"unsafe\"");
+
+    return (arlcf->html == NGX_CONF_UNSET_UINT) ? NGX_CONF_ERROR
+                                                : NGX_CONF_OK;
+}
+
+
+/*
+ * The value of the directive's first argument in its enum (cmd->post),
+ * without case; NGX_CONF_UNSET_UINT, logged, when it is none of them.
+ */
+
+static ngx_uint_t
+ngx_http_article_render_enum(ngx_conf_t *cf, ngx_command_t *cmd,
+    char *values)
+{
+    ngx_str_t        *value;
+    ngx_uint_t        i;
+    ngx_conf_enum_t  *e;
 
     value = cf->args->elts;
     e = cmd->post;
@@ -358,17 +377,15 @@ ngx_http_article_render_html(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         if (e[i].name.len == value[1].len
             && ngx_strcasecmp(e[i].name.data, value[1].data) == 0)
         {
-            arlcf->html = e[i].value;
-            return NGX_CONF_OK;
+            return e[i].value;
         }
     }
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "invalid value \"%V\" in \"%V\" directive, "
-                       "it must be \"sanitize\", \"escape\" or \"unsafe\"",
-                       &value[1], &cmd->name);
+                       "it must be %s", &value[1], &cmd->name, values);
 
-    return NGX_CONF_ERROR;
+    return NGX_CONF_UNSET_UINT;
 }
 
 
@@ -414,34 +431,19 @@ ngx_http_article_render_newline(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_article_render_loc_conf_t *arlcf = conf;
 
-    ngx_str_t        *value;
-    ngx_uint_t        i;
-    ngx_conf_enum_t  *e;
+    ngx_str_t  *value;
 
     if (arlcf->newline != NGX_CONF_UNSET_UINT) {
         return "is duplicate";
     }
 
-    value = cf->args->elts;
-    e = cmd->post;
-
-    for (i = 0; e[i].name.len; i++) {
-        if (e[i].name.len == value[1].len
-            && ngx_strcasecmp(e[i].name.data, value[1].data) == 0)
-        {
-            break;
-        }
-    }
-
-    if (e[i].name.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid value \"%V\" in \"%V\" directive, "
-                           "it must be \"soft\", \"hard\" or \"block\"",
-                           &value[1], &cmd->name);
+    arlcf->newline = ngx_http_article_render_enum(cf, cmd,
+                                   "\"soft\", \"hard\" or \"block\"");
+    if (arlcf->newline == NGX_CONF_UNSET_UINT) {
         return NGX_CONF_ERROR;
     }
 
-    arlcf->newline = e[i].value;
+    value = cf->args->elts;
     arlcf->noheadings = 0;
 
     if (cf->args->nelts == 2) {
