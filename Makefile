@@ -96,7 +96,7 @@ DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
                chromium tidy clang valgrind dpkg-dev debootstrap \
                zlib1g-dev libbrotli-dev libzstd-dev brotli zstd \
-               libgumbo-dev g++ libsource-highlight-dev
+               libgumbo-dev g++ libsource-highlight-dev libxml2-utils
 
 # clang's runtime (libFuzzer), of the clang installed or to be installed:
 # libclang-rt-14-dev on Debian 12, libclang-rt-19-dev on Debian 13

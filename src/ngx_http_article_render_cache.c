@@ -11,7 +11,7 @@
 
 
 /* changes whenever the node layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  5
+#define NGX_HTTP_AR_CACHE_LAYOUT  6
 
 /* how long past its budget a render's mark holds off others */
 #define NGX_HTTP_AR_MARK_GRACE    1000
@@ -29,6 +29,7 @@ struct ngx_http_article_render_node_s {
     ngx_queue_t                        queue;
     ngx_http_article_render_version_t  version;
     time_t                             last_modified;
+    uint32_t                           digest;
     uint32_t                           conf_id;
     uint32_t                           count;     /* pins */
     unsigned                           state:2;
@@ -478,6 +479,41 @@ ngx_http_article_render_etag(u_char *buf,
 
 
 /*
+ * A derived page's ETag is of its identity bytes (their crc32 and
+ * length), of what it lists and of the configuration: one that lists
+ * what it listed a second ago keeps its ETag.
+ */
+
+u_char *
+ngx_http_article_render_page_etag(u_char *buf,
+    ngx_http_article_render_page_t *p, uint32_t conf_id, ngx_int_t coding)
+{
+    uint32_t  id;
+
+    if (!p->derived) {
+        return ngx_http_article_render_etag(buf, &p->version, conf_id,
+                                            coding);
+    }
+
+    ngx_crc32_init(id);
+    ngx_crc32_update(&id, (u_char *) &p->key.hash, sizeof(uint32_t));
+    ngx_crc32_update(&id, (u_char *) &conf_id, sizeof(uint32_t));
+    ngx_crc32_final(id);
+
+    buf = ngx_sprintf(buf, "\"l%08xD-%xz-%08xD", p->digest,
+                      p->reps[AR_CODING_IDENTITY], id);
+
+    if (coding != AR_CODING_IDENTITY) {
+        buf = ngx_sprintf(buf, "-%s", ar_coding_name(coding));
+    }
+
+    *buf++ = '"';
+
+    return buf;
+}
+
+
+/*
  * NGX_OK: a hit, pinned, and the page describes it.  NGX_DECLINED: this
  * request renders the page; a mark in its place (when the zone has room)
  * makes others wait for it.  NGX_AGAIN: another request renders it.
@@ -559,6 +595,7 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
         p->node = arn;
         p->hold = NGX_HTTP_AR_HOLD_PIN;
         p->last_modified = arn->last_modified;
+        p->digest = arn->digest;
         p->body_len = arn->page_len;
         ngx_memcpy(p->reps, arn->reps, sizeof(p->reps));
 
@@ -688,6 +725,7 @@ ngx_http_article_render_cache_store(ngx_http_article_render_page_t *p)
 
     if (arn) {
         arn->last_modified = p->last_modified;
+        arn->digest = p->digest;
         ngx_memcpy(arn->reps, p->reps, sizeof(p->reps));
 
     } else {

@@ -38,6 +38,10 @@ typedef struct {
     off_t                              size;
     time_t                             mtime;
     long                               mtime_nsec;
+    uint64_t                           listing;  /* of what lists a
+                                             directory: the second and the
+                                             directory it was looked at;
+                                             0 for an article's page */
 } ngx_http_article_render_version_t;
 
 
@@ -87,7 +91,8 @@ typedef struct {
 
     /* the page: found by a lookup, or rendered and to be stored */
     ngx_http_article_render_version_t   version;  /* of the article */
-    time_t                              last_modified;
+    time_t                              last_modified;  /* -1: none */
+    uint32_t                            digest;   /* of a derived page */
     ngx_str_t                           body;     /* NULL data: in a file */
     off_t                               body_len;
     size_t                              reps[AR_CODING_N]; /* the page in
@@ -102,6 +107,9 @@ typedef struct {
     ngx_event_t                        *wake;
     ngx_msec_t                          retry;    /* of a time failure:
                                                      when it is tried */
+    unsigned                            derived:1; /* a listing, or an
+                                             article that embeds one: the
+                                             ETag is of the page itself */
     unsigned                            expired:1;
     unsigned                            local:1;  /* rendered here */
     unsigned                            failed_time:1;
@@ -133,6 +141,8 @@ void ngx_http_article_render_cache_unwait(
 u_char *ngx_http_article_render_etag(u_char *buf,
     ngx_http_article_render_version_t *v, uint32_t conf_id,
     ngx_int_t coding);
+u_char *ngx_http_article_render_page_etag(u_char *buf,
+    ngx_http_article_render_page_t *p, uint32_t conf_id, ngx_int_t coding);
 
 /* ngx_http_article_render_files.c */
 void ngx_http_article_render_version(ngx_file_info_t *fi,

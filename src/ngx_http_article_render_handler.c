@@ -93,7 +93,7 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
 
     suffix = ngx_http_article_render_suffix(arlcf, &path);
     if (suffix == NULL) {
-        return NGX_DECLINED;
+        return ngx_http_article_render_named(r, arlcf, &path);
     }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -112,17 +112,7 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        if (ngx_http_article_render_add_header(r, "Allow", "GET, HEAD")
-            == NULL)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return NGX_HTTP_NOT_ALLOWED;
-    }
-
-    rc = ngx_http_discard_request_body(r);
+    rc = ngx_http_article_render_allowed(r);
     if (rc != NGX_OK) {
         return rc;
     }
@@ -136,10 +126,44 @@ ngx_http_article_render_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_article_render_unchanged(r, ctx, arlcf);
-    if (rc != NGX_DECLINED) {
-        return rc;
+    if (!ctx->page.derived) {
+        rc = ngx_http_article_render_unchanged(r, ctx, arlcf);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
     }
+
+    return ngx_http_article_render_start(r, ctx, arlcf);
+}
+
+
+/* GET and HEAD only, as the static module; the body is discarded */
+
+ngx_int_t
+ngx_http_article_render_allowed(ngx_http_request_t *r)
+{
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        if (ngx_http_article_render_add_header(r, "Allow", "GET, HEAD")
+            == NULL)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    return ngx_http_discard_request_body(r);
+}
+
+
+/* the request path proper, for a page or a listing */
+
+ngx_int_t
+ngx_http_article_render_start(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_int_t  rc;
 
     rc = ngx_http_article_render_process(r, ctx, arlcf);
 
@@ -253,42 +277,16 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     ngx_str_t *suffix, ngx_open_file_info_t *of)
 {
     u_char                          *name, *end;
+    ngx_str_t                        base;
     ngx_file_info_t                  fi;
-    ngx_pool_cleanup_t              *cln;
     ngx_http_article_render_job_t   *job;
     ngx_http_article_render_ctx_t   *ctx;
     ngx_http_article_render_page_t  *p;
 
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_article_render_ctx_t));
+    ctx = ngx_http_article_render_new_ctx(r);
     if (ctx == NULL) {
         return NULL;
     }
-
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NULL;
-    }
-
-    /*
-     * The cleanup gets the context itself: nginx clears module contexts
-     * on an internal redirect and when a filter finalizes the request.
-     */
-
-    cln->handler = ngx_http_article_render_cleanup;
-    cln->data = ctx;
-
-    ngx_http_set_ctx(r, ctx, ngx_http_article_render_module);
-
-    /* as nginx's own timers, the events' data is the request */
-
-    ctx->wait.data = r;
-    ctx->wait.handler = ngx_http_article_render_wait_done;
-    ctx->wait.log = r->connection->log;
-#if (NGX_THREADS)
-    ctx->keep.data = r;
-    ctx->keep.handler = ngx_http_article_render_keep_worker;
-    ctx->keep.log = r->connection->log;
-#endif
 
     /*
      * A fresh stat: ngx_open_cached_file() keeps neither the device nor
@@ -333,6 +331,57 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     job->conf_id = arlcf->conf_id;
     job->live_reload = arlcf->live_reload;
     job->compress = arlcf->compress;
+
+    base.data = name;
+    base.len = end - name;
+
+    if (ngx_http_article_render_listed(r, ctx, arlcf, path, &base) != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return ctx;
+}
+
+
+/* a request's context, its cleanup and its events */
+
+ngx_http_article_render_ctx_t *
+ngx_http_article_render_new_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t             *cln;
+    ngx_http_article_render_ctx_t  *ctx;
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_article_render_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    /*
+     * The cleanup gets the context itself: nginx clears module contexts
+     * on an internal redirect and when a filter finalizes the request.
+     */
+
+    cln->handler = ngx_http_article_render_cleanup;
+    cln->data = ctx;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_article_render_module);
+
+    /* as nginx's own timers, the events' data is the request */
+
+    ctx->wait.data = r;
+    ctx->wait.handler = ngx_http_article_render_wait_done;
+    ctx->wait.log = r->connection->log;
+#if (NGX_THREADS)
+    ctx->keep.data = r;
+    ctx->keep.handler = ngx_http_article_render_keep_worker;
+    ctx->keep.log = r->connection->log;
+#endif
 
     return ctx;
 }
@@ -806,6 +855,7 @@ ngx_http_article_render_job_status(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf)
 {
+    uint64_t                         listing;
     ngx_log_t                       *log;
     ngx_http_article_render_job_t   *job;
     ngx_http_article_render_page_t  *p;
@@ -831,11 +881,21 @@ ngx_http_article_render_job_status(ngx_http_request_t *r,
                           p->key.path.data);
         }
 
-        /* the page is of the version read, which may be newer */
+        /*
+         * The page is of the version read, which may be newer; what it
+         * lists was looked at by this request.
+         */
 
+        listing = p->version.listing;
         p->version = job->version;
-        p->last_modified = ngx_max(job->version.mtime,
-                                   arlcf->template->mtime);
+        p->version.listing = listing;
+        p->digest = job->digest;
+
+        if (!p->derived) {
+            p->last_modified = ngx_max(job->version.mtime,
+                                       arlcf->template->mtime);
+        }
+
         p->body.data = (u_char *) job->page.data;
         p->body.len = job->page.len;
         p->body_len = job->page.len;
@@ -885,7 +945,9 @@ ngx_http_article_render_job_status(ngx_http_request_t *r,
 failed:
 
     if (p->cache) {
+        listing = p->version.listing;
         p->version = job->version;
+        p->version.listing = listing;
         ngx_http_article_render_cache_fail(p, &job->limits,
                                         job->rc == NGX_HTTP_AR_JOB_TIME);
     }
@@ -1033,13 +1095,29 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
     u_char           *etag, *last;
     ngx_table_elt_t  *h;
 
+    char             *vary;
+
     r->headers_out.status = NGX_HTTP_OK;
 
-    ngx_str_set(&r->headers_out.content_type, "text/html");
+    switch (ctx->kind) {
+
+    case NGX_HTTP_AR_FEED:
+        ngx_str_set(&r->headers_out.content_type, "application/atom+xml");
+        break;
+
+    case NGX_HTTP_AR_SITEMAP:
+        ngx_str_set(&r->headers_out.content_type, "application/xml");
+        break;
+
+    default:
+        ngx_str_set(&r->headers_out.content_type, "text/html");
+    }
+
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     ngx_str_set(&r->headers_out.charset, "utf-8");
 
     if (validators) {
+        /* a listing's, or what lists, has only its ETag: -1 */
         r->headers_out.last_modified_time = ctx->page.last_modified;
 
         r->headers_out.etag = ngx_http_article_render_add_header(r, "ETag",
@@ -1049,15 +1127,24 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
         }
     }
 
-    if (ngx_http_article_render_add_header(r, "Vary", arlcf->compress
-                                           ? "Accept, Accept-Encoding"
-                                           : "Accept")
-        == NULL)
+    /* only an article has a Markdown source to be asked for */
+
+    if (ctx->kind == NGX_HTTP_AR_ARTICLE) {
+        vary = arlcf->compress ? "Accept, Accept-Encoding" : "Accept";
+
+    } else {
+        vary = arlcf->compress ? "Accept-Encoding" : NULL;
+    }
+
+    if (vary && ngx_http_article_render_add_header(r, "Vary", vary) == NULL)
     {
         return NGX_ERROR;
     }
 
-    if (r == r->main && ngx_http_article_render_alternate(r) != NGX_OK) {
+    if (r == r->main
+        && ctx->kind == NGX_HTTP_AR_ARTICLE
+        && ngx_http_article_render_alternate(r) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -1084,8 +1171,8 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
             return NGX_ERROR;
         }
 
-        last = ngx_http_article_render_etag(etag, &ctx->page.version,
-                                            arlcf->conf_id, *coding);
+        last = ngx_http_article_render_page_etag(etag, &ctx->page,
+                                                 arlcf->conf_id, *coding);
 
         r->headers_out.etag->value.data = etag;
         r->headers_out.etag->value.len = last - etag;

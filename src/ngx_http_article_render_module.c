@@ -185,6 +185,27 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       offsetof(ngx_http_article_render_loc_conf_t, compress),
       NULL },
 
+    { ngx_string("article_render_index"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, index),
+      NULL },
+
+    { ngx_string("article_render_feed"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_article_render_listing_name,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, feed),
+      NULL },
+
+    { ngx_string("article_render_sitemap"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_article_render_listing_name,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, sitemap),
+      NULL },
+
     { ngx_string("article_render_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_article_render_thread_pool,
@@ -914,6 +935,8 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
      *     conf->gfm = 0;
      *     conf->render = { 0 };
      *     conf->conf_id = 0;
+     *     conf->feed = { 0, NULL };
+     *     conf->sitemap = { 0, NULL };
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -925,6 +948,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->max_size = NGX_CONF_UNSET_SIZE;
     conf->live_reload = NGX_CONF_UNSET_MSEC;
     conf->compress = NGX_CONF_UNSET_UINT;
+    conf->index = NGX_CONF_UNSET;
     conf->template = NGX_CONF_UNSET_PTR;
     conf->cache = NGX_CONF_UNSET_PTR;
     conf->timeout = NGX_CONF_UNSET_MSEC;
@@ -972,6 +996,9 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_msec_value(conf->live_reload, prev->live_reload, 0);
     ngx_conf_merge_uint_value(conf->compress, prev->compress,
                               ngx_http_article_render_compress_default());
+    ngx_conf_merge_value(conf->index, prev->index, 0);
+    ngx_conf_merge_str_value(conf->feed, prev->feed, "");
+    ngx_conf_merge_str_value(conf->sitemap, prev->sitemap, "");
     ngx_conf_merge_ptr_value(conf->template, prev->template, NULL);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 5000);
     ngx_conf_merge_size_value(conf->max_memory, prev->max_memory,
@@ -1021,6 +1048,9 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_crc32_update(&crc, (u_char *) &conf->noheadings, sizeof(ngx_flag_t));
     ngx_crc32_update(&crc, (u_char *) &conf->compress, sizeof(ngx_uint_t));
     ngx_crc32_update(&crc, (u_char *) &conf->highlight, sizeof(ngx_flag_t));
+
+    /* an index article lists its directory where indexes are on */
+    ngx_crc32_update(&crc, (u_char *) &conf->index, sizeof(ngx_flag_t));
 
     /* the suffix that matches decides the fallback title */
 
@@ -1121,6 +1151,26 @@ ngx_http_article_render_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_article_render_handler;
+
+    /*
+     * Directories are listed where nothing else answers them: after the
+     * index module (an author's index file wins) and autoindex.  Content
+     * handlers run from the last pushed to the first, so this one goes
+     * first in the array.
+     */
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_CONTENT_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h = cmcf->phases[NGX_HTTP_CONTENT_PHASE].handlers.elts;
+
+    ngx_memmove(&h[1], &h[0], (cmcf->phases[NGX_HTTP_CONTENT_PHASE]
+                                   .handlers.nelts - 1)
+                              * sizeof(ngx_http_handler_pt));
+
+    h[0] = ngx_http_article_render_index_handler;
 
     return NGX_OK;
 }

@@ -36,6 +36,9 @@ typedef struct {
     size_t                     max_size;
     ngx_msec_t                 live_reload;  /* 0 for off */
     ngx_uint_t                 compress;  /* levels, see compress.h */
+    ngx_flag_t                 index;     /* article_render_index */
+    ngx_str_t                  feed;      /* the names a directory's feed */
+    ngx_str_t                  sitemap;   /* and sitemap answer; "": off */
 
     ngx_http_article_render_template_t  *template;
     ngx_shm_zone_t            *cache;     /* NULL for off */
@@ -81,6 +84,7 @@ typedef enum {
 
 
 typedef struct {
+    ngx_http_article_render_kind_e           kind;
     ngx_http_article_render_state_e          state;
     ngx_http_article_render_cache_status_e   cache_status;
     ngx_int_t                                rc;       /* of the settled job */
@@ -100,6 +104,23 @@ typedef struct {
 
 
 ngx_int_t ngx_http_article_render_handler(ngx_http_request_t *r);
+ngx_http_article_render_ctx_t *ngx_http_article_render_new_ctx(
+    ngx_http_request_t *r);
+ngx_int_t ngx_http_article_render_start(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+ngx_int_t ngx_http_article_render_allowed(ngx_http_request_t *r);
+
+/* ngx_http_article_render_listing.c */
+ngx_int_t ngx_http_article_render_index_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_article_render_named(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path);
+ngx_int_t ngx_http_article_render_listed(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path,
+    ngx_str_t *name);
+char *ngx_http_article_render_listing_name(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 
 /* ngx_http_article_render_markdown.c */
 ngx_uint_t ngx_http_article_render_wants_markdown(ngx_http_request_t *r);

@@ -17,6 +17,11 @@
 
 static ngx_uint_t ngx_http_article_render_job_read(
     ngx_http_article_render_job_t *job, u_char **data, size_t *len);
+static void ngx_http_article_render_job_list(
+    ngx_http_article_render_job_t *job);
+static ngx_uint_t ngx_http_article_render_job_rc(int rc);
+static int ngx_http_article_render_job_splice(
+    ngx_http_article_render_job_t *job, ar_article_t *article);
 static void ngx_http_article_render_job_finish(
     ngx_http_article_render_job_t *job);
 static ngx_int_t ngx_http_article_render_job_compress(
@@ -29,10 +34,15 @@ static void ngx_http_article_render_thread(void *data, ngx_log_t *log);
 void
 ngx_http_article_render_job_run(ngx_http_article_render_job_t *job)
 {
-    int           rc;
+    int           rc, wanted;
     u_char       *data;
     size_t        len;
     ar_article_t  article;
+
+    if (job->kind != NGX_HTTP_AR_ARTICLE) {
+        ngx_http_article_render_job_list(job);
+        return;
+    }
 
     data = NULL;
 
@@ -43,25 +53,23 @@ ngx_http_article_render_job_run(ngx_http_article_render_job_t *job)
         return;
     }
 
+    wanted = job->articles && ar_listing_wanted((const char *) data, len);
+
     rc = ar_render_article(job->render, &job->limits, (const char *) data,
                            len, &article);
     free(data);
 
-    switch (rc) {
+    if (rc == AR_OK && wanted) {
+        rc = ngx_http_article_render_job_splice(job, &article);
 
-    case AR_OK:
-        break;
+        if (rc != AR_OK) {
+            ar_article_free(&article);
+        }
+    }
 
-    case AR_EMEMORY:
-        job->rc = NGX_HTTP_AR_JOB_MEMORY;
-        return;
+    job->rc = ngx_http_article_render_job_rc(rc);
 
-    case AR_ETIME:
-        job->rc = NGX_HTTP_AR_JOB_TIME;
-        return;
-
-    default:
-        job->rc = NGX_HTTP_AR_JOB_NOMEM;
+    if (job->rc != NGX_HTTP_AR_JOB_OK) {
         return;
     }
 
@@ -82,6 +90,104 @@ ngx_http_article_render_job_run(ngx_http_article_render_job_t *job)
 
     if (job->rc == NGX_HTTP_AR_JOB_OK) {
         ngx_http_article_render_job_finish(job);
+    }
+}
+
+
+/* a directory's index, feed or sitemap */
+
+static void
+ngx_http_article_render_job_list(ngx_http_article_render_job_t *job)
+{
+    int           rc;
+    ar_article_t  article;
+    ar_listing_t  listing;
+
+    rc = ar_listing_build(&job->list, &job->limits, &listing);
+
+    if (rc == AR_ERROR && errno != ENOMEM) {
+        job->rc = NGX_HTTP_AR_JOB_SYSERR;
+        job->err = ngx_errno;
+        job->failed = "opendir()";
+        return;
+    }
+
+    job->rc = ngx_http_article_render_job_rc(rc);
+
+    if (job->rc != NGX_HTTP_AR_JOB_OK) {
+        return;
+    }
+
+    if (job->kind != NGX_HTTP_AR_INDEX) {
+        /* the document is the page */
+        job->page = listing.body;
+        ngx_memzero(&listing.body, sizeof(ar_buf_t));
+
+    } else {
+        /* the list is the content of the scope's template */
+
+        ngx_memzero(&article, sizeof(ar_article_t));
+        article.html = listing.body;
+        article.title = listing.title;
+
+        if (ar_template_expand(job->tpl, &article, NULL, 0, &job->page)
+            != AR_OK)
+        {
+            ar_buf_free(&job->page);
+            job->rc = NGX_HTTP_AR_JOB_NOMEM;
+        }
+    }
+
+    ar_listing_free(&listing);
+
+    if (job->rc == NGX_HTTP_AR_JOB_OK) {
+        ngx_http_article_render_job_finish(job);
+    }
+}
+
+
+/* the list of the index article's directory, in place of its placeholder */
+
+static int
+ngx_http_article_render_job_splice(ngx_http_article_render_job_t *job,
+    ar_article_t *article)
+{
+    int           rc, found;
+    ar_listing_t  listing;
+
+    rc = ar_listing_build(&job->list, &job->limits, &listing);
+
+    if (rc == AR_ERROR && errno != ENOMEM) {
+        /* the directory went away meanwhile: the article as it is */
+        return AR_OK;
+    }
+
+    if (rc == AR_OK) {
+        rc = ar_listing_splice(&article->html, &listing.body, &found);
+    }
+
+    ar_listing_free(&listing);
+
+    return rc;
+}
+
+
+static ngx_uint_t
+ngx_http_article_render_job_rc(int rc)
+{
+    switch (rc) {
+
+    case AR_OK:
+        return NGX_HTTP_AR_JOB_OK;
+
+    case AR_EMEMORY:
+        return NGX_HTTP_AR_JOB_MEMORY;
+
+    case AR_ETIME:
+        return NGX_HTTP_AR_JOB_TIME;
+
+    default:
+        return NGX_HTTP_AR_JOB_NOMEM;
     }
 }
 
@@ -112,6 +218,11 @@ ngx_http_article_render_job_finish(ngx_http_article_render_job_t *job)
             job->rc = NGX_HTTP_AR_JOB_NOMEM;
             return;
         }
+    }
+
+    if (job->kind != NGX_HTTP_AR_ARTICLE || job->articles) {
+        job->digest = ngx_crc32_long((u_char *) job->page.data,
+                                     job->page.len);
     }
 
     if (ngx_http_article_render_job_compress(job) != NGX_OK) {

@@ -11,6 +11,7 @@
 #include <ngx_core.h>
 
 #include "ar_render.h"
+#include "ar_listing.h"
 #include "ar_template.h"
 #include "ngx_http_article_render_cache.h"
 
@@ -24,8 +25,22 @@
 #define NGX_HTTP_AR_JOB_TIME        5   /* passed article_render_timeout */
 
 
+/* what a request is answered with */
+typedef enum {
+    NGX_HTTP_AR_ARTICLE = 0,
+    NGX_HTTP_AR_INDEX,        /* a directory's list of articles */
+    NGX_HTTP_AR_FEED,         /* its Atom feed */
+    NGX_HTTP_AR_SITEMAP       /* its sitemap */
+} ngx_http_article_render_kind_e;
+
+
 /* everything a job touches: nothing of a request, pool, log or zone */
 typedef struct {
+    ngx_http_article_render_kind_e      kind;
+    ar_listing_conf_t                   list;      /* of a listing, and of
+                                                      an index article */
+    ngx_uint_t                          articles;  /* an index article: its
+                                                      {{articles}} listed */
     ngx_fd_t                            fd;
     size_t                              max_size;
     const ar_render_conf_t             *render;
@@ -48,6 +63,7 @@ typedef struct {
     ngx_uint_t                          meta_invalid;
     char                                meta_error[AR_META_ERR_LEN];
     ar_buf_t                            page;      /* in every coding */
+    uint32_t                            digest;    /* of the identity page */
     size_t                              reps[AR_CODING_N];
 
     ngx_uint_t                          in_file;   /* the page was written */
