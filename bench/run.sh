@@ -7,6 +7,9 @@
 # against the same articles with "article_render_cache off".  Loopback
 # only; each figure is the median of BENCH_RUNS runs of wrk for
 # BENCH_SECONDS each.  BENCH_ONLY=ws runs the working set alone.
+# Then a directory of 10,000 articles: its first index page, and a
+# repeated one against a cached article page of about the same size
+# (BENCH_ONLY=listing alone).
 
 set -euo pipefail
 
@@ -19,6 +22,7 @@ CONNS=${BENCH_CONNECTIONS:-32}
 PORT=${BENCH_PORT:-18480}
 ONLY=${BENCH_ONLY:-}
 WS_ARTICLES=2000
+LISTED_ARTICLES=10000
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed"; exit 1; }
 
@@ -100,6 +104,11 @@ http {
             article_render on;
             article_render_cache ws;
             add_header X-Cache \$article_render_cache;
+        }
+        location /many/ {
+            article_render on;
+            article_render_index on;
+            article_render_cache bench;
         }
         location /ws-off/ {
             article_render on;
@@ -212,6 +221,47 @@ LUA
     echo "target: ratio of the medians at least 0.90"
 }
 
+# A directory of 10,000 short articles, each with a title and a date: the
+# first index page (all read, in the pool) and then the repeated one,
+# against an article whose cached page is of about the same size.
+listing() {
+    local first size md page ix ca
+    mkdir -p "$dir/html/many"
+    perl -e 'my ($dir, $n) = @ARGV;
+        for my $i (1 .. $n) {
+            my @d = gmtime(1_000_000_000 + 86400 * $i);
+            open my $out, ">", "$dir/a$i.md" or die "$dir/a$i.md: $!";
+            printf $out "---\ntitle: Article %d\ndate: %04d-%02d-%02d\n"
+                . "---\n\nThe first paragraph of article %d, which the"
+                . " index shows as its description.\n", $i, $d[5] + 1900,
+                $d[4] + 1, $d[3], $i;
+            close $out or die "$dir/a$i.md: $!";
+        }' "$dir/html/many" "$LISTED_ARTICLES"
+
+    first=$(curl -sf -o /dev/null -w '%{time_total}' \
+                "http://127.0.0.1:$PORT/many/")
+    size=$(curl -sf "http://127.0.0.1:$PORT/many/" | wc -c)
+
+    # an article rendered to a page of about that size
+    md=$(awk -v s="$size" 'BEGIN { printf "%d", s / 1.8 }')
+    perl "$top/bench/gen-article.pl" "$md" > "$dir/html/cached/listed.md"
+    page=$(curl -sf "http://127.0.0.1:$PORT/cached/listed.md" | wc -c)
+
+    ix=$(rps "http://127.0.0.1:$PORT/many/")
+    ca=$(rps "http://127.0.0.1:$PORT/cached/listed.md")
+
+    echo
+    echo "a directory of $LISTED_ARTICLES articles, its index page" \
+         "($size bytes, the newest 1,000):"
+    awk -v f="$first" 'BEGIN { printf "first index page: %.0f ms\n", f * 1000 }'
+    printf '%-26s %12s %12s %7s\n' "" "index" "article" ratio
+    awk -v i="$ix" -v c="$ca" -v p="$page" 'BEGIN {
+        printf "%-26s %12.0f %12.0f %7.2f\n",
+               "req/s (article " p " B)", i, c, i / c }'
+    echo "target: first page within article_render_timeout (5 s)," \
+         "repeated at 0.5 or more of the article's"
+}
+
 check_log() {
     if grep -E '\[(alert|crit|emerg)\]' "$dir/logs/error.log"; then
         echo "bench: errors in the error log" >&2
@@ -221,6 +271,12 @@ check_log() {
 
 if [ "$ONLY" = ws ]; then
     working_set
+    check_log
+    exit 0
+fi
+
+if [ "$ONLY" = listing ]; then
+    listing
     check_log
     exit 0
 fi
@@ -286,6 +342,7 @@ done
 echo "target: p99 ratio within 2 under the paced load"
 
 working_set
+listing
 echo
 
 echo "nginx $("$NGINX_BIN" -v 2>&1 | sed 's|.*/||'), $(nproc) cores," \

@@ -16,6 +16,10 @@
 # reload taken, two pages with one ETag always the same, and the writer
 # and every client exiting 0.
 #
+# One request in ten is for the site's index page or its feed (the
+# articles listed while they change): 200 or 304, a complete page or
+# feed, and one ETag always one body, as for articles.
+#
 # Renders run in a thread pool of 4 threads of the test's own (nginx -t
 # refuses an unknown pool, so the configuration proves it).  The articles
 # whose number ends in 7 take at least 5 ms to render
@@ -103,6 +107,8 @@ http {
         article_render on;
         article_render_cache stress;
         article_render_thread_pool stress;
+        article_render_index on;
+        article_render_feed feed.atom;
         TEMPLATE
 
         location ~ 7\.md$ {
@@ -431,8 +437,13 @@ sub client {
 
     while (time < $deadline) {
         my $i = int rand $ARTICLES;
+        my $uri = "/a$i.md";
 
-        my $req = "GET /a$i.md HTTP/1.1\r\nHost: stress\r\n";
+        if (rand() < 0.1) {
+            ($i, $uri) = rand() < 0.5 ? ('index', '/') : ('feed', '/feed.atom');
+        }
+
+        my $req = "GET $uri HTTP/1.1\r\nHost: stress\r\n";
         $req .= "If-None-Match: $etag{$i}\r\n" if $etag{$i} && rand() < 0.2;
         $req .= "Connection: close\r\n" unless $keepalive;
         $req .= "\r\n";
@@ -491,6 +502,10 @@ sub client {
         if ($s == 304) {
             $st{not_modified}++;
 
+        } elsif ($i !~ /^\d+$/ && $s != 200) {
+            $st{unexpected}++;
+            $st{"status_$s"}++;
+
         } elsif ($s == 404 && $i % $DELETABLE == 0) {
             $st{expected_404}++;
 
@@ -500,7 +515,15 @@ sub client {
 
         } else {
             $st{ok}++;
-            check_page($i, $r, \%st);
+
+            if ($i =~ /^\d+$/) {
+                check_page($i, $r, \%st);
+
+            } elsif ($r->{body}
+                     !~ m{(?:</html>|<!--/content-->|</feed>)\s*\z})
+            {
+                torn($i, $r, \%st, "an incomplete $i");
+            }
 
             if (defined $r->{etag}) {
                 my $sum = md5_hex($r->{body});
