@@ -222,7 +222,6 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
      */
 
     ngx_http_article_render_version(&fi, &page->version);
-    page->version.size = 0;
     page->version.listing = (uint64_t) ngx_time();
     page->derived = 1;
     page->last_modified = -1;
