@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -833,6 +834,88 @@ ar_test_store(void)
 }
 
 
+/* threads building listings at once, over a store too small for them */
+
+#define AR_THREADS  4
+
+typedef struct {
+    const char    *dir;
+    int            rc;
+    size_t         len;
+} ar_job_t;
+
+
+static void *
+ar_job(void *data)
+{
+    int            i;
+    ar_job_t      *job;
+    ar_listing_t   out;
+
+    job = data;
+
+    for (i = 0; i < 20 && job->rc == AR_OK; i++) {
+        job->rc = ar_build(job->dir, i % 3, NULL, &out);
+
+        if (i % 3 == AR_LISTING_INDEX && job->rc == AR_OK) {
+            job->len = out.body.len;
+        }
+
+        ar_listing_free(&out);
+    }
+
+    return NULL;
+}
+
+
+static int
+ar_test_threads(void)
+{
+    int            ok;
+    char           name[64];
+    size_t         i;
+    pthread_t      tid[AR_THREADS];
+    const char    *dir;
+    ar_job_t       jobs[AR_THREADS];
+    ar_listing_t   out;
+
+    dir = ar_dir();
+    ok = (dir != NULL);
+
+    for (i = 0; ok && i < 100; i++) {
+        snprintf(name, sizeof(name), "t%03lu.md", (unsigned long) i);
+        ok = ar_put(dir, name, "---\ndescription: d\n---\n# T\n", AR_T0 + i);
+    }
+
+    ar_listing_store_reset(0);
+
+    ok = ok && ar_int_is("alone", ar_build(dir, AR_LISTING_INDEX, NULL, &out),
+                         AR_OK);
+
+    ar_listing_store_reset(30);
+
+    for (i = 0; ok && i < AR_THREADS; i++) {
+        jobs[i].dir = dir;
+        jobs[i].rc = AR_OK;
+        jobs[i].len = 0;
+        ok = (pthread_create(&tid[i], NULL, ar_job, &jobs[i]) == 0);
+    }
+
+    while (i-- > 0) {
+        pthread_join(tid[i], NULL);
+        ok = ok && ar_int_is("rc", jobs[i].rc, AR_OK)
+             && ar_int_is("the same index", jobs[i].len, out.body.len);
+    }
+
+    ok = ok && ar_int_is("bounded", ar_listing_store_size(), 30);
+
+    ar_listing_free(&out);
+    ar_listing_store_reset(0);
+
+    return ok;
+}
+
+
 static int
 ar_test_budgets(void)
 {
@@ -935,6 +1018,7 @@ static const ar_test_t  ar_tests[] = {
     { "index and feed limits, and how many more", ar_test_limits },
     { "sitemap: recursion, depth, no symlinked directory", ar_test_sitemap },
     { "store: only changed articles are read again", ar_test_store },
+    { "store: threads at once, bounded", ar_test_threads },
     { "budgets: time, memory; unreadable directory", ar_test_budgets },
     { "splice of {{articles}} and the pre-check", ar_test_splice },
 };
