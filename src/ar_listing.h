@@ -29,6 +29,9 @@
 /* the most articles the store of a process keeps the metadata of */
 #define AR_LISTING_STORE_MAX  65536
 
+/* the most URLs a sitemap may hold (sitemaps.org) */
+#define AR_LISTING_SITEMAP_MAX  50000
+
 /* how deep a sitemap goes below its directory */
 #define AR_LISTING_DEPTH_MAX  32
 
@@ -89,6 +92,15 @@ int ar_listing_splice(ar_buf_t *html, const ar_buf_t *list, int *found);
 
 /* whether an article's source has the "{{articles}}" placeholder */
 int ar_listing_wanted(const char *src, size_t len);
+
+/*
+ * The store: the articles read, not taken from it, since the process
+ * began; the entries it holds; emptying it (and, for tests, a smaller
+ * bound when max is not 0).
+ */
+size_t ar_listing_store_reads(void);
+size_t ar_listing_store_size(void);
+void ar_listing_store_reset(size_t max);
 
 
 #endif /* _AR_LISTING_H_INCLUDED_ */

@@ -1,0 +1,1019 @@
+/*
+ * What a listing reads of each article: its title, dates, description,
+ * author and draft flag, from the first AR_LISTING_READ bytes of the
+ * file; and the process's store of it, by path and file identity (device,
+ * inode, size and modification time to the nanosecond), bounded and
+ * evicted least recently used, shared by the threads under a mutex.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmark-gfm.h>
+
+#include "ar_frontmatter.h"
+#include "ar_listing_store.h"
+
+
+/* the most read of an article; the first try parses a smaller part */
+#define AR_LISTING_READ      (64 * 1024)
+#define AR_LISTING_FIRST     4096
+
+#define AR_LISTING_BUCKETS   (AR_LISTING_STORE_MAX * 2)
+
+#define AR_LISTING_DESC_MAX  200
+#define AR_LISTING_DESC_MIN  120
+
+
+typedef struct ar_listing_entry_s  ar_listing_entry_t;
+
+struct ar_listing_entry_s {
+    ar_listing_entry_t   *hnext;
+    ar_listing_entry_t   *prev;       /* the LRU list, newest first */
+    ar_listing_entry_t   *next;
+    uint64_t              hash;
+    ar_listing_id_t       id;
+    char                 *path;
+    size_t                path_len;
+    char                 *strings;    /* the metadata's text */
+    ar_listing_meta_t     meta;
+};
+
+
+typedef struct {
+    ar_listing_entry_t  **buckets;
+    ar_listing_entry_t   *head;
+    ar_listing_entry_t   *tail;
+    size_t                n;
+    size_t                max;
+    size_t                reads;
+} ar_listing_store_t;
+
+
+static int ar_listing_read(const char *path, ar_listing_id_t *id,
+    ar_listing_meta_t *meta, ar_buf_t *strings);
+static int ar_listing_parse(const char *src, size_t len,
+    ar_listing_meta_t *meta, ar_buf_t *strings);
+static int ar_listing_markdown(const char *src, size_t len, int title,
+    int desc, ar_listing_meta_t *meta, ar_buf_t *strings);
+static int ar_listing_plain(cmark_node *node, ar_buf_t *b);
+static int ar_listing_meta_text(const ar_meta_t *fm, const char *key,
+    ar_buf_t *b);
+static int ar_listing_describe(ar_buf_t *b, const char *p, size_t n);
+static uint64_t ar_listing_hash(const char *p, size_t n);
+static void ar_listing_unlink(ar_listing_entry_t *e);
+static void ar_listing_remove(ar_listing_entry_t *e);
+
+
+static pthread_mutex_t     ar_listing_mutex = PTHREAD_MUTEX_INITIALIZER;
+static ar_listing_store_t  ar_listing_store = { NULL, NULL, NULL, 0,
+                                                AR_LISTING_STORE_MAX, 0 };
+
+
+/*
+ * Gives the article's metadata, from the store when the file is as it
+ * was, else read afresh and stored; its strings are appended to
+ * "strings" from *base on.  AR_LISTING_SKIP when the file is not a
+ * regular file or cannot be read.
+ */
+
+int
+ar_listing_meta(const char *path, size_t path_len, const ar_listing_id_t *id,
+    ar_listing_meta_t *meta, ar_buf_t *strings, size_t *base)
+{
+    int                  rc;
+    char                *p;
+    size_t               len;
+    uint64_t             hash;
+    ar_buf_t             tmp;
+    ar_listing_id_t      rid;
+    ar_listing_meta_t    m;
+    ar_listing_entry_t  *e, **slot;
+
+    hash = ar_listing_hash(path, path_len);
+
+    pthread_mutex_lock(&ar_listing_mutex);
+
+    e = NULL;
+
+    if (ar_listing_store.buckets != NULL) {
+        for (e = ar_listing_store.buckets[hash % AR_LISTING_BUCKETS];
+             e != NULL;
+             e = e->hnext)
+        {
+            if (e->hash == hash && e->path_len == path_len
+                && memcmp(e->path, path, path_len) == 0)
+            {
+                break;
+            }
+        }
+    }
+
+    if (e != NULL && memcmp(&e->id, id, sizeof(ar_listing_id_t)) == 0) {
+        ar_listing_unlink(e);
+
+        e->next = ar_listing_store.head;
+        e->prev = NULL;
+
+        if (e->next) {
+            e->next->prev = e;
+
+        } else {
+            ar_listing_store.tail = e;
+        }
+
+        ar_listing_store.head = e;
+
+        *base = strings->len;
+        *meta = e->meta;
+
+        rc = ar_buf_append(strings, e->strings, e->meta.len);
+
+        pthread_mutex_unlock(&ar_listing_mutex);
+
+        return rc;
+    }
+
+    ar_listing_store.reads++;
+
+    pthread_mutex_unlock(&ar_listing_mutex);
+
+    memset(&tmp, 0, sizeof(ar_buf_t));
+    memset(&m, 0, sizeof(ar_listing_meta_t));
+
+    rc = ar_listing_read(path, &rid, &m, &tmp);
+
+    if (rc != AR_OK) {
+        ar_buf_free(&tmp);
+        return rc;
+    }
+
+    m.len = tmp.len;
+
+    *base = strings->len;
+
+    if (ar_buf_append(strings, tmp.data, tmp.len) != AR_OK) {
+        ar_buf_free(&tmp);
+        return AR_ERROR;
+    }
+
+    *meta = m;
+
+    /* stored under the identity of the file as read */
+
+    len = sizeof(ar_listing_entry_t) + path_len + 1 + tmp.len;
+
+    pthread_mutex_lock(&ar_listing_mutex);
+
+    if (ar_listing_store.buckets == NULL) {
+        ar_listing_store.buckets = calloc(AR_LISTING_BUCKETS,
+                                          sizeof(ar_listing_entry_t *));
+    }
+
+    e = (ar_listing_store.buckets != NULL) ? malloc(len) : NULL;
+
+    if (e == NULL) {
+        pthread_mutex_unlock(&ar_listing_mutex);
+        ar_buf_free(&tmp);
+        return AR_OK;
+    }
+
+    slot = &ar_listing_store.buckets[hash % AR_LISTING_BUCKETS];
+
+    while (*slot != NULL) {
+        if ((*slot)->hash == hash && (*slot)->path_len == path_len
+            && memcmp((*slot)->path, path, path_len) == 0)
+        {
+            ar_listing_remove(*slot);
+            continue;
+        }
+
+        slot = &(*slot)->hnext;
+    }
+
+    p = (char *) (e + 1);
+
+    e->hash = hash;
+    e->id = rid;
+    e->path = p;
+    e->path_len = path_len;
+    memcpy(p, path, path_len);
+    p[path_len] = '\0';
+    p += path_len + 1;
+
+    if (tmp.len) {
+        memcpy(p, tmp.data, tmp.len);
+    }
+
+    e->meta = m;
+    e->strings = p;
+
+    e->hnext = ar_listing_store.buckets[hash % AR_LISTING_BUCKETS];
+    ar_listing_store.buckets[hash % AR_LISTING_BUCKETS] = e;
+
+    e->prev = NULL;
+    e->next = ar_listing_store.head;
+
+    if (e->next) {
+        e->next->prev = e;
+
+    } else {
+        ar_listing_store.tail = e;
+    }
+
+    ar_listing_store.head = e;
+    ar_listing_store.n++;
+
+    while (ar_listing_store.n > ar_listing_store.max) {
+        ar_listing_remove(ar_listing_store.tail);
+    }
+
+    pthread_mutex_unlock(&ar_listing_mutex);
+
+    ar_buf_free(&tmp);
+
+    return AR_OK;
+}
+
+
+/* takes the entry out of its bucket, the LRU list and the store */
+
+static void
+ar_listing_remove(ar_listing_entry_t *e)
+{
+    ar_listing_entry_t  **slot;
+
+    slot = &ar_listing_store.buckets[e->hash % AR_LISTING_BUCKETS];
+
+    while (*slot != e) {
+        slot = &(*slot)->hnext;
+    }
+
+    *slot = e->hnext;
+
+    ar_listing_unlink(e);
+    ar_listing_store.n--;
+
+    free(e);
+}
+
+
+static void
+ar_listing_unlink(ar_listing_entry_t *e)
+{
+    if (e->prev) {
+        e->prev->next = e->next;
+
+    } else {
+        ar_listing_store.head = e->next;
+    }
+
+    if (e->next) {
+        e->next->prev = e->prev;
+
+    } else {
+        ar_listing_store.tail = e->prev;
+    }
+}
+
+
+static uint64_t
+ar_listing_hash(const char *p, size_t n)
+{
+    size_t    i;
+    uint64_t  h;
+
+    h = 0xcbf29ce484222325ULL;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char) p[i];
+        h *= 0x100000001b3ULL;
+    }
+
+    return h;
+}
+
+
+/* the articles read, not taken from the store, since the process began */
+
+size_t
+ar_listing_store_reads(void)
+{
+    size_t  n;
+
+    pthread_mutex_lock(&ar_listing_mutex);
+    n = ar_listing_store.reads;
+    pthread_mutex_unlock(&ar_listing_mutex);
+
+    return n;
+}
+
+
+size_t
+ar_listing_store_size(void)
+{
+    size_t  n;
+
+    pthread_mutex_lock(&ar_listing_mutex);
+    n = ar_listing_store.n;
+    pthread_mutex_unlock(&ar_listing_mutex);
+
+    return n;
+}
+
+
+/* empties the store; a smaller bound, for tests, when max is not 0 */
+
+void
+ar_listing_store_reset(size_t max)
+{
+    pthread_mutex_lock(&ar_listing_mutex);
+
+    while (ar_listing_store.tail != NULL) {
+        ar_listing_remove(ar_listing_store.tail);
+    }
+
+    free(ar_listing_store.buckets);
+    ar_listing_store.buckets = NULL;
+    ar_listing_store.max = max ? max : AR_LISTING_STORE_MAX;
+
+    pthread_mutex_unlock(&ar_listing_mutex);
+}
+
+
+int
+ar_listing_stat_id(const struct stat *st, ar_listing_id_t *id)
+{
+    memset(id, 0, sizeof(ar_listing_id_t));
+
+    id->dev = (uint64_t) st->st_dev;
+    id->ino = (uint64_t) st->st_ino;
+    id->size = (int64_t) st->st_size;
+    id->mtime = (int64_t) st->st_mtime;
+#if (NGX_HAVE_ST_MTIM || defined __linux__)
+    id->mtime_ns = (long) st->st_mtim.tv_nsec;
+#endif
+
+    return S_ISREG(st->st_mode) ? AR_OK : AR_LISTING_SKIP;
+}
+
+
+static int
+ar_listing_read(const char *path, ar_listing_id_t *id,
+    ar_listing_meta_t *meta, ar_buf_t *strings)
+{
+    int          fd, rc, err;
+    char        *buf;
+    size_t       len;
+    ssize_t      n;
+    struct stat  st;
+
+    n = 0;
+
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd == -1) {
+        return AR_LISTING_SKIP;
+    }
+
+    if (fstat(fd, &st) == -1 || ar_listing_stat_id(&st, id) != AR_OK) {
+        close(fd);
+        return AR_LISTING_SKIP;
+    }
+
+    buf = malloc(AR_LISTING_READ);
+    if (buf == NULL) {
+        close(fd);
+        return AR_ERROR;
+    }
+
+    len = 0;
+
+    while (len < AR_LISTING_READ) {
+        n = read(fd, buf + len, AR_LISTING_READ - len);
+
+        if (n == -1 && errno == EINTR) {
+            continue;
+        }
+
+        if (n <= 0) {
+            break;
+        }
+
+        len += n;
+    }
+
+    err = (n == -1);
+
+    close(fd);
+
+    if (err) {
+        free(buf);
+        return AR_LISTING_SKIP;
+    }
+
+    meta->date = (int64_t) st.st_mtime;
+    meta->date_time = 1;
+    meta->mtime = (int64_t) st.st_mtime;
+
+    rc = ar_listing_parse(buf, len, meta, strings);
+
+    free(buf);
+
+    return rc;
+}
+
+
+static int
+ar_listing_parse(const char *src, size_t len, ar_listing_meta_t *meta,
+    ar_buf_t *strings)
+{
+    int                    rc;
+    size_t                 body, i;
+    int64_t                t;
+    unsigned               timed;
+    ar_buf_t               v;
+    ar_meta_t              fm;
+    const ar_meta_item_t  *item;
+
+    if (ar_frontmatter_parse(src, len, &fm, &body) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    memset(&v, 0, sizeof(ar_buf_t));
+
+    rc = AR_OK;
+
+    item = ar_meta_find(&fm, "draft", 5);
+
+    if (item != NULL) {
+        rc = ar_listing_meta_text(&fm, "draft", &v);
+
+        if (rc == AR_OK
+            && ((v.len == 4 && strncasecmp(v.data, "true", 4) == 0)
+                || (v.len == 3 && strncasecmp(v.data, "yes", 3) == 0)
+                || (v.len == 2 && strncasecmp(v.data, "on", 2) == 0)))
+        {
+            meta->draft = 1;
+        }
+    }
+
+    v.len = 0;
+
+    if (rc == AR_OK) {
+        rc = ar_listing_meta_text(&fm, "date", &v);
+    }
+
+    if (rc == AR_OK && v.len
+        && ar_listing_date(v.data, v.len, &t, &timed) == AR_OK)
+    {
+        meta->date = t;
+        meta->date_time = timed;
+        meta->dated = 1;
+    }
+
+    v.len = 0;
+
+    if (rc == AR_OK) {
+        rc = ar_listing_meta_text(&fm, "updated", &v);
+    }
+
+    if (rc == AR_OK && v.len
+        && ar_listing_date(v.data, v.len, &t, &timed) == AR_OK)
+    {
+        meta->updated = t;
+        meta->updated_time = timed;
+        meta->has_updated = 1;
+    }
+
+    /* title, description and author: offsets into strings */
+
+    if (rc == AR_OK) {
+        meta->title = strings->len;
+        rc = ar_listing_meta_text(&fm, "title", strings);
+        meta->title_len = strings->len - meta->title;
+
+        for (i = meta->title; i < strings->len; i++) {
+            if (strings->data[i] == '\n' || strings->data[i] == '\r') {
+                strings->data[i] = ' ';
+            }
+        }
+    }
+
+    if (rc == AR_OK) {
+        v.len = 0;
+        rc = ar_listing_meta_text(&fm, "description", &v);
+        meta->desc = strings->len;
+
+        if (rc == AR_OK) {
+            rc = ar_listing_describe(strings, v.data, v.len);
+        }
+
+        meta->desc_len = strings->len - meta->desc;
+    }
+
+    if (rc == AR_OK) {
+        v.len = 0;
+        rc = ar_listing_meta_text(&fm, "author", &v);
+        meta->author = strings->len;
+
+        if (rc == AR_OK) {
+            rc = ar_listing_describe(strings, v.data, v.len);
+        }
+
+        meta->author_len = strings->len - meta->author;
+    }
+
+    ar_meta_free(&fm);
+    ar_buf_free(&v);
+
+    if (rc == AR_OK && (meta->title_len == 0 || meta->desc_len == 0)) {
+        rc = ar_listing_markdown(src + body, len - body,
+                                 meta->title_len == 0, meta->desc_len == 0,
+                                 meta, strings);
+    }
+
+    return rc;
+}
+
+
+/*
+ * The first top-level heading's and paragraph's text.  The first few KB
+ * are parsed first: a node before the last one there is complete; else
+ * the whole of what was read is parsed.
+ */
+
+static int
+ar_listing_markdown(const char *src, size_t len, int title, int desc,
+    ar_listing_meta_t *meta, ar_buf_t *strings)
+{
+    int          rc, done;
+    size_t       n, start;
+    ar_buf_t     text;
+    cmark_node  *doc, *node, *heading, *para;
+
+    memset(&text, 0, sizeof(ar_buf_t));
+
+    n = len;
+
+    if (len > AR_LISTING_FIRST) {
+        n = AR_LISTING_FIRST;
+
+        while (n > AR_LISTING_FIRST / 2 && src[n - 1] != '\n') {
+            n--;
+        }
+    }
+
+    for ( ;; ) {
+        doc = cmark_parse_document(src, n, CMARK_OPT_DEFAULT);
+        if (doc == NULL) {
+            return AR_ERROR;
+        }
+
+        heading = NULL;
+        para = NULL;
+
+        for (node = cmark_node_first_child(doc);
+             node != NULL;
+             node = cmark_node_next(node))
+        {
+            if (cmark_node_get_type(node) == CMARK_NODE_HEADING
+                && heading == NULL)
+            {
+                heading = node;
+
+            } else if (cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH
+                       && para == NULL)
+            {
+                para = node;
+            }
+
+            if ((heading || !title) && (para || !desc)) {
+                break;
+            }
+        }
+
+        done = (n == len
+                || (node != NULL && cmark_node_next(node) != NULL));
+
+        if (done) {
+            break;
+        }
+
+        cmark_node_free(doc);
+        n = len;
+    }
+
+    rc = AR_OK;
+
+    if (title && heading) {
+        start = strings->len;
+        rc = ar_listing_plain(heading, strings);
+
+        if (rc == AR_OK && strings->len > start) {
+            /* the offset of the front matter's title is moved here */
+            meta->title = start;
+            meta->title_len = strings->len - start;
+        }
+    }
+
+    if (rc == AR_OK && desc && para) {
+        rc = ar_listing_plain(para, &text);
+
+        if (rc == AR_OK) {
+            meta->desc = strings->len;
+            rc = ar_listing_describe(strings, text.data, text.len);
+            meta->desc_len = strings->len - meta->desc;
+        }
+    }
+
+    cmark_node_free(doc);
+    ar_buf_free(&text);
+
+    return rc;
+}
+
+
+/* the node's text as the page title takes it: see ar_toc_text() */
+
+static int
+ar_listing_plain(cmark_node *node, ar_buf_t *b)
+{
+    int                rc;
+    const char        *s;
+    cmark_iter        *iter;
+    cmark_event_type   ev;
+
+    iter = cmark_iter_new(node);
+    if (iter == NULL) {
+        return AR_ERROR;
+    }
+
+    rc = AR_OK;
+
+    while (rc == AR_OK && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+        node = cmark_iter_get_node(iter);
+
+        switch (cmark_node_get_type(node)) {
+
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+            s = cmark_node_get_literal(node);
+
+            if (s != NULL) {
+                rc = ar_buf_append(b, s, strlen(s));
+            }
+
+            break;
+
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            rc = ar_buf_append(b, " ", 1);
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    cmark_iter_free(iter);
+
+    return rc;
+}
+
+
+/* a front matter value as it was written: its escaping undone */
+
+static int
+ar_listing_meta_text(const ar_meta_t *fm, const char *key, ar_buf_t *b)
+{
+    size_t                 i, n, k;
+    const char            *v;
+    const ar_meta_item_t  *item;
+
+    static const struct {
+        const char  *entity;
+        size_t       len;
+        char         c;
+    } entities[] = {
+        { "&amp;", 5, '&' }, { "&lt;", 4, '<' }, { "&gt;", 4, '>' },
+        { "&quot;", 6, '"' }, { "&#39;", 5, '\'' }
+    };
+
+    item = ar_meta_find(fm, key, strlen(key));
+
+    if (item == NULL) {
+        return AR_OK;
+    }
+
+    v = ar_meta_value(fm, item);
+    n = item->value_len;
+
+    for (i = 0; i < n; i++) {
+
+        if (v[i] == '&') {
+            for (k = 0; k < sizeof(entities) / sizeof(entities[0]); k++) {
+                if (n - i >= entities[k].len
+                    && memcmp(v + i, entities[k].entity, entities[k].len)
+                       == 0)
+                {
+                    break;
+                }
+            }
+
+            if (k < sizeof(entities) / sizeof(entities[0])) {
+                if (ar_buf_append(b, &entities[k].c, 1) != AR_OK) {
+                    return AR_ERROR;
+                }
+
+                i += entities[k].len - 1;
+                continue;
+            }
+        }
+
+        if (ar_buf_append(b, v + i, 1) != AR_OK) {
+            return AR_ERROR;
+        }
+    }
+
+    return AR_OK;
+}
+
+
+/*
+ * Appends the text with its white space runs as one space, trimmed, and
+ * cut at a word boundary near AR_LISTING_DESC_MAX characters, with an
+ * ellipsis when cut.  An invalid UTF-8 byte counts as one character; a
+ * cut never falls inside a sequence.
+ */
+
+static int
+ar_listing_describe(ar_buf_t *b, const char *p, size_t n)
+{
+    size_t    i, len, chars, start, space, cut;
+    uint32_t  cp;
+    int       blank, pending;
+
+    start = b->len;
+    chars = 0;
+    space = 0;
+    cut = 0;
+    pending = 0;
+
+    for (i = 0; i < n; i += len) {
+        blank = (p[i] == ' ' || p[i] == '\t' || p[i] == '\n'
+                 || p[i] == '\r');
+
+        len = ar_utf8_decode((const unsigned char *) p + i, n - i, &cp);
+
+        if (len == 0) {
+            len = 1;
+        }
+
+        if (blank) {
+            pending = (b->len > start);
+            continue;
+        }
+
+        if (chars == AR_LISTING_DESC_MAX) {
+            cut = 1;
+            break;
+        }
+
+        if (pending) {
+            if (chars >= AR_LISTING_DESC_MIN) {
+                space = b->len;
+            }
+
+            if (ar_buf_append(b, " ", 1) != AR_OK) {
+                return AR_ERROR;
+            }
+
+            chars++;
+            pending = 0;
+
+            if (chars == AR_LISTING_DESC_MAX) {
+                cut = 1;
+                break;
+            }
+        }
+
+        if (ar_buf_append(b, p + i, len) != AR_OK) {
+            return AR_ERROR;
+        }
+
+        chars++;
+    }
+
+    if (!cut) {
+        return AR_OK;
+    }
+
+    if (space) {
+        b->len = space;
+    }
+
+    while (b->len > start && b->data[b->len - 1] == ' ') {
+        b->len--;
+    }
+
+    return ar_buf_append(b, "\xE2\x80\xA6", 3);
+}
+
+
+/* days since 1970-01-01 of a proleptic Gregorian date */
+
+static int64_t
+ar_listing_days(int64_t y, unsigned m, unsigned d)
+{
+    int64_t   era;
+    unsigned  yoe, doy, doe;
+
+    y -= (m <= 2);
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned) (y - era * 400);
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+    return era * 146097 + (int64_t) doe - 719468;
+}
+
+
+static int
+ar_listing_digits(const char **pp, const char *end, size_t n, unsigned *v)
+{
+    const char  *p;
+
+    p = *pp;
+    *v = 0;
+
+    if ((size_t) (end - p) < n) {
+        return AR_ERROR;
+    }
+
+    while (n--) {
+        if (*p < '0' || *p > '9') {
+            return AR_ERROR;
+        }
+
+        *v = *v * 10 + (*p++ - '0');
+    }
+
+    *pp = p;
+
+    return AR_OK;
+}
+
+
+/*
+ * A YAML date ("2024-01-15", midnight UTC), or a timestamp: RFC 3339
+ * ("2024-01-15T10:00:00+02:00") or YAML's ("2024-01-15 10:00:00",
+ * seconds and zone optional, a zone after blanks); UTC without a zone.
+ */
+
+int
+ar_listing_date(const char *p, size_t n, int64_t *t, unsigned *has_time)
+{
+    int          sign;
+    unsigned     y, mo, d, h, mi, s, zh, zm, mdays;
+    const char  *end;
+
+    static const unsigned  days[] = { 31, 28, 31, 30, 31, 30,
+                                      31, 31, 30, 31, 30, 31 };
+
+    end = p + n;
+
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
+        end--;
+    }
+
+    if (ar_listing_digits(&p, end, 4, &y) != AR_OK
+        || p == end || *p++ != '-'
+        || ar_listing_digits(&p, end, 2, &mo) != AR_OK
+        || p == end || *p++ != '-'
+        || ar_listing_digits(&p, end, 2, &d) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    if (mo < 1 || mo > 12) {
+        return AR_ERROR;
+    }
+
+    mdays = days[mo - 1]
+            + (mo == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+
+    if (d < 1 || d > mdays) {
+        return AR_ERROR;
+    }
+
+    h = 0;
+    mi = 0;
+    s = 0;
+    sign = 0;
+    zh = 0;
+    zm = 0;
+
+    if (p == end) {
+        *has_time = 0;
+        goto done;
+    }
+
+    if (*p == 'T' || *p == 't') {
+        p++;
+
+    } else if (*p == ' ' || *p == '\t') {
+        while (p < end && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+    } else {
+        return AR_ERROR;
+    }
+
+    if (ar_listing_digits(&p, end, 2, &h) != AR_OK
+        || p == end || *p++ != ':'
+        || ar_listing_digits(&p, end, 2, &mi) != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    if (p < end && *p == ':') {
+        p++;
+
+        if (ar_listing_digits(&p, end, 2, &s) != AR_OK) {
+            return AR_ERROR;
+        }
+
+        if (p < end && *p == '.') {
+            p++;
+
+            if (p == end || *p < '0' || *p > '9') {
+                return AR_ERROR;
+            }
+
+            while (p < end && *p >= '0' && *p <= '9') {
+                p++;
+            }
+        }
+    }
+
+    if (h > 23 || mi > 59 || s > 60) {
+        return AR_ERROR;
+    }
+
+    if (s == 60) {
+        s = 59;
+    }
+
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    if (p < end && (*p == 'Z' || *p == 'z')) {
+        p++;
+
+    } else if (p < end && (*p == '+' || *p == '-')) {
+        sign = (*p++ == '-') ? -1 : 1;
+
+        if (ar_listing_digits(&p, end, (end - p == 1) ? 1 : 2, &zh) != AR_OK)
+        {
+            return AR_ERROR;
+        }
+
+        if (p < end && *p == ':') {
+            p++;
+        }
+
+        if (p < end && ar_listing_digits(&p, end, 2, &zm) != AR_OK) {
+            return AR_ERROR;
+        }
+
+        if (zh > 23 || zm > 59) {
+            return AR_ERROR;
+        }
+    }
+
+    if (p != end) {
+        return AR_ERROR;
+    }
+
+    *has_time = 1;
+
+done:
+
+    *t = ar_listing_days(y, mo, d) * 86400
+         + (int64_t) h * 3600 + mi * 60 + s
+         - (int64_t) sign * (zh * 3600 + zm * 60);
+
+    return AR_OK;
+}

@@ -1,0 +1,60 @@
+/*
+ * The listings' store of article metadata (ar_listing_store.c): what a
+ * listing reads of each article, kept by path and file identity.
+ */
+
+#ifndef _AR_LISTING_STORE_H_INCLUDED_
+#define _AR_LISTING_STORE_H_INCLUDED_
+
+
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "ar_buf.h"
+#include "ar_listing.h"
+
+
+/* not an article: not a regular file, or not readable */
+#define AR_LISTING_SKIP  1
+
+
+typedef struct {
+    uint64_t          dev;
+    uint64_t          ino;
+    int64_t           size;
+    int64_t           mtime;
+    long              mtime_ns;
+} ar_listing_id_t;
+
+
+/* the text fields are offsets into the article's strings, len long */
+
+typedef struct {
+    int64_t           date;        /* front matter "date", else mtime */
+    int64_t           updated;     /* front matter "updated" */
+    int64_t           mtime;
+    size_t            title;       /* front matter or first heading;
+                                      empty: the file name gives it */
+    size_t            title_len;
+    size_t            desc;        /* front matter or first paragraph */
+    size_t            desc_len;
+    size_t            author;
+    size_t            author_len;
+    size_t            len;
+    unsigned          date_time:1;     /* the date has a time of day */
+    unsigned          updated_time:1;
+    unsigned          dated:1;         /* the date is the front matter's */
+    unsigned          has_updated:1;
+    unsigned          draft:1;
+} ar_listing_meta_t;
+
+
+int ar_listing_stat_id(const struct stat *st, ar_listing_id_t *id);
+int ar_listing_meta(const char *path, size_t path_len,
+    const ar_listing_id_t *id, ar_listing_meta_t *meta, ar_buf_t *strings,
+    size_t *base);
+int ar_listing_date(const char *p, size_t n, int64_t *t,
+    unsigned *has_time);
+
+
+#endif /* _AR_LISTING_STORE_H_INCLUDED_ */
