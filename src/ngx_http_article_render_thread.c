@@ -124,18 +124,28 @@ ngx_http_article_render_job_list(ngx_http_article_render_job_t *job)
         ngx_memzero(&listing.body, sizeof(ar_buf_t));
 
     } else {
-        /* the list is the content of the scope's template */
+        /*
+         * The list under the directory's title, as an article's text is
+         * under its own heading, is the content of the scope's template.
+         */
 
         ngx_memzero(&article, sizeof(ar_article_t));
-        article.html = listing.body;
         article.title = listing.title;
 
-        if (ar_template_expand(job->tpl, &article, NULL, 0, &job->page)
-            != AR_OK)
+        if (ar_buf_append(&article.html, "<h1>", 4) != AR_OK
+            || ar_buf_append(&article.html, listing.title.data,
+                             listing.title.len) != AR_OK
+            || ar_buf_append(&article.html, "</h1>\n", 6) != AR_OK
+            || ar_buf_append(&article.html, listing.body.data,
+                             listing.body.len) != AR_OK
+            || ar_template_expand(job->tpl, &article, NULL, 0, &job->page)
+               != AR_OK)
         {
             ar_buf_free(&job->page);
             job->rc = NGX_HTTP_AR_JOB_NOMEM;
         }
+
+        ar_buf_free(&article.html);
     }
 
     ar_listing_free(&listing);

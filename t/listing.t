@@ -86,7 +86,7 @@ $t->write_file('site/static/feed.atom', "a file of the feed's name\n");
 $t->write_file('site/static/a.md', "# A\n");
 $t->write_file('site/empty/.keep', '');
 
-$t->plan(54)->run();
+$t->plan(55)->run();
 
 my $port = $t->port();
 
@@ -101,6 +101,8 @@ like($r->{body}, qr{<main>.*href="first\.md".*</main>}s,
 like($r->{body}, qr{href="second\.md"}, 'index: and to the other');
 unlike($r->{body}, qr{notes\.txt}, 'index: no file that is not an article');
 like($r->{body}, qr{<nav></nav>}, 'index: {{toc}} is empty');
+like($r->{body}, qr{<title>blog</title><main><h1>blog</h1>},
+    'index: titled with the directory\'s name');
 is($r->{headers}{link}, undef, 'index: no Link to a Markdown source');
 is($r->{headers}{'last-modified'}, undef, 'index: no Last-Modified');
 like($r->{headers}{vary} // '', qr/^Accept-Encoding$/,
