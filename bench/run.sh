@@ -150,8 +150,9 @@ median() {
 
 rps() {
     local url=$1 i all=()
+    shift
     for i in $(seq "$RUNS"); do
-        all+=("$(rps_once "$url")") || exit 1
+        all+=("$(rps_once "$url" "$@")") || exit 1
     done
     median "${all[@]}"
 }
@@ -225,7 +226,7 @@ LUA
 # first index page (all read, in the pool) and then the repeated one,
 # against an article whose cached page is of about the same size.
 listing() {
-    local first size md page ix ca
+    local first size md page ix ca ixz caz
     mkdir -p "$dir/html/many"
     perl -e 'my ($dir, $n) = @ARGV;
         for my $i (1 .. $n) {
@@ -249,6 +250,9 @@ listing() {
 
     ix=$(rps "http://127.0.0.1:$PORT/many/")
     ca=$(rps "http://127.0.0.1:$PORT/cached/listed.md")
+    ixz=$(rps "http://127.0.0.1:$PORT/many/" -H 'Accept-Encoding: gzip')
+    caz=$(rps "http://127.0.0.1:$PORT/cached/listed.md" \
+              -H 'Accept-Encoding: gzip')
 
     echo
     echo "a directory of $LISTED_ARTICLES articles, its index page" \
@@ -258,6 +262,9 @@ listing() {
     awk -v i="$ix" -v c="$ca" -v p="$page" 'BEGIN {
         printf "%-26s %12.0f %12.0f %7.2f\n",
                "req/s (article " p " B)", i, c, i / c }'
+    awk -v i="$ixz" -v c="$caz" 'BEGIN {
+        printf "%-26s %12.0f %12.0f %7.2f\n",
+               "req/s, Accept-Encoding: gzip", i, c, i / c }'
     echo "target: first page within article_render_timeout (5 s)," \
          "repeated at 0.5 or more of the article's"
 }
