@@ -103,6 +103,9 @@ ar_listing_build(const ar_listing_conf_t *conf, const ar_limits_t *limits,
     struct stat         st;
     ar_listing_ctx_t    ctx;
     ar_listing_item_t  *item;
+#if (AR_TEST_HOOKS)
+    struct timespec     delay;
+#endif
 
     memset(out, 0, sizeof(ar_listing_t));
     memset(&ctx, 0, sizeof(ar_listing_ctx_t));
@@ -121,6 +124,16 @@ ar_listing_build(const ar_listing_conf_t *conf, const ar_limits_t *limits,
             ctx.deadline.tv_nsec -= 1000000000;
         }
     }
+
+#if (AR_TEST_HOOKS)
+    /* a slow build, as a render is made slow: once, at its start */
+
+    if (limits != NULL && limits->test_delay_ms) {
+        delay.tv_sec = limits->test_delay_ms / 1000;
+        delay.tv_nsec = (long) (limits->test_delay_ms % 1000) * 1000000;
+        nanosleep(&delay, NULL);
+    }
+#endif
 
     if (ar_buf_append(&ctx.path, conf->dir, conf->dir_len) != AR_OK
         || ar_buf_append(&ctx.path, "", 1) != AR_OK)
@@ -400,16 +413,6 @@ ar_listing_article(ar_listing_ctx_t *ctx, size_t path_len, size_t name,
     ar_listing_id_t     id;
     ar_listing_meta_t   meta;
     ar_listing_item_t  *items, *item;
-
-#if (AR_TEST_HOOKS)
-    struct timespec     delay;
-
-    if (ctx->limits != NULL && ctx->limits->test_delay_ms) {
-        delay.tv_sec = ctx->limits->test_delay_ms / 1000;
-        delay.tv_nsec = (long) (ctx->limits->test_delay_ms % 1000) * 1000000;
-        nanosleep(&delay, NULL);
-    }
-#endif
 
     if (ar_listing_stat_id(st, &id) != AR_OK) {
         return AR_OK;

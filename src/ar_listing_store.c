@@ -115,7 +115,10 @@ ar_listing_meta(const char *path, size_t path_len, const ar_listing_id_t *id,
         }
     }
 
-    if (e != NULL && memcmp(&e->id, id, sizeof(ar_listing_id_t)) == 0) {
+    if (e != NULL && e->id.ino == id->ino && e->id.dev == id->dev
+        && e->id.size == id->size && e->id.mtime == id->mtime
+        && e->id.mtime_ns == id->mtime_ns)
+    {
         ar_listing_unlink(e);
 
         e->next = ar_listing_store.head;

@@ -931,7 +931,7 @@ ar_test_budgets(void)
          && ar_put(dir, "b.md", "# B\n", 0)
          && ar_put(dir, "c.md", "# C\n", 0);
 
-    /* each article takes 20 ms in a test build: 3 pass the 10 ms */
+    /* a test build waits 20 ms first: the first file is past 10 ms */
 
     memset(&limits, 0, sizeof(ar_limits_t));
     limits.timeout_ms = 10;
