@@ -9,6 +9,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ar_listing.h"
 #include "ngx_http_article_render_module.h"
 #include "ngx_http_article_render_compress.h"
 
@@ -68,6 +69,7 @@ static void *ngx_http_article_render_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static ngx_int_t ngx_http_article_render_init(ngx_conf_t *cf);
+static void ngx_http_article_render_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_article_render_highlight(ngx_conf_t *cf, void *post,
     void *data);
 static void ngx_http_article_render_pin_library(ngx_conf_t *cf, void *sym);
@@ -283,7 +285,7 @@ ngx_module_t  ngx_http_article_render_module = {
     NULL,                                  /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    NULL,                                  /* exit process */
+    ngx_http_article_render_exit_process,  /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -1173,6 +1175,18 @@ ngx_http_article_render_init(ngx_conf_t *cf)
     h[0] = ngx_http_article_render_index_handler;
 
     return NGX_OK;
+}
+
+
+/*
+ * What the worker read of articles for listings goes with it; the
+ * thread pools, core modules, have ended their threads by now.
+ */
+
+static void
+ngx_http_article_render_exit_process(ngx_cycle_t *cycle)
+{
+    ar_listing_store_reset(0);
 }
 
 
