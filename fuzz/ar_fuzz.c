@@ -36,6 +36,11 @@
  * carry no event handler or style, the page has exactly the length of
  * the template's parts, and a second render of the same input gives the
  * same page (nothing carries over from one render to the next).
+ *
+ * The same Markdown is then read as a listing reads an article
+ * (ar_listing_parse: front matter, first heading, first paragraph):
+ * what it finds lies within its strings, and a description is cut near
+ * 200 characters.
  */
 
 #include <stdint.h>
@@ -45,6 +50,7 @@
 #include <strings.h>
 
 #include "ar_buf.h"
+#include "ar_listing_store.h"
 #include "ar_render.h"
 #include "ar_template.h"
 
@@ -69,6 +75,7 @@ static void ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
 static int ar_fuzz_one(const ar_render_conf_t *conf,
     const ar_limits_t *limits, const ar_template_t *tpl, const char *md,
     size_t len, ar_buf_t *page);
+static void ar_fuzz_listing(const char *md, size_t len);
 static void ar_fuzz_check_text(const char *what, const ar_buf_t *b);
 static void ar_fuzz_check_safe(const ar_buf_t *b);
 static void ar_fuzz_check_sanitized(const ar_buf_t *b);
@@ -170,6 +177,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memset(&page, 0, sizeof(ar_buf_t));
     memset(&again, 0, sizeof(ar_buf_t));
+
+    ar_fuzz_listing((const char *) data, size);
 
     rc = ar_fuzz_one(&conf, &limits, tpl, (const char *) data, size, &page);
     rc2 = ar_fuzz_one(&conf, &limits, tpl, (const char *) data, size,
@@ -339,6 +348,38 @@ ar_fuzz_one(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
 
 /* valid UTF-8, no NUL byte */
+
+/* an article as a listing reads it */
+
+static void
+ar_fuzz_listing(const char *md, size_t len)
+{
+    ar_buf_t           strings;
+    ar_listing_meta_t  meta;
+
+    memset(&strings, 0, sizeof(ar_buf_t));
+    memset(&meta, 0, sizeof(ar_listing_meta_t));
+
+    if (ar_listing_parse(md, len, &meta, &strings) != AR_OK) {
+        ar_fuzz_fail("reading an article for a listing failed");
+    }
+
+    if (meta.title + meta.title_len > strings.len
+        || meta.desc + meta.desc_len > strings.len
+        || meta.author + meta.author_len > strings.len)
+    {
+        ar_fuzz_fail("a listing's text lies outside its strings");
+    }
+
+    /* 200 characters of at most 4 bytes, a space and an ellipsis */
+
+    if (meta.desc_len > 200 * 4 + 1 + 3) {
+        ar_fuzz_fail("a listing's description is not cut");
+    }
+
+    ar_buf_free(&strings);
+}
+
 
 static void
 ar_fuzz_check_text(const char *what, const ar_buf_t *b)

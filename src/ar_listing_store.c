@@ -58,8 +58,6 @@ typedef struct {
 
 static int ar_listing_read(const char *path, ar_listing_id_t *id,
     ar_listing_meta_t *meta, ar_buf_t *strings);
-static int ar_listing_parse(const char *src, size_t len,
-    ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_markdown(const char *src, size_t len, int title,
     int desc, ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_plain(cmark_node *node, ar_buf_t *b);
@@ -432,7 +430,7 @@ ar_listing_read(const char *path, ar_listing_id_t *id,
 }
 
 
-static int
+int
 ar_listing_parse(const char *src, size_t len, ar_listing_meta_t *meta,
     ar_buf_t *strings)
 {
