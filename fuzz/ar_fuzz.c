@@ -49,6 +49,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ar_block.h"
 #include "ar_buf.h"
 #include "ar_listing_store.h"
 #include "ar_render.h"
@@ -75,7 +76,8 @@ static void ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
 static int ar_fuzz_one(const ar_render_conf_t *conf,
     const ar_limits_t *limits, const ar_template_t *tpl, const char *md,
     size_t len, ar_buf_t *page);
-static void ar_fuzz_listing(const char *md, size_t len);
+static void ar_fuzz_listing(const ar_render_conf_t *conf, const char *md,
+    size_t len);
 static void ar_fuzz_check_text(const char *what, const ar_buf_t *b);
 static void ar_fuzz_check_safe(const ar_buf_t *b);
 static void ar_fuzz_check_sanitized(const ar_buf_t *b);
@@ -178,7 +180,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&page, 0, sizeof(ar_buf_t));
     memset(&again, 0, sizeof(ar_buf_t));
 
-    ar_fuzz_listing((const char *) data, size);
+    ar_fuzz_listing(&conf, (const char *) data, size);
 
     rc = ar_fuzz_one(&conf, &limits, tpl, (const char *) data, size, &page);
     rc2 = ar_fuzz_one(&conf, &limits, tpl, (const char *) data, size,
@@ -352,15 +354,21 @@ ar_fuzz_one(const ar_render_conf_t *conf, const ar_limits_t *limits,
 /* an article as a listing reads it */
 
 static void
-ar_fuzz_listing(const char *md, size_t len)
+ar_fuzz_listing(const ar_render_conf_t *conf, const char *md, size_t len)
 {
+    unsigned           block;
     ar_buf_t           strings;
     ar_listing_meta_t  meta;
+
+    /* as the glue sets it for the scope's newline mode */
+
+    block = (conf->newline != AR_NEWLINE_BLOCK) ? 0
+            : 1 + (conf->noheadings ? 0 : AR_BLOCK_HEADINGS);
 
     memset(&strings, 0, sizeof(ar_buf_t));
     memset(&meta, 0, sizeof(ar_listing_meta_t));
 
-    if (ar_listing_parse(md, len, &meta, &strings) != AR_OK) {
+    if (ar_listing_parse(md, len, block, &meta, &strings) != AR_OK) {
         ar_fuzz_fail("reading an article for a listing failed");
     }
 

@@ -418,8 +418,8 @@ ar_listing_article(ar_listing_ctx_t *ctx, size_t path_len, size_t name,
         return AR_OK;
     }
 
-    rc = ar_listing_meta(ctx->path.data, path_len, &id, &meta,
-                         &ctx->strings, &base);
+    rc = ar_listing_meta(ctx->path.data, path_len, &id,
+                         ctx->conf->block, &meta, &ctx->strings, &base);
 
     if (rc == AR_LISTING_SKIP) {
         return AR_OK;
@@ -527,8 +527,9 @@ ar_listing_subdir(ar_listing_ctx_t *ctx, ar_listing_dir_t *dir)
             continue;
         }
 
-        rc = ar_listing_meta(ctx->path.data, ctx->path.len - 1, &id, &meta,
-                             &ctx->strings, &base);
+        rc = ar_listing_meta(ctx->path.data, ctx->path.len - 1, &id,
+                             ctx->conf->block, &meta, &ctx->strings,
+                             &base);
 
         if (rc == AR_LISTING_SKIP) {
             continue;
@@ -596,8 +597,9 @@ ar_listing_subdir(ar_listing_ctx_t *ctx, ar_listing_dir_t *dir)
             continue;
         }
 
-        rc = ar_listing_meta(ctx->path.data, ctx->path.len - 1, &id, &meta,
-                             &ctx->strings, &base);
+        rc = ar_listing_meta(ctx->path.data, ctx->path.len - 1, &id,
+                             ctx->conf->block, &meta, &ctx->strings,
+                             &base);
 
         if (rc == AR_LISTING_SKIP) {
             rc = AR_OK;

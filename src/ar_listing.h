@@ -58,6 +58,13 @@ typedef struct {
     ar_str_t          self;        /* the feed's own absolute URL */
     ar_str_t          author;      /* the feed's author: the host name */
 
+    /*
+     * How articles are read, as the scope renders them: 0 for
+     * CommonMark, 1 + ar_block_transform()'s flags for
+     * "article_render_newline block".
+     */
+    unsigned          block;
+
     /* the article suffixes (".md"), matched without case */
     const ar_str_t   *suffixes;
     size_t            nsuffixes;

@@ -17,6 +17,7 @@
 
 #include <cmark-gfm.h>
 
+#include "ar_block.h"
 #include "ar_frontmatter.h"
 #include "ar_listing_store.h"
 
@@ -39,6 +40,7 @@ struct ar_listing_entry_s {
     ar_listing_entry_t   *next;
     uint64_t              hash;
     ar_listing_id_t       id;
+    unsigned              block;      /* as read: see ar_listing_conf_t */
     char                 *path;
     size_t                path_len;
     char                 *strings;    /* the metadata's text */
@@ -56,8 +58,8 @@ typedef struct {
 } ar_listing_store_t;
 
 
-static int ar_listing_read(const char *path, ar_listing_id_t *id,
-    ar_listing_meta_t *meta, ar_buf_t *strings);
+static int ar_listing_read(const char *path, unsigned block,
+    ar_listing_id_t *id, ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_markdown(const char *src, size_t len, int title,
     int desc, ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_plain(cmark_node *node, ar_buf_t *b);
@@ -83,7 +85,7 @@ static ar_listing_store_t  ar_listing_store = { NULL, NULL, NULL, 0,
 
 int
 ar_listing_meta(const char *path, size_t path_len, const ar_listing_id_t *id,
-    ar_listing_meta_t *meta, ar_buf_t *strings, size_t *base)
+    unsigned block, ar_listing_meta_t *meta, ar_buf_t *strings, size_t *base)
 {
     int                  rc;
     char                *p;
@@ -113,7 +115,8 @@ ar_listing_meta(const char *path, size_t path_len, const ar_listing_id_t *id,
         }
     }
 
-    if (e != NULL && e->id.ino == id->ino && e->id.dev == id->dev
+    if (e != NULL && e->block == block
+        && e->id.ino == id->ino && e->id.dev == id->dev
         && e->id.size == id->size && e->id.mtime == id->mtime
         && e->id.mtime_ns == id->mtime_ns)
     {
@@ -148,7 +151,7 @@ ar_listing_meta(const char *path, size_t path_len, const ar_listing_id_t *id,
     memset(&tmp, 0, sizeof(ar_buf_t));
     memset(&m, 0, sizeof(ar_listing_meta_t));
 
-    rc = ar_listing_read(path, &rid, &m, &tmp);
+    rc = ar_listing_read(path, block, &rid, &m, &tmp);
 
     if (rc != AR_OK) {
         ar_buf_free(&tmp);
@@ -202,6 +205,7 @@ ar_listing_meta(const char *path, size_t path_len, const ar_listing_id_t *id,
 
     e->hash = hash;
     e->id = rid;
+    e->block = block;
     e->path = p;
     e->path_len = path_len;
     memcpy(p, path, path_len);
@@ -366,7 +370,7 @@ ar_listing_stat_id(const struct stat *st, ar_listing_id_t *id)
 
 
 static int
-ar_listing_read(const char *path, ar_listing_id_t *id,
+ar_listing_read(const char *path, unsigned block, ar_listing_id_t *id,
     ar_listing_meta_t *meta, ar_buf_t *strings)
 {
     int          fd, rc, err;
@@ -422,7 +426,7 @@ ar_listing_read(const char *path, ar_listing_id_t *id,
     meta->date_time = 1;
     meta->mtime = (int64_t) st.st_mtime;
 
-    rc = ar_listing_parse(buf, len, meta, strings);
+    rc = ar_listing_parse(buf, len, block, meta, strings);
 
     free(buf);
 
@@ -431,8 +435,8 @@ ar_listing_read(const char *path, ar_listing_id_t *id,
 
 
 int
-ar_listing_parse(const char *src, size_t len, ar_listing_meta_t *meta,
-    ar_buf_t *strings)
+ar_listing_parse(const char *src, size_t len, unsigned block,
+    ar_listing_meta_t *meta, ar_buf_t *strings)
 {
     int                    rc;
     size_t                 body, i;
@@ -533,11 +537,29 @@ ar_listing_parse(const char *src, size_t len, ar_listing_meta_t *meta,
     ar_meta_free(&fm);
     ar_buf_free(&v);
 
-    if (rc == AR_OK && (meta->title_len == 0 || meta->desc_len == 0)) {
-        rc = ar_listing_markdown(src + body, len - body,
-                                 meta->title_len == 0, meta->desc_len == 0,
-                                 meta, strings);
+    if (rc != AR_OK || (meta->title_len && meta->desc_len)) {
+        return rc;
     }
+
+    /* text one block per line is read as the scope renders it */
+
+    if (block) {
+        if (ar_block_transform(src + body, len - body, block - 1, &v)
+            != AR_OK)
+        {
+            ar_buf_free(&v);
+            return AR_ERROR;
+        }
+
+        src = v.data ? v.data : "";
+        len = v.len;
+        body = 0;
+    }
+
+    rc = ar_listing_markdown(src + body, len - body, meta->title_len == 0,
+                             meta->desc_len == 0, meta, strings);
+
+    ar_buf_free(&v);
 
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ar_block.h"
 #include "ar_listing.h"
 #include "ngx_http_article_render_module.h"
 
@@ -386,6 +387,12 @@ ngx_http_article_render_listing_conf(ngx_http_request_t *r,
 
     lc->suffixes = sfx;
     lc->nsuffixes = arlcf->suffixes->nelts;
+
+    /* articles are read as the scope renders them */
+
+    if (arlcf->newline == AR_NEWLINE_BLOCK) {
+        lc->block = 1 + (arlcf->noheadings ? 0 : AR_BLOCK_HEADINGS);
+    }
 
     return NGX_OK;
 }

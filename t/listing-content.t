@@ -29,6 +29,10 @@ http {
         article_render_index on;
         article_render_feed feed.atom;
         article_render_sitemap sitemap.xml;
+
+        location /reports/ {
+            article_render_newline block;
+        }
     }
 }
 EOF
@@ -67,7 +71,12 @@ $t->write_file('site/blog/nothing/readme.txt', "no articles\n");
 $t->write_file('site/blog/drafts/d.md', "---\ndraft: true\n---\n\n# D\n");
 $t->write_file('site/void/readme.txt', "no articles\n");
 
-$t->plan(37)->run();
+# one block per line, as exported: the scope reads it as it renders it
+$t->write_file('site/reports/harbour.md', "Harbour plan approved\n"
+    . "The council approved the plan on Monday.\n"
+    . "Work starts next year.\n");
+
+$t->plan(40)->run();
 
 my $index = $t->get('/blog/')->{body};
 
@@ -113,6 +122,14 @@ is(scalar(@links), 8, 'links: one per listed article');
 is("@bad", '', 'links: each leads to its article');
 like($index, qr{>Marks &amp; &lt;signs&gt; (?:&quot;|")q(?:&quot;|") (?:&#39;|&apos;|')a(?:&#39;|&apos;|')<},
     'a title with marks, escaped');
+
+my $reports = $t->get('/reports/')->{body};
+like($reports, qr{href="harbour\.md">Harbour plan approved<},
+    'newline block: the title as the page has it');
+like($reports, qr{<p>The council approved the plan on Monday\.</p>},
+    'newline block: the first block for a description');
+like($t->get('/reports/harbour.md')->{body},
+    qr{<title>Harbour plan approved</title>}, 'newline block: the page\'s');
 
 my $void = $t->get('/void/');
 is($void->{status}, 200, 'a directory without articles: a page');
