@@ -705,6 +705,8 @@ ngx_http_article_render_render(ngx_http_request_t *r,
 #if (NGX_THREADS)
 
     if (arlcf->thread_pool) {
+        ngx_http_article_render_codings_first(r, ctx, arlcf);
+
         if (ngx_http_article_render_job_post(arlcf->thread_pool, job,
                                              r->pool,
                                              ngx_http_article_render_job_done,
@@ -790,7 +792,9 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
     ctx->rc = ngx_http_article_render_job_status(r, ctx, arlcf);
     ctx->state = NGX_HTTP_AR_SEND;
 
-    if (ctx->rc == NGX_OK && ctx->page.cache && ctx->job.stable) {
+    if (ctx->rc == NGX_OK && ctx->page.cache && ctx->job.stable
+        && ngx_http_article_render_codings_rest(r, ctx, arlcf) != NGX_OK)
+    {
         ngx_http_article_render_keep(r, ctx);
     }
 
