@@ -1053,9 +1053,8 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
         }
     }
 
-    if (ngx_http_article_render_add_header(r, "Vary", arlcf->compress
-                                           ? "Accept, Accept-Encoding"
-                                           : "Accept")
+    if (ngx_http_article_render_add_header(r, "Vary",
+                  ngx_http_article_render_compress_vary(r, arlcf->compress))
         == NULL)
     {
         return NGX_ERROR;

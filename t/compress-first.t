@@ -6,6 +6,7 @@
 # stored in every coding.  The test build's hook holds that task while
 # "ARTICLE.md.hold" exists, so that the tests see the response go first,
 # a hit wait for the full set, a client that went away, and a reload.
+# And with "gzip_vary on", one Vary: Accept-Encoding.
 
 use strict;
 use warnings;
@@ -29,6 +30,7 @@ http {
     article_render_cache_zone files:4m path=%%TESTDIR%%/pages;
 
     gzip on;
+    gzip_vary on;
     gzip_types text/html;
     gzip_http_version 1.0;
 
@@ -66,11 +68,11 @@ my $text = "# First\n\n"
     . join('', map { "Paragraph $_ says *the same* thing again.\n\n" }
            1 .. 2000);
 
-for my $f (qw(ref gzip br zstd identity files gone reload inline)) {
+for my $f (qw(ref gzip br zstd identity files gone reload inline vary)) {
     $t->write_file("site/$f.md", $text . "The $f article.\n");
 }
 
-$t->plan(30)->run();
+$t->plan(34)->run();
 
 sub decode {
     my ($coding, $body) = @_;
@@ -258,3 +260,17 @@ my $in2 = $t->get('/inline/inline.md', 'Accept-Encoding' => 'gzip');
 ok(coding($in) eq 'br' && cache_status($in2) eq 'HIT'
     && decode('gzip', $in2->{body}) =~ /The inline article\./,
     'no thread pool: the render makes every coding');
+
+# gzip_vary on: one Vary: Accept-Encoding, whatever the coding
+
+for my $ae ('', 'gzip', 'br') {
+    my $r = $t->get('/vary.md', ae($ae));
+    my $n = () = ($r->{headers}{vary} // '') =~ /Accept-Encoding/gi;
+    is($n, 1, 'gzip_vary on: one Vary: Accept-Encoding, '
+        . (length $ae ? $ae : 'identity'));
+}
+
+my $off = $t->get('/off/vary.md', 'Accept-Encoding' => 'gzip');
+my $n = () = ($off->{headers}{vary} // '') =~ /Accept-Encoding/gi;
+ok(coding($off) eq 'gzip' && $n == 1,
+    'compress off: nginx\'s gzip filter compresses, and says Vary once');
