@@ -373,7 +373,7 @@ ngx_http_article_render_codings_keep(ngx_event_t *ev)
 
 /*
  * Test builds: while the article's file has a ".hold" beside it, the
- * task waits (10 s at most), so that tests see its response go before it.
+ * task waits (30 s at most), so that tests see its response go before it.
  */
 
 static void
@@ -385,7 +385,7 @@ ngx_http_article_render_codings_test_hold(ngx_http_article_render_codings_t *t)
     tick.tv_sec = 0;
     tick.tv_nsec = 10000000;
 
-    for (i = 0; t->hold && i < 1000 && access((char *) t->hold, F_OK) == 0;
+    for (i = 0; t->hold && i < 3000 && access((char *) t->hold, F_OK) == 0;
          i++)
     {
         nanosleep(&tick, NULL);
