@@ -42,10 +42,14 @@ typedef struct {
     ngx_err_t                            file_err;
     const char                          *file_failed;
 
+    ngx_thread_pool_t                   *thread_pool;
+    ngx_thread_task_t                   *task;
+    ngx_event_t                          post;
     ngx_event_t                          keep;
 } ngx_http_article_render_codings_t;
 
 
+static void ngx_http_article_render_codings_post(ngx_event_t *ev);
 static void ngx_http_article_render_codings_thread(void *data,
     ngx_log_t *log);
 static ngx_int_t ngx_http_article_render_codings_make(
@@ -184,6 +188,13 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     }
 #endif
 
+    t->thread_pool = arlcf->thread_pool;
+    t->task = task;
+
+    t->post.data = t;
+    t->post.handler = ngx_http_article_render_codings_post;
+    t->post.log = ngx_cycle->log;
+
     t->keep.data = t;
     t->keep.handler = ngx_http_article_render_codings_keep;
     t->keep.log = ngx_cycle->log;
@@ -201,12 +212,12 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
                    "article render: the other codings of \"%s\"",
                    p->key.path.data);
 
-    if (ngx_thread_task_post(arlcf->thread_pool, task) != NGX_OK) {
-        /* a full queue: made here, the response waits */
-        ngx_http_article_render_codings_thread(t, ngx_cycle->log);
-        ngx_http_article_render_codings_done(&task->event);
-        return NGX_OK;
-    }
+    /*
+     * Posted once the response is written: a thread woken now could take
+     * the event loop's core from it on a busy machine.
+     */
+
+    ngx_post_event(&t->post, &ngx_posted_events);
 
     /* an exiting worker waits for the timers left: this is one */
     ngx_add_timer(&t->keep, t->timeout + NGX_HTTP_AR_CODINGS_GRACE);
@@ -218,6 +229,19 @@ failed:
     ngx_destroy_pool(pool);
 
     return NGX_DECLINED;
+}
+
+
+static void
+ngx_http_article_render_codings_post(ngx_event_t *ev)
+{
+    ngx_http_article_render_codings_t  *t = ev->data;
+
+    if (ngx_thread_task_post(t->thread_pool, t->task) != NGX_OK) {
+        /* a full queue: made here */
+        ngx_http_article_render_codings_thread(t, ev->log);
+        ngx_http_article_render_codings_done(&t->task->event);
+    }
 }
 
 
