@@ -68,11 +68,11 @@ my $text = "# First\n\n"
     . join('', map { "Paragraph $_ says *the same* thing again.\n\n" }
            1 .. 2000);
 
-for my $f (qw(ref gzip br zstd identity files gone reload inline vary)) {
+for my $f (qw(ref gzip br zstd identity race files gone reload inline vary)) {
     $t->write_file("site/$f.md", $text . "The $f article.\n");
 }
 
-$t->plan(34)->run();
+$t->plan(37)->run();
 
 sub decode {
     my ($coding, $body) = @_;
@@ -184,6 +184,24 @@ ok(cache_status($ed) eq 'EXPIRED' && coding($ed) eq 'gzip'
     'an edit: the first response in gzip, the quickest of those accepted');
 is(coding($t->get('/gzip.md', 'Accept-Encoding' => 'gzip, br, zstd')),
     $smallest, 'an edit: then the smallest');
+
+# an edit while the codings of the version before are still being made:
+# that version's task does not put its page over the new one
+
+hold('race');
+$t->get('/race.md', 'Accept-Encoding' => 'gzip');
+$t->write_file('site/race.md', $text . "The race article, edited.\n");
+my $r2 = $t->get('/race.md', 'Accept-Encoding' => 'gzip');
+release('race');
+my $r3 = $t->get('/race.md', 'Accept-Encoding' => 'br');
+
+ok(cache_status($r2) eq 'EXPIRED' && decode('gzip', $r2->{body}) =~ /edited/,
+    'an edit while the codings are made: the new version rendered');
+ok(cache_status($r3) eq 'HIT' && decode('br', $r3->{body}) =~ /edited/
+    && $r3->{headers}{etag} =~ /-br"$/,
+    'an edit while the codings are made: then a hit of the new version');
+is($t->renders('/race.md'), 2, 'an edit while the codings are made: '
+    . 'one render per version');
 
 # a zone with a path: the page file is written by the task, in every
 # coding; the first response goes from memory
