@@ -560,6 +560,7 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
 
         p->node = arn;
         p->hold = NGX_HTTP_AR_HOLD_MARK;
+        p->marked = p->version;
     }
 
     if (cache->path) {
@@ -679,15 +680,15 @@ ngx_http_article_render_cache_find(ngx_http_article_render_cache_t *cache,
 /*
  * Keeps a rendered page, in the zone or as the name of the file it was
  * written to, in place of whatever the key had, the render's mark
- * included.  NGX_DECLINED: not kept (over max_entry, or no room even
- * after evicting every node not being sent); a file not kept is the
- * caller's to delete.
+ * included.  NGX_DECLINED: not kept (over max_entry, no room even after
+ * evicting every node not being sent, or the mark replaced by one of
+ * another version); a file not kept is the caller's to delete.
  */
 
 ngx_int_t
 ngx_http_article_render_cache_store(ngx_http_article_render_page_t *p)
 {
-    ngx_http_article_render_node_t   *arn;
+    ngx_http_article_render_node_t   *arn, *old;
     ngx_http_article_render_cache_t  *cache;
 
     cache = p->cache;
@@ -695,7 +696,16 @@ ngx_http_article_render_cache_store(ngx_http_article_render_page_t *p)
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
-    if ((size_t) p->body_len > cache->max_entry) {
+    old = ngx_http_article_render_cache_find(cache, &p->key);
+
+    if (old && p->hold == NGX_HTTP_AR_HOLD_MARK
+        && ngx_memcmp(&old->version, &p->marked,
+                      sizeof(ngx_http_article_render_version_t))
+           != 0)
+    {
+        /* looked up for another version since the mark: that one stays */
+
+    } else if ((size_t) p->body_len > cache->max_entry) {
         /* void */
 
     } else if (p->file.len == 0) {
@@ -907,7 +917,10 @@ ngx_http_article_render_cache_unmark_locked(ngx_http_article_render_page_t *p)
 
     if (arn
         && arn->state == NGX_HTTP_AR_NODE_UPDATING
-        && arn->owner == ngx_pid)
+        && arn->owner == ngx_pid
+        && ngx_memcmp(&arn->version, &p->marked,
+                      sizeof(ngx_http_article_render_version_t))
+           == 0)
     {
         ngx_http_article_render_cache_remove(p->cache, arn);
     }
@@ -1047,7 +1060,12 @@ ngx_http_article_render_cache_alloc(ngx_http_article_render_cache_t *cache,
         prev = ngx_queue_prev(q);
         arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (arn->count == 0) {
+        /* a mark lives as long as its render and codings, unless lapsed */
+
+        if (arn->count == 0
+            && (arn->state != NGX_HTTP_AR_NODE_UPDATING
+                || (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0))
+        {
             ngx_http_article_render_cache_remove(cache, arn);
             p = ngx_slab_alloc_locked(cache->shpool, size);
         }

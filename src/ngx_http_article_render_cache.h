@@ -88,6 +88,7 @@ typedef struct {
     ngx_http_article_render_cache_t    *cache;
     ngx_http_article_render_node_t     *node;
     ngx_uint_t                          hold;     /* NGX_HTTP_AR_HOLD_* */
+    ngx_http_article_render_version_t   marked;   /* the mark's version */
 
     /* the page: found by a lookup, or rendered and to be stored */
     ngx_http_article_render_version_t   version;  /* of the article */

@@ -269,6 +269,36 @@ ngx_http_article_render_compress_coding(ngx_http_request_t *r,
 
 
 /*
+ * The Vary of an article (with its Accept) or of a listing (without;
+ * NULL for none).  With gzip_vary on, nginx's gzip filter has its header
+ * filter say "Vary: Accept-Encoding" for an uncompressed page: nginx is
+ * asked to say it for every page, and says it once.
+ */
+
+char *
+ngx_http_article_render_compress_vary(ngx_http_request_t *r,
+    ngx_uint_t compress, ngx_uint_t accept)
+{
+#if (NGX_HTTP_GZIP)
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (compress && clcf->gzip_vary) {
+        r->gzip_vary = 1;
+        return accept ? "Accept" : NULL;
+    }
+#endif
+
+    if (!accept) {
+        return compress ? "Accept-Encoding" : NULL;
+    }
+
+    return compress ? "Accept, Accept-Encoding" : "Accept";
+}
+
+
+/*
  * ngx_http_gzip_ok() applies nginx's rules, and wants "gzip" in
  * Accept-Encoding besides: it is asked with a header that says only
  * that, and the request's own header and gzip state are put back.

@@ -754,6 +754,8 @@ ngx_http_article_render_render(ngx_http_request_t *r,
 #if (NGX_THREADS)
 
     if (arlcf->thread_pool) {
+        ngx_http_article_render_codings_first(r, ctx, arlcf);
+
         if (ngx_http_article_render_job_post(arlcf->thread_pool, job,
                                              r->pool,
                                              ngx_http_article_render_job_done,
@@ -839,7 +841,9 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
     ctx->rc = ngx_http_article_render_job_status(r, ctx, arlcf);
     ctx->state = NGX_HTTP_AR_SEND;
 
-    if (ctx->rc == NGX_OK && ctx->page.cache && ctx->job.stable) {
+    if (ctx->rc == NGX_OK && ctx->page.cache && ctx->job.stable
+        && ngx_http_article_render_codings_rest(r, ctx, arlcf) != NGX_OK)
+    {
         ngx_http_article_render_keep(r, ctx);
     }
 
@@ -1129,12 +1133,8 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
 
     /* only an article has a Markdown source to be asked for */
 
-    if (ctx->kind == NGX_HTTP_AR_ARTICLE) {
-        vary = arlcf->compress ? "Accept, Accept-Encoding" : "Accept";
-
-    } else {
-        vary = arlcf->compress ? "Accept-Encoding" : NULL;
-    }
+    vary = ngx_http_article_render_compress_vary(r, arlcf->compress,
+                                           ctx->kind == NGX_HTTP_AR_ARTICLE);
 
     if (vary && ngx_http_article_render_add_header(r, "Vary", vary) == NULL)
     {

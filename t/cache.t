@@ -45,8 +45,11 @@ http {
             article_render_cache off;
         }
 
+        # inline: a page's codings are made before the next request,
+        # so pages are stored in the order they are asked for
         location /evict/ {
             article_render_cache tiny;
+            article_render_thread_pool off;
         }
 
         location /small/ {
