@@ -78,6 +78,8 @@ static int ar_listing_check(ar_listing_ctx_t *ctx);
 static int ar_listing_cmp(const void *a, const void *b);
 static int ar_listing_cmp_path(const void *a, const void *b);
 static int ar_listing_cmp_dir(const void *a, const void *b);
+static int ar_listing_bytes_cmp(const char *a, size_t la, const char *b,
+    size_t lb);
 static int ar_listing_index(ar_listing_ctx_t *ctx);
 static int ar_listing_feed(ar_listing_ctx_t *ctx);
 static int ar_listing_sitemap(ar_listing_ctx_t *ctx);
@@ -727,94 +729,58 @@ static int
 ar_listing_cmp(const void *a, const void *b)
 {
     int                       rc;
-    size_t                    la, lb;
-    int64_t                   da, db;
-    const char               *ta, *tb;
     const ar_listing_item_t  *x, *y;
 
     x = a;
     y = b;
 
-    da = x->meta.date;
-    db = y->meta.date;
-
-    if (da != db) {
-        return (da > db) ? -1 : 1;
+    if (x->meta.date != y->meta.date) {
+        return (x->meta.date > y->meta.date) ? -1 : 1;
     }
 
-    if (x->meta.title_len) {
-        ta = x->s + x->meta.title;
-        la = x->meta.title_len;
-
-    } else {
-        ta = x->n;
-        la = x->stem_len;
-    }
-
-    if (y->meta.title_len) {
-        tb = y->s + y->meta.title;
-        lb = y->meta.title_len;
-
-    } else {
-        tb = y->n;
-        lb = y->stem_len;
-    }
-
-    rc = memcmp(ta, tb, la < lb ? la : lb);
-
-    if (rc == 0 && la != lb) {
-        rc = (la < lb) ? -1 : 1;
-    }
+    rc = ar_listing_bytes_cmp(
+             x->meta.title_len ? x->s + x->meta.title : x->n,
+             x->meta.title_len ? x->meta.title_len : x->stem_len,
+             y->meta.title_len ? y->s + y->meta.title : y->n,
+             y->meta.title_len ? y->meta.title_len : y->stem_len);
 
     if (rc != 0) {
         return rc;
     }
 
-    rc = memcmp(x->n, y->n,
-                x->name_len < y->name_len ? x->name_len : y->name_len);
-
-    if (rc == 0 && x->name_len != y->name_len) {
-        rc = (x->name_len < y->name_len) ? -1 : 1;
-    }
-
-    return rc;
+    return ar_listing_bytes_cmp(x->n, x->name_len, y->n, y->name_len);
 }
 
 
 static int
 ar_listing_cmp_path(const void *a, const void *b)
 {
-    int                       rc;
-    const ar_listing_item_t  *x, *y;
+    const ar_listing_item_t  *x = a, *y = b;
 
-    x = a;
-    y = b;
-
-    rc = memcmp(x->n, y->n,
-                x->name_len < y->name_len ? x->name_len : y->name_len);
-
-    if (rc == 0 && x->name_len != y->name_len) {
-        rc = (x->name_len < y->name_len) ? -1 : 1;
-    }
-
-    return rc;
+    return ar_listing_bytes_cmp(x->n, x->name_len, y->n, y->name_len);
 }
 
 
 static int
 ar_listing_cmp_dir(const void *a, const void *b)
 {
-    int                      rc;
-    const ar_listing_dir_t  *x, *y;
+    const ar_listing_dir_t  *x = a, *y = b;
 
-    x = a;
-    y = b;
+    return ar_listing_bytes_cmp(x->n, x->name_len, y->n, y->name_len);
+}
 
-    rc = memcmp(x->n, y->n,
-                x->name_len < y->name_len ? x->name_len : y->name_len);
 
-    if (rc == 0 && x->name_len != y->name_len) {
-        rc = (x->name_len < y->name_len) ? -1 : 1;
+/* two byte strings in order, a prefix first */
+
+static int
+ar_listing_bytes_cmp(const char *a, size_t la, const char *b, size_t lb)
+{
+    int  rc;
+
+    rc = memcmp(a, b, la < lb ? la : lb);
+
+    if (rc == 0 && la != lb) {
+        rc = (la < lb) ? -1 : 1;
     }
 
     return rc;

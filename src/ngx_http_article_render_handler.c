@@ -283,7 +283,7 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t   *ctx;
     ngx_http_article_render_page_t  *p;
 
-    ctx = ngx_http_article_render_new_ctx(r);
+    ctx = ngx_http_article_render_new_ctx(r, arlcf);
     if (ctx == NULL) {
         return NULL;
     }
@@ -305,7 +305,6 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     ngx_http_article_render_cache_key(&p->key, path, arlcf->conf_id);
     ngx_http_article_render_version(&fi, &p->version);
     p->last_modified = ngx_max(p->version.mtime, arlcf->template->mtime);
-    p->cache = arlcf->cache ? arlcf->cache->data : NULL;
 
     /* the fallback title: the file name without its suffix */
 
@@ -320,17 +319,9 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
     job->fd = of->fd;
     job->max_size = arlcf->max_size;
     job->render = &arlcf->render;
-    job->tpl = &arlcf->template->tpl;
-    job->limits.max_memory = arlcf->max_memory;
-    job->limits.timeout_ms = arlcf->timeout;
-#if (AR_TEST_HOOKS)
-    job->limits.test_delay_ms = arlcf->test_delay;
-#endif
     job->fallback = name;
     job->fallback_len = end - name;
-    job->conf_id = arlcf->conf_id;
     job->live_reload = arlcf->live_reload;
-    job->compress = arlcf->compress;
 
     base.data = name;
     base.len = end - name;
@@ -344,12 +335,17 @@ ngx_http_article_render_init_ctx(ngx_http_request_t *r,
 }
 
 
-/* a request's context, its cleanup and its events */
+/*
+ * A request's context, its cleanup and its events, and what any job of
+ * the scope has: the zone, the template, the budgets, the codings.
+ */
 
 ngx_http_article_render_ctx_t *
-ngx_http_article_render_new_ctx(ngx_http_request_t *r)
+ngx_http_article_render_new_ctx(ngx_http_request_t *r,
+    ngx_http_article_render_loc_conf_t *arlcf)
 {
     ngx_pool_cleanup_t             *cln;
+    ngx_http_article_render_job_t  *job;
     ngx_http_article_render_ctx_t  *ctx;
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_article_render_ctx_t));
@@ -382,6 +378,19 @@ ngx_http_article_render_new_ctx(ngx_http_request_t *r)
     ctx->keep.handler = ngx_http_article_render_keep_worker;
     ctx->keep.log = r->connection->log;
 #endif
+
+    ctx->page.cache = arlcf->cache ? arlcf->cache->data : NULL;
+
+    job = &ctx->job;
+
+    job->tpl = &arlcf->template->tpl;
+    job->limits.max_memory = arlcf->max_memory;
+    job->limits.timeout_ms = arlcf->timeout;
+#if (AR_TEST_HOOKS)
+    job->limits.test_delay_ms = arlcf->test_delay;
+#endif
+    job->conf_id = arlcf->conf_id;
+    job->compress = arlcf->compress;
 
     return ctx;
 }

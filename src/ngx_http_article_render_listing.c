@@ -189,7 +189,7 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "article render: listing \"%V\", kind %d", dir, kind);
 
-    ctx = ngx_http_article_render_new_ctx(r);
+    ctx = ngx_http_article_render_new_ctx(r, arlcf);
     if (ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -226,21 +226,12 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
     page->version.listing = (uint64_t) ngx_time();
     page->derived = 1;
     page->last_modified = -1;
-    page->cache = arlcf->cache ? arlcf->cache->data : NULL;
 
     job = &ctx->job;
 
     job->kind = kind;
     job->version = page->version;
     job->stable = 1;
-    job->tpl = &arlcf->template->tpl;
-    job->limits.max_memory = arlcf->max_memory;
-    job->limits.timeout_ms = arlcf->timeout;
-#if (AR_TEST_HOOKS)
-    job->limits.test_delay_ms = arlcf->test_delay;
-#endif
-    job->conf_id = arlcf->conf_id;
-    job->compress = arlcf->compress;
 
     rc = ngx_http_article_render_listing_conf(r, arlcf, dir, &job->list);
     if (rc != NGX_OK) {

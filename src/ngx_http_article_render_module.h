@@ -105,7 +105,7 @@ typedef struct {
 
 ngx_int_t ngx_http_article_render_handler(ngx_http_request_t *r);
 ngx_http_article_render_ctx_t *ngx_http_article_render_new_ctx(
-    ngx_http_request_t *r);
+    ngx_http_request_t *r, ngx_http_article_render_loc_conf_t *arlcf);
 ngx_int_t ngx_http_article_render_start(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
