@@ -748,6 +748,10 @@ ngx_http_article_render_render(ngx_http_request_t *r,
     ctx->renders++;
 #endif
 
+    if (ngx_http_article_render_listing_job(r, ctx, arlcf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (p->cache && p->cache->path) {
         if (ngx_http_article_render_file_name(r->pool, p->cache->path,
                                               p->file_seq, &name)

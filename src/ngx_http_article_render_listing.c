@@ -233,22 +233,65 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
     job->version = page->version;
     job->stable = 1;
 
-    rc = ngx_http_article_render_listing_conf(r, arlcf, dir, &job->list);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    job->list.kind = (kind == NGX_HTTP_AR_FEED) ? AR_LISTING_FEED
-                     : (kind == NGX_HTTP_AR_SITEMAP) ? AR_LISTING_SITEMAP
-                     : AR_LISTING_INDEX;
-
-    if (kind != NGX_HTTP_AR_INDEX
-        && ngx_http_article_render_urls(r, name, &job->list) != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     return ngx_http_article_render_start(r, ctx, arlcf);
+}
+
+
+/*
+ * What a listing's job, or an index article's, needs to list its
+ * directory: made only when it renders, not for a hit.  The directory
+ * and the feed's or sitemap's name are the key's path.
+ */
+
+ngx_int_t
+ngx_http_article_render_listing_job(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    u_char                         *p, *last;
+    ngx_str_t                       dir, name;
+    ngx_http_article_render_job_t  *job;
+
+    job = &ctx->job;
+
+    if (job->kind == NGX_HTTP_AR_ARTICLE && !job->articles) {
+        return NGX_OK;
+    }
+
+    dir = ctx->page.key.path;
+    last = dir.data + dir.len;
+
+    for (p = last; p > dir.data && p[-1] != '/'; p--) {
+        /* void */
+    }
+
+    name.data = p;
+    name.len = last - p;
+
+    dir.len = (p - 1 > dir.data) ? (size_t) (p - 1 - dir.data) : 1;
+
+    if (ngx_http_article_render_listing_conf(r, arlcf, &dir, &job->list)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    switch (job->kind) {
+
+    case NGX_HTTP_AR_FEED:
+        job->list.kind = AR_LISTING_FEED;
+        break;
+
+    case NGX_HTTP_AR_SITEMAP:
+        job->list.kind = AR_LISTING_SITEMAP;
+        break;
+
+    default:
+        job->list.kind = AR_LISTING_INDEX;
+        return NGX_OK;
+    }
+
+    return ngx_http_article_render_urls(r, &name, &job->list);
 }
 
 
@@ -298,14 +341,6 @@ ngx_http_article_render_listed(ngx_http_request_t *r,
 
     ctx->job.articles = 1;
     ctx->job.live_reload = 0;
-
-    if (ngx_http_article_render_listing_conf(r, arlcf, &dir, &ctx->job.list)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    ctx->job.list.kind = AR_LISTING_INDEX;
 
     return NGX_OK;
 }

@@ -115,6 +115,9 @@ ngx_int_t ngx_http_article_render_allowed(ngx_http_request_t *r);
 ngx_int_t ngx_http_article_render_index_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_article_render_named(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path);
+ngx_int_t ngx_http_article_render_listing_job(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
 ngx_int_t ngx_http_article_render_listed(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *path,
