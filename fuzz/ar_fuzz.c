@@ -379,6 +379,10 @@ ar_fuzz_listing(const ar_render_conf_t *conf, const char *md, size_t len)
         ar_fuzz_fail("a listing's text lies outside its strings");
     }
 
+    if (meta.title_len > 1024) {
+        ar_fuzz_fail("a listing's title is not cut");
+    }
+
     /* 200 characters of at most 4 bytes, a space and an ellipsis */
 
     if (meta.desc_len > 200 * 4 + 1 + 3) {

@@ -75,6 +75,7 @@ static int ar_listing_is_index(const ar_listing_conf_t *conf,
 static int ar_listing_path(ar_listing_ctx_t *ctx, size_t dir_len,
     const char *name, size_t len);
 static int ar_listing_check(ar_listing_ctx_t *ctx);
+static int ar_listing_stat(ar_listing_ctx_t *ctx, struct stat *st);
 static int ar_listing_cmp(const void *a, const void *b);
 static int ar_listing_cmp_path(const void *a, const void *b);
 static int ar_listing_cmp_dir(const void *a, const void *b);
@@ -323,7 +324,7 @@ ar_listing_scan(ar_listing_ctx_t *ctx, size_t dir_len, size_t rel,
         isdir = 0;
 
         if (sfx) {
-            if (stat(ctx->path.data, &st) == -1) {
+            if (ar_listing_stat(ctx, &st) == -1) {
                 continue;
             }
 
@@ -367,7 +368,7 @@ ar_listing_scan(ar_listing_ctx_t *ctx, size_t dir_len, size_t rel,
             isdir = 1;
 
         } else if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
-            isdir = (stat(ctx->path.data, &st) == 0 && S_ISDIR(st.st_mode));
+            isdir = (ar_listing_stat(ctx, &st) == 0 && S_ISDIR(st.st_mode));
         }
 
         if (isdir) {
@@ -421,7 +422,8 @@ ar_listing_article(ar_listing_ctx_t *ctx, size_t path_len, size_t name,
     }
 
     rc = ar_listing_meta(ctx->path.data, path_len, &id,
-                         ctx->conf->block, &meta, &ctx->strings, &base);
+                         ctx->conf->block, ctx->conf->nofollow, &meta,
+                         &ctx->strings, &base);
 
     if (rc == AR_LISTING_SKIP) {
         return AR_OK;
@@ -523,15 +525,15 @@ ar_listing_subdir(ar_listing_ctx_t *ctx, ar_listing_dir_t *dir)
             return AR_ERROR;
         }
 
-        if (stat(ctx->path.data, &st) == -1
+        if (ar_listing_stat(ctx, &st) == -1
             || ar_listing_stat_id(&st, &id) != AR_OK)
         {
             continue;
         }
 
         rc = ar_listing_meta(ctx->path.data, ctx->path.len - 1, &id,
-                             ctx->conf->block, &meta, &ctx->strings,
-                             &base);
+                             ctx->conf->block, ctx->conf->nofollow, &meta,
+                             &ctx->strings, &base);
 
         if (rc == AR_LISTING_SKIP) {
             continue;
@@ -593,15 +595,15 @@ ar_listing_subdir(ar_listing_ctx_t *ctx, ar_listing_dir_t *dir)
             break;
         }
 
-        if (stat(ctx->path.data, &st) == -1
+        if (ar_listing_stat(ctx, &st) == -1
             || ar_listing_stat_id(&st, &id) != AR_OK)
         {
             continue;
         }
 
         rc = ar_listing_meta(ctx->path.data, ctx->path.len - 1, &id,
-                             ctx->conf->block, &meta, &ctx->strings,
-                             &base);
+                             ctx->conf->block, ctx->conf->nofollow, &meta,
+                             &ctx->strings, &base);
 
         if (rc == AR_LISTING_SKIP) {
             rc = AR_OK;
@@ -653,6 +655,8 @@ ar_listing_is_index(const ar_listing_conf_t *conf, const char *name,
     size_t           i;
     const ar_str_t  *s;
 
+    /* the name as the index module has it, the suffix as articles do */
+
     if (len < 5 || memcmp(name, "index", 5) != 0) {
         return 0;
     }
@@ -660,7 +664,9 @@ ar_listing_is_index(const ar_listing_conf_t *conf, const char *name,
     for (i = 0; i < conf->nsuffixes; i++) {
         s = &conf->suffixes[i];
 
-        if (len == 5 + s->len && memcmp(name + 5, s->data, s->len) == 0) {
+        if (len == 5 + s->len
+            && strncasecmp(name + 5, s->data, s->len) == 0)
+        {
             return 1;
         }
     }
@@ -685,6 +691,16 @@ ar_listing_path(ar_listing_ctx_t *ctx, size_t dir_len, const char *name,
     }
 
     return AR_OK;
+}
+
+
+/* the entry at ctx->path: a symbolic link as itself where not followed */
+
+static int
+ar_listing_stat(ar_listing_ctx_t *ctx, struct stat *st)
+{
+    return ctx->conf->nofollow ? lstat(ctx->path.data, st)
+                               : stat(ctx->path.data, st);
 }
 
 

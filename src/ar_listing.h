@@ -65,6 +65,9 @@ typedef struct {
      */
     unsigned          block;
 
+    /* symbolic links are left out, as "disable_symlinks" asks */
+    unsigned          nofollow;
+
     /* the article suffixes (".md"), matched without case */
     const ar_str_t   *suffixes;
     size_t            nsuffixes;

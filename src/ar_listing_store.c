@@ -31,6 +31,9 @@
 #define AR_LISTING_DESC_MAX  200
 #define AR_LISTING_DESC_MIN  120
 
+/* the longest title kept, in bytes: a store entry stays small */
+#define AR_LISTING_TITLE_MAX  1024
+
 
 typedef struct ar_listing_entry_s  ar_listing_entry_t;
 
@@ -59,10 +62,12 @@ typedef struct {
 
 
 static int ar_listing_read(const char *path, unsigned block,
-    ar_listing_id_t *id, ar_listing_meta_t *meta, ar_buf_t *strings);
+    unsigned nofollow, ar_listing_id_t *id, ar_listing_meta_t *meta,
+    ar_buf_t *strings);
 static int ar_listing_markdown(const char *src, size_t len, int title,
     int desc, ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_plain(cmark_node *node, ar_buf_t *b);
+static void ar_listing_cut_title(ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_meta_text(const ar_meta_t *fm, const char *key,
     ar_buf_t *b);
 static int ar_listing_describe(ar_buf_t *b, const char *p, size_t n);
@@ -85,7 +90,8 @@ static ar_listing_store_t  ar_listing_store = { NULL, NULL, NULL, 0,
 
 int
 ar_listing_meta(const char *path, size_t path_len, const ar_listing_id_t *id,
-    unsigned block, ar_listing_meta_t *meta, ar_buf_t *strings, size_t *base)
+    unsigned block, unsigned nofollow, ar_listing_meta_t *meta,
+    ar_buf_t *strings, size_t *base)
 {
     int                  rc;
     char                *p;
@@ -151,7 +157,7 @@ ar_listing_meta(const char *path, size_t path_len, const ar_listing_id_t *id,
     memset(&tmp, 0, sizeof(ar_buf_t));
     memset(&m, 0, sizeof(ar_listing_meta_t));
 
-    rc = ar_listing_read(path, block, &rid, &m, &tmp);
+    rc = ar_listing_read(path, block, nofollow, &rid, &m, &tmp);
 
     if (rc != AR_OK) {
         ar_buf_free(&tmp);
@@ -370,8 +376,8 @@ ar_listing_stat_id(const struct stat *st, ar_listing_id_t *id)
 
 
 static int
-ar_listing_read(const char *path, unsigned block, ar_listing_id_t *id,
-    ar_listing_meta_t *meta, ar_buf_t *strings)
+ar_listing_read(const char *path, unsigned block, unsigned nofollow,
+    ar_listing_id_t *id, ar_listing_meta_t *meta, ar_buf_t *strings)
 {
     int          fd, rc, err;
     char        *buf;
@@ -381,7 +387,8 @@ ar_listing_read(const char *path, unsigned block, ar_listing_id_t *id,
 
     n = 0;
 
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC
+                    | (nofollow ? O_NOFOLLOW : 0));
     if (fd == -1) {
         return AR_LISTING_SKIP;
     }
@@ -508,6 +515,8 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
                 strings->data[i] = ' ';
             }
         }
+
+        ar_listing_cut_title(meta, strings);
     }
 
     if (rc == AR_OK) {
@@ -642,6 +651,8 @@ ar_listing_markdown(const char *src, size_t len, int title, int desc,
             /* the offset of the front matter's title is moved here */
             meta->title = start;
             meta->title_len = strings->len - start;
+
+            ar_listing_cut_title(meta, strings);
         }
     }
 
@@ -659,6 +670,33 @@ ar_listing_markdown(const char *src, size_t len, int title, int desc,
     ar_buf_free(&text);
 
     return rc;
+}
+
+
+/*
+ * A title, the last text in strings, cut to AR_LISTING_TITLE_MAX bytes
+ * between two characters.
+ */
+
+static void
+ar_listing_cut_title(ar_listing_meta_t *meta, ar_buf_t *strings)
+{
+    size_t  n;
+
+    if (meta->title_len <= AR_LISTING_TITLE_MAX) {
+        return;
+    }
+
+    n = AR_LISTING_TITLE_MAX;
+
+    while (n > 0
+           && ((unsigned char) strings->data[meta->title + n] & 0xc0) == 0x80)
+    {
+        n--;
+    }
+
+    meta->title_len = n;
+    strings->len = meta->title + n;
 }
 
 

@@ -51,8 +51,8 @@ typedef struct {
 
 int ar_listing_stat_id(const struct stat *st, ar_listing_id_t *id);
 int ar_listing_meta(const char *path, size_t path_len,
-    const ar_listing_id_t *id, unsigned block, ar_listing_meta_t *meta,
-    ar_buf_t *strings, size_t *base);
+    const ar_listing_id_t *id, unsigned block, unsigned nofollow,
+    ar_listing_meta_t *meta, ar_buf_t *strings, size_t *base);
 /* what an article's text says of it: the fuzzer's way in, too */
 int ar_listing_parse(const char *src, size_t len, unsigned block,
     ar_listing_meta_t *meta, ar_buf_t *strings);

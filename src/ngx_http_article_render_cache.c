@@ -11,7 +11,7 @@
 
 
 /* changes whenever the node layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  6
+#define NGX_HTTP_AR_CACHE_LAYOUT  7
 
 /* how long past its budget a render's mark holds off others */
 #define NGX_HTTP_AR_MARK_GRACE    1000
@@ -29,11 +29,15 @@ struct ngx_http_article_render_node_s {
     ngx_queue_t                        queue;
     ngx_http_article_render_version_t  version;
     time_t                             last_modified;
+    ngx_msec_t                         made;      /* a derived page's */
     uint32_t                           digest;
     uint32_t                           conf_id;
     uint32_t                           count;     /* pins */
     unsigned                           state:2;
     unsigned                           removed:1;
+    unsigned                           remaking:1; /* a derived page made
+                                                      again: its deadline
+                                                      and owner as a mark's */
 
     /* a mark lapses, and a time failure is tried again, at the deadline */
     ngx_msec_t                         deadline;
@@ -530,6 +534,8 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
 
     cache = p->cache;
     p->expired = 0;
+    p->remake = 0;
+    p->made = ngx_current_msec;
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
@@ -541,6 +547,12 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
             == 0)
         {
             rc = ngx_http_article_render_cache_outcome(p, arn, limits);
+
+            if (p->remake) {
+                /* rendered with no mark: the page stays until stored */
+                goto render;
+            }
+
             if (rc != NGX_DECLINED) {
                 goto done;
             }
@@ -562,6 +574,8 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
         p->hold = NGX_HTTP_AR_HOLD_MARK;
         p->marked = p->version;
     }
+
+render:
 
     if (cache->path) {
         p->file_seq = cache->sh->file_seq++;
@@ -588,6 +602,30 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
     switch (arn->state) {
 
     case NGX_HTTP_AR_NODE_PAGE:
+
+        /*
+         * A listing made a second ago or more is made again by one
+         * request; the others are sent it meanwhile, as nginx's cache
+         * sends a stale response while one request updates it.
+         */
+
+        if (p->derived
+            && (ngx_msec_int_t) (ngx_current_msec - arn->made)
+               >= NGX_HTTP_AR_LISTING_FRESH
+            && (!arn->remaking
+                || (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0))
+        {
+            arn->remaking = 1;
+            arn->deadline = ngx_current_msec + limits->timeout_ms
+                            + NGX_HTTP_AR_MARK_GRACE;
+            arn->owner = ngx_pid;
+
+            p->remake = 1;
+            p->expired = 1;
+
+            return NGX_ABORT;
+        }
+
         arn->count++;
 
         ngx_queue_remove(&arn->queue);
@@ -705,6 +743,14 @@ ngx_http_article_render_cache_store(ngx_http_article_render_page_t *p)
     {
         /* looked up for another version since the mark: that one stays */
 
+    } else if (p->remake && old
+               && (old->state != NGX_HTTP_AR_NODE_PAGE
+                   || ngx_memcmp(&old->version, &p->version,
+                                 sizeof(ngx_http_article_render_version_t))
+                      != 0))
+    {
+        /* the listing made again was replaced meanwhile: that one stays */
+
     } else if ((size_t) p->body_len > cache->max_entry) {
         /* void */
 
@@ -735,6 +781,7 @@ ngx_http_article_render_cache_store(ngx_http_article_render_page_t *p)
 
     if (arn) {
         arn->last_modified = p->last_modified;
+        arn->made = p->made;
         arn->digest = p->digest;
         ngx_memcpy(arn->reps, p->reps, sizeof(p->reps));
 

@@ -18,6 +18,9 @@
 #include "ar_compress.h"
 
 
+/* how long a listing is taken as made, before it is made again */
+#define NGX_HTTP_AR_LISTING_FRESH    1000
+
 /* the largest page a zone keeps unless max_entry says otherwise */
 #define NGX_HTTP_AR_CACHE_MAX_ENTRY  (1024 * 1024)
 
@@ -38,10 +41,9 @@ typedef struct {
     off_t                              size;
     time_t                             mtime;
     long                               mtime_nsec;
-    uint64_t                           listing;  /* of what lists a
-                                             directory: the second and the
-                                             directory it was looked at;
-                                             0 for an article's page */
+    uint64_t                           listing;  /* of an index
+                                             article: its directory's
+                                             version; 0 for others */
 } ngx_http_article_render_version_t;
 
 
@@ -94,6 +96,8 @@ typedef struct {
     ngx_http_article_render_version_t   version;  /* of the article */
     time_t                              last_modified;  /* -1: none */
     uint32_t                            digest;   /* of a derived page */
+    ngx_msec_t                          made;     /* a derived page: when
+                                             its render began */
     ngx_str_t                           body;     /* NULL data: in a file */
     off_t                               body_len;
     size_t                              reps[AR_CODING_N]; /* the page in
@@ -112,6 +116,8 @@ typedef struct {
                                              article that embeds one: the
                                              ETag is of the page itself */
     unsigned                            expired:1;
+    unsigned                            remake:1; /* a derived page made
+                                             again while the old is sent */
     unsigned                            local:1;  /* rendered here */
     unsigned                            failed_time:1;
 } ngx_http_article_render_page_t;

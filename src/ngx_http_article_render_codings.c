@@ -238,8 +238,17 @@ ngx_http_article_render_codings_post(ngx_event_t *ev)
     ngx_http_article_render_codings_t  *t = ev->data;
 
     if (ngx_thread_task_post(t->thread_pool, t->task) != NGX_OK) {
-        /* a full queue: made here */
-        ngx_http_article_render_codings_thread(t, ev->log);
+
+        /*
+         * A full queue: the page is kept with the codings the job made,
+         * as compressing here would stall the event loop.
+         */
+
+        t->rc = NGX_OK;
+        t->out = t->in;
+        ngx_memzero(&t->in, sizeof(ar_buf_t));
+        ngx_memcpy(t->reps, t->in_reps, sizeof(t->reps));
+
         ngx_http_article_render_codings_done(&t->task->event);
     }
 }

@@ -928,6 +928,20 @@ ngx_http_article_render_job_status(ngx_http_request_t *r,
         break;
 
     case NGX_HTTP_AR_JOB_SYSERR:
+
+        /* a directory gone or closed to the worker, as for a file */
+
+        if (job->kind != NGX_HTTP_AR_ARTICLE
+            && (job->err == NGX_ENOENT || job->err == NGX_ENOTDIR
+                || job->err == NGX_EACCES))
+        {
+            ngx_log_error(NGX_LOG_ERR, log, job->err, "%s \"%s\" failed",
+                          job->failed, p->key.path.data);
+
+            return (job->err == NGX_EACCES) ? NGX_HTTP_FORBIDDEN
+                                            : NGX_HTTP_NOT_FOUND;
+        }
+
         ngx_log_error(NGX_LOG_CRIT, log, job->err, "%s \"%s\" failed",
                       job->failed, p->key.path.data);
         break;

@@ -22,6 +22,8 @@ static ngx_int_t ngx_http_article_render_directory(ngx_http_request_t *r,
 static ngx_int_t ngx_http_article_render_listing_conf(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *dir,
     ar_listing_conf_t *lc);
+static ngx_int_t ngx_http_article_render_origin(ngx_http_request_t *r,
+    ngx_str_t *origin, ngx_str_t *author);
 static ngx_int_t ngx_http_article_render_urls(ngx_http_request_t *r,
     ngx_str_t *name, ar_listing_conf_t *lc);
 
@@ -169,8 +171,9 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
     ngx_http_article_render_kind_e kind, ngx_str_t *dir, ngx_str_t *name)
 {
     u_char                          *p;
+    uint32_t                         conf_id;
     ngx_int_t                        rc;
-    ngx_str_t                        key;
+    ngx_str_t                        key, origin, author;
     ngx_file_info_t                  fi;
     ngx_http_article_render_job_t   *job;
     ngx_http_article_render_ctx_t   *ctx;
@@ -211,19 +214,35 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
 
     page = &ctx->page;
 
-    /* a listing never shares a key with the page of a file so named */
+    /*
+     * A feed or a sitemap holds absolute URLs: one is kept for each
+     * scheme, host and port it is asked for.
+     */
 
-    ngx_http_article_render_cache_key(&page->key, &key,
-                                      arlcf->conf_id + kind);
+    conf_id = arlcf->conf_id;
+
+    if (kind != NGX_HTTP_AR_INDEX) {
+        if (ngx_http_article_render_origin(r, &origin, &author) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_crc32_init(conf_id);
+        ngx_crc32_update(&conf_id, (u_char *) &arlcf->conf_id,
+                         sizeof(uint32_t));
+        ngx_crc32_update(&conf_id, origin.data, origin.len);
+        ngx_crc32_final(conf_id);
+    }
+
+    ngx_http_article_render_cache_key(&page->key, &key, conf_id);
 
     /*
      * The directory's own identity shows an article added, removed or
-     * renamed at once; the second it is looked at, an edit of one within
-     * a second.  The ETag is of the listing itself (docs/directives.md).
+     * renamed at once; a listing a second old is made again, which
+     * shows an edit of one (docs/directives.md).  The ETag is of the
+     * listing itself.
      */
 
     ngx_http_article_render_version(&fi, &page->version);
-    page->version.listing = (uint64_t) ngx_time();
     page->derived = 1;
     page->last_modified = -1;
 
@@ -331,8 +350,6 @@ ngx_http_article_render_listed(ngx_http_request_t *r,
 
     ngx_crc32_init(crc);
     ngx_crc32_update(&crc, (u_char *) &v, sizeof(v));
-    ngx_crc32_update(&crc, (u_char *) &ngx_cached_time->sec,
-                     sizeof(time_t));
     ngx_crc32_final(crc);
 
     ctx->page.version.listing = (uint64_t) crc | 0x100000000ULL;
@@ -384,10 +401,13 @@ ngx_http_article_render_listing_conf(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_str_t *dir,
     ar_listing_conf_t *lc)
 {
-    u_char      *name;
-    ar_str_t    *sfx;
-    ngx_str_t   *s;
-    ngx_uint_t   i;
+    u_char                    *name;
+    ar_str_t                  *sfx;
+    ngx_str_t                 *s;
+    ngx_uint_t                 i;
+#if (NGX_HAVE_OPENAT)
+    ngx_http_core_loc_conf_t  *clcf;
+#endif
 
     name = ngx_pnalloc(r->pool, dir->len + 1);
     if (name == NULL) {
@@ -414,6 +434,13 @@ ngx_http_article_render_listing_conf(ngx_http_request_t *r,
     lc->suffixes = sfx;
     lc->nsuffixes = arlcf->suffixes->nelts;
 
+    /* symbolic links, where the scope does not follow them, are not read */
+
+#if (NGX_HAVE_OPENAT)
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+    lc->nofollow = (clcf->disable_symlinks != NGX_DISABLE_SYMLINKS_OFF);
+#endif
+
     /* articles are read as the scope renders them */
 
     if (arlcf->newline == AR_NEWLINE_BLOCK) {
@@ -425,20 +452,18 @@ ngx_http_article_render_listing_conf(ngx_http_request_t *r,
 
 
 /*
- * The feed's and the sitemap's absolute URLs, as nginx builds those of
- * its redirects: the scheme, the Host (or server_name with
- * server_name_in_redirect), a port that is not the scheme's.
+ * The scheme, host and port of absolute URLs, as nginx builds those of
+ * its redirects: the Host (or server_name with server_name_in_redirect),
+ * a port that is not the scheme's (port_in_redirect).
  */
 
 static ngx_int_t
-ngx_http_article_render_urls(ngx_http_request_t *r, ngx_str_t *name,
-    ar_listing_conf_t *lc)
+ngx_http_article_render_origin(ngx_http_request_t *r, ngx_str_t *origin,
+    ngx_str_t *author)
 {
     u_char                    *p, addr[NGX_SOCKADDR_STRLEN];
-    size_t                     len, dir_len;
-    uintptr_t                  escape;
     ngx_str_t                  host, scheme;
-    ngx_uint_t                 port;
+    ngx_uint_t                 port, local;
     ngx_http_core_loc_conf_t  *clcf;
     ngx_http_core_srv_conf_t  *cscf;
 
@@ -471,38 +496,68 @@ ngx_http_article_render_urls(ngx_http_request_t *r, ngx_str_t *name,
         }
     }
 
-    if (!clcf->port_in_redirect
-        || ngx_inet_get_port(r->connection->local_sockaddr) == port)
-    {
-        port = 0;
+    local = ngx_inet_get_port(r->connection->local_sockaddr);
+    port = (clcf->port_in_redirect && local != port) ? local : 0;
 
-    } else {
-        port = ngx_inet_get_port(r->connection->local_sockaddr);
-    }
-
-    /* the directory's URI: the request's without the name */
-
-    dir_len = r->uri.len - name->len;
-
-    escape = 2 * ngx_escape_uri(NULL, r->uri.data, r->uri.len,
-                                NGX_ESCAPE_URI);
-
-    len = scheme.len + host.len + sizeof(":65535") - 1 + r->uri.len + escape;
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
+    origin->data = ngx_pnalloc(r->pool, scheme.len + host.len
+                                        + sizeof(":65535") - 1);
+    if (origin->data == NULL) {
         return NGX_ERROR;
     }
 
-    lc->base.data = (const char *) p;
+    p = ngx_cpymem(origin->data, scheme.data, scheme.len);
 
-    p = ngx_cpymem(p, scheme.data, scheme.len);
+    /* the feed's author: the host, as copied (it may be in addr) */
+
+    author->data = p;
+    author->len = host.len;
+
     p = ngx_cpymem(p, host.data, host.len);
 
     if (port) {
         p = ngx_sprintf(p, ":%ui", port);
     }
 
+    origin->len = p - origin->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The feed's and the sitemap's absolute URLs: the origin and the
+ * directory's URI, which is the request's without the name.
+ */
+
+static ngx_int_t
+ngx_http_article_render_urls(ngx_http_request_t *r, ngx_str_t *name,
+    ar_listing_conf_t *lc)
+{
+    u_char     *p;
+    size_t      dir_len;
+    uintptr_t   escape;
+    ngx_str_t   origin, author;
+
+    if (ngx_http_article_render_origin(r, &origin, &author) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    lc->author.data = (const char *) author.data;
+    lc->author.len = author.len;
+
+    dir_len = r->uri.len - name->len;
+
+    escape = 2 * ngx_escape_uri(NULL, r->uri.data, r->uri.len,
+                                NGX_ESCAPE_URI);
+
+    p = ngx_pnalloc(r->pool, origin.len + r->uri.len + escape);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    lc->base.data = (const char *) p;
+
+    p = ngx_cpymem(p, origin.data, origin.len);
     p = (u_char *) ngx_escape_uri(p, r->uri.data, dir_len, NGX_ESCAPE_URI);
 
     lc->base.len = p - (u_char *) lc->base.data;
@@ -512,11 +567,6 @@ ngx_http_article_render_urls(ngx_http_request_t *r, ngx_str_t *name,
 
     lc->self.data = lc->base.data;
     lc->self.len = p - (u_char *) lc->self.data;
-
-    /* the host as copied: it may be in this function's buffer */
-
-    lc->author.data = lc->base.data + scheme.len;
-    lc->author.len = host.len;
 
     return NGX_OK;
 }

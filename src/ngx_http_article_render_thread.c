@@ -108,7 +108,7 @@ ngx_http_article_render_job_list(ngx_http_article_render_job_t *job)
     if (rc == AR_ERROR && errno != ENOMEM) {
         job->rc = NGX_HTTP_AR_JOB_SYSERR;
         job->err = ngx_errno;
-        job->failed = "opendir()";
+        job->failed = "listing the directory of";
         return;
     }
 

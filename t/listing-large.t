@@ -66,7 +66,7 @@ like($r->{body}, qr{a09999\.md.*a09950\.md}s, 'feed: newest first');
 $r = $t->get('/many/sitemap.xml');
 is(scalar(() = $r->{body} =~ m{<url>}g), $N, 'sitemap: every article');
 
-is(twice('/many/'), 'HIT', 'index: then a hit');
+is(a_hit('/many/'), 'HIT', 'index: then a hit');
 
 $t->write_file('site/many/a05000.md',
     "---\ntitle: Dated anew\ndate: 2001-01-01\n---\n\nText.\n");
@@ -82,17 +82,14 @@ is(scalar(() = $t->error_log() =~ /\[(alert|crit|emerg|error)\]/g), 0,
     'no error');
 
 
-sub twice {
-    my ($uri) = @_;
+# A listing a second old is made again by the request that finds it so
+# (EXPIRED), and sent as it was to others meanwhile: within three
+# requests in a row, one is a hit.
 
-    my $status = '';
+sub a_hit {
+    my ($uri, %headers) = @_;
 
-    for (1 .. 3) {
-        my $second = int(Time::HiRes::time());
-        $t->get($uri);
-        $status = cache_status($t->get($uri));
-        last if int(Time::HiRes::time()) == $second;
-    }
+    my @status = map { cache_status($t->get($uri, %headers)) } 1 .. 3;
 
-    return $status;
+    return (grep { $_ eq 'HIT' } @status) ? 'HIT' : "@status";
 }

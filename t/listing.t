@@ -63,6 +63,14 @@ http {
         location /named/ {
             server_name_in_redirect on;
         }
+
+        location /slow/ {
+            article_render_test_delay 1500ms;
+        }
+
+        location /nolinks/ {
+            disable_symlinks on;
+        }
     }
 }
 EOF
@@ -85,8 +93,14 @@ $t->write_file('site/named/a.md', "# A\n");
 $t->write_file('site/static/feed.atom', "a file of the feed's name\n");
 $t->write_file('site/static/a.md', "# A\n");
 $t->write_file('site/empty/.keep', '');
+$t->write_file('site/slow/a.md', "# A\n");
+$t->write_file('outside/secret.md', "# Outside the root\n\nPrivate.\n");
+$t->write_file('site/nolinks/own.md', "# Its own\n");
+$t->write_file('site/links/own.md', "# Its own\n");
+symlink $t->path('outside/secret.md'), $t->path('site/nolinks/linked.md');
+symlink $t->path('outside/secret.md'), $t->path('site/links/linked.md');
 
-$t->plan(55)->run();
+$t->plan(64)->run();
 
 my $port = $t->port();
 
@@ -112,7 +126,7 @@ is(cache_status($r), 'MISS', 'index: rendered');
 my $etag = $r->{headers}{etag};
 like($etag // '', qr/^"[^"]+"$/, 'index: a strong ETag');
 
-is(twice('/blog/'), 'HIT', 'index: then a hit');
+is(a_hit('/blog/'), 'HIT', 'index: then a hit');
 
 $r = $t->get('/blog/', 'If-None-Match' => $etag);
 is($r->{status}, 304, 'index: 304 on its ETag');
@@ -205,8 +219,16 @@ like($r->{body}, qr{href="http://news\.example:$port/blog/first\.md"},
 like($r->{body}, qr{href="http://news\.example:$port/blog/feed\.atom"},
     'feed: its own URL');
 ok(xml_ok($r->{body}), 'feed: well-formed XML');
-is(twice('/blog/feed.atom', Host => 'news.example'), 'HIT',
+is(a_hit('/blog/feed.atom', Host => 'news.example'), 'HIT',
     'feed: then a hit');
+
+# one feed for each host it is asked for: none is sent another's URLs
+
+$t->get('/blog/feed.atom', Host => 'evil.example');
+$r = $t->get('/blog/feed.atom', Host => 'news.example');
+unlike($r->{body}, qr{evil\.example}, 'feed: not another Host\'s URLs');
+like($r->{body}, qr{<id>http://news\.example:$port/blog/</id>},
+    'feed: its own Host\'s');
 
 $r = $t->get('/named/feed.atom', Host => 'other.example');
 like($r->{body}, qr{href="http://site\.example:$port/named/a\.md"},
@@ -228,6 +250,28 @@ like($r->{body}, qr{href="a\.md"}, 'no cache: listed');
 $t->get('/nocache/');
 is($t->renders('/nocache/'), 2, 'no cache: rendered each time');
 
+# a listing slower than a second: made again by one request while the
+# others are sent the one made before, never made by each request
+
+is(cache_status($t->get('/slow/')), 'MISS', 'slow listing: made');
+my $remake = $t->start_get('/slow/');
+select undef, undef, undef, 0.3;
+$r = $t->get('/slow/');
+is(cache_status($r) . ' ' . ($r->{body} =~ /href="a\.md"/ ? 'listed' : '-'),
+    'HIT listed', 'slow listing: sent as it was while made again');
+is(cache_status($t->finish_get($remake)), 'EXPIRED',
+    'slow listing: made again by one request');
+is($t->renders('/slow/'), 2, 'slow listing: two renders, no more');
+
+# disable_symlinks: a link to a file outside is not listed, nor read
+
+$r = $t->get('/nolinks/');
+like($r->{body}, qr{href="own\.md"}, 'disable_symlinks: its own listed');
+unlike($r->{body}, qr{linked|Outside|Private},
+    'disable_symlinks: a link neither listed nor read');
+like($t->get('/links/')->{body}, qr{href="linked\.md">Outside the root<},
+    'without disable_symlinks: a link listed as autoindex does');
+
 # an empty directory
 
 $r = $t->get('/empty/');
@@ -238,22 +282,16 @@ $t->stop();
 is(() = $t->error_log() =~ /\[(alert|crit|emerg)\]/g, 0, 'no alert');
 
 
-# A listing is looked at again each second: the status of a request that
-# follows another within the same second, tried three times.
+# A listing a second old is made again by the request that finds it so
+# (EXPIRED), and sent as it was to others meanwhile: within three
+# requests in a row, one is a hit.
 
-sub twice {
+sub a_hit {
     my ($uri, %headers) = @_;
 
-    my $status = '';
+    my @status = map { cache_status($t->get($uri, %headers)) } 1 .. 3;
 
-    for (1 .. 3) {
-        my $second = int(Time::HiRes::time());
-        $t->get($uri, %headers);
-        $status = cache_status($t->get($uri, %headers));
-        last if int(Time::HiRes::time()) == $second;
-    }
-
-    return $status;
+    return (grep { $_ eq 'HIT' } @status) ? 'HIT' : "@status";
 }
 
 
