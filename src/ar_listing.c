@@ -202,6 +202,10 @@ ar_listing_build(const ar_listing_conf_t *conf, const ar_limits_t *limits,
         p = ctx.strings.data + ctx.title;
         len = ctx.title_len;
 
+    } else if (conf->name.len) {
+        p = conf->name.data;
+        len = conf->name.len;
+
     } else {
         p = conf->dir;
         len = conf->dir_len;

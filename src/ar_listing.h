@@ -59,6 +59,13 @@ typedef struct {
     ar_str_t          author;      /* the feed's author: the host name */
 
     /*
+     * The directory's name as requests have it (the last segment of its
+     * URI, unescaped), the title where it has no index article; empty:
+     * its name in the file system.
+     */
+    ar_str_t          name;
+
+    /*
      * How articles are read, as the scope renders them: 0 for
      * CommonMark, 1 + ar_block_transform()'s flags for
      * "article_render_newline block".

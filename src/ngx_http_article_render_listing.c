@@ -295,6 +295,22 @@ ngx_http_article_render_listing_job(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
+    /* the directory's name in its URI, which an alias may not share */
+
+    last = r->uri.data + r->uri.len
+           - ((name.len <= r->uri.len) ? name.len : r->uri.len);
+
+    while (last > r->uri.data && last[-1] == '/') {
+        last--;
+    }
+
+    for (p = last; p > r->uri.data && p[-1] != '/'; p--) {
+        /* void */
+    }
+
+    job->list.name.data = (const char *) p;
+    job->list.name.len = last - p;
+
     switch (job->kind) {
 
     case NGX_HTTP_AR_FEED:

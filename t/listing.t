@@ -68,6 +68,10 @@ http {
             article_render_test_delay 1500ms;
         }
 
+        location /aliased/ {
+            alias %%TESTDIR%%/site/blog/;
+        }
+
         location /nolinks/ {
             disable_symlinks on;
         }
@@ -100,7 +104,7 @@ $t->write_file('site/links/own.md', "# Its own\n");
 symlink $t->path('outside/secret.md'), $t->path('site/nolinks/linked.md');
 symlink $t->path('outside/secret.md'), $t->path('site/links/linked.md');
 
-$t->plan(64)->run();
+$t->plan(66)->run();
 
 my $port = $t->port();
 
@@ -271,6 +275,13 @@ unlike($r->{body}, qr{linked|Outside|Private},
     'disable_symlinks: a link neither listed nor read');
 like($t->get('/links/')->{body}, qr{href="linked\.md">Outside the root<},
     'without disable_symlinks: a link listed as autoindex does');
+
+# through an alias, the directory is named as its URI names it
+
+like($t->get('/aliased/')->{body}, qr{<h1>aliased</h1>},
+    'alias: titled with the URI\'s name');
+like($t->get('/aliased/feed.atom')->{body}, qr{<title>aliased</title>},
+    'alias: and so is its feed');
 
 # an empty directory
 
