@@ -209,7 +209,11 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
 
     p = ngx_cpymem(key.data, dir->data, dir->len);
     *p++ = '/';
-    p = ngx_cpymem(p, name->data, name->len);
+
+    if (name->len) {
+        p = ngx_cpymem(p, name->data, name->len);
+    }
+
     *p = '\0';
 
     page = &ctx->page;
