@@ -1130,7 +1130,7 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
 
     r->headers_out.status = NGX_HTTP_OK;
 
-    switch (ctx->kind) {
+    switch (ctx->job.kind) {
 
     case NGX_HTTP_AR_FEED:
         ngx_str_set(&r->headers_out.content_type, "application/atom+xml");
@@ -1161,7 +1161,7 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
     /* only an article has a Markdown source to be asked for */
 
     vary = ngx_http_article_render_compress_vary(r, arlcf->compress,
-                                           ctx->kind == NGX_HTTP_AR_ARTICLE);
+                                     ctx->job.kind == NGX_HTTP_AR_ARTICLE);
 
     if (vary && ngx_http_article_render_add_header(r, "Vary", vary) == NULL)
     {
@@ -1169,7 +1169,7 @@ ngx_http_article_render_headers(ngx_http_request_t *r,
     }
 
     if (r == r->main
-        && ctx->kind == NGX_HTTP_AR_ARTICLE
+        && ctx->job.kind == NGX_HTTP_AR_ARTICLE
         && ngx_http_article_render_alternate(r) != NGX_OK)
     {
         return NGX_ERROR;

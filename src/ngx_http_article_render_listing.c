@@ -197,8 +197,6 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->kind = kind;
-
     /* "/srv/blog/" for the index, "/srv/blog/feed.atom" for a feed */
 
     key.len = dir->len + 1 + name->len;

@@ -84,7 +84,6 @@ typedef enum {
 
 
 typedef struct {
-    ngx_http_article_render_kind_e           kind;
     ngx_http_article_render_state_e          state;
     ngx_http_article_render_cache_status_e   cache_status;
     ngx_int_t                                rc;       /* of the settled job */

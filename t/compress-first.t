@@ -15,10 +15,8 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use File::Temp qw(tempfile);
 use IO::Socket::INET;
-use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
-use ArticleRender::Test qw(cache_status);
+use ArticleRender::Test qw(cache_status decode_body);
 
 my $t = ArticleRender::Test->new();
 
@@ -74,29 +72,6 @@ for my $f (qw(ref gzip br zstd identity race files gone reload inline vary)) {
 
 $t->plan(37)->run();
 
-sub decode {
-    my ($coding, $body) = @_;
-
-    return $body if !defined $coding || $coding eq '';
-
-    if ($coding eq 'gzip') {
-        my $plain;
-        gunzip(\$body => \$plain, Transparent => 0)
-            or return "gunzip: $GunzipError";
-        return $plain;
-    }
-
-    my ($fh, $name) = tempfile(UNLINK => 1);
-    binmode $fh;
-    print $fh $body;
-    close $fh;
-
-    my $tool = $coding eq 'br' ? 'brotli -d -c' : 'zstd -d -c -q';
-    my $plain = `$tool "$name" 2>&1`;
-
-    return $? == 0 ? $plain : "$tool: failed";
-}
-
 sub coding {
     my ($r) = @_;
     return $r->{headers}{'content-encoding'} // '';
@@ -149,7 +124,7 @@ for my $first (qw(gzip br zstd identity)) {
 
     my $r = $t->get("/$first.md", ae($c));
     ok(coding($r) eq $c && etag_coding($r) eq $c
-        && decode($c, $r->{body}) eq $want,
+        && decode_body($c, $r->{body}) eq $want,
         "first response in " . ($c || 'identity')
         . " while the other codings are made");
 
@@ -160,7 +135,7 @@ for my $first (qw(gzip br zstd identity)) {
     my $h = $t->finish_get($s);
     ok(cache_status($h) eq 'HIT' && coding($h) eq $later{$first}
         && etag_coding($h) eq $later{$first}
-        && decode($later{$first}, $h->{body}) eq $want,
+        && decode_body($later{$first}, $h->{body}) eq $want,
         "then a hit in $later{$first}, waiting for the full set");
 
     is($t->renders("/$first.md"), 1, "$first first: one render");
@@ -180,7 +155,7 @@ $t->write_file('site/gzip.md', $text . "The gzip article, edited.\n");
 my $ed = $t->get('/gzip.md', 'Accept-Encoding' => 'gzip, br, zstd');
 release('gzip');
 ok(cache_status($ed) eq 'EXPIRED' && coding($ed) eq 'gzip'
-    && decode('gzip', $ed->{body}) =~ /edited/,
+    && decode_body('gzip', $ed->{body}) =~ /edited/,
     'an edit: the first response in gzip, the quickest of those accepted');
 is(coding($t->get('/gzip.md', 'Accept-Encoding' => 'gzip, br, zstd')),
     $smallest, 'an edit: then the smallest');
@@ -195,9 +170,9 @@ my $r2 = $t->get('/race.md', 'Accept-Encoding' => 'gzip');
 release('race');
 my $r3 = $t->get('/race.md', 'Accept-Encoding' => 'br');
 
-ok(cache_status($r2) eq 'EXPIRED' && decode('gzip', $r2->{body}) =~ /edited/,
+ok(cache_status($r2) eq 'EXPIRED' && decode_body('gzip', $r2->{body}) =~ /edited/,
     'an edit while the codings are made: the new version rendered');
-ok(cache_status($r3) eq 'HIT' && decode('br', $r3->{body}) =~ /edited/
+ok(cache_status($r3) eq 'HIT' && decode_body('br', $r3->{body}) =~ /edited/
     && $r3->{headers}{etag} =~ /-br"$/,
     'an edit while the codings are made: then a hit of the new version');
 is($t->renders('/race.md'), 2, 'an edit while the codings are made: '
@@ -214,10 +189,10 @@ release('files');
 my $f2 = $t->get('/files/files.md', 'Accept-Encoding' => 'br');
 my @files = glob $t->path('pages') . '/*';
 
-ok(coding($f1) eq 'gzip' && decode('gzip', $f1->{body}) eq $fwant,
+ok(coding($f1) eq 'gzip' && decode_body('gzip', $f1->{body}) eq $fwant,
     'page file zone: the first response in gzip');
 is(scalar @during, 0, 'page file zone: no file before the codings are made');
-ok(cache_status($f2) eq 'HIT' && decode('br', $f2->{body}) eq $fwant,
+ok(cache_status($f2) eq 'HIT' && decode_body('br', $f2->{body}) eq $fwant,
     'page file zone: a hit in br');
 is(scalar @files, 1, 'page file zone: one file, with every coding');
 my $fz = $t->get('/files/files.md', 'Accept-Encoding' => 'zstd',
@@ -242,7 +217,7 @@ release('gone');
 my $gr = $t->finish_get($g);
 
 ok(cache_status($gr) eq 'HIT'
-    && decode('br', $gr->{body}) =~ /The gone article\./,
+    && decode_body('br', $gr->{body}) =~ /The gone article\./,
     'a client gone: the page is stored in every coding');
 is($t->renders('/gone.md'), 1, 'a client gone: one render');
 
@@ -268,7 +243,7 @@ ok(ArticleRender::Test::wait_until(sub {
 
 my $after = $t->get('/reload.md', 'Accept-Encoding' => 'br');
 ok(coding($rl) eq 'gzip' && cache_status($after) eq 'HIT'
-    && decode('br', $after->{body}) =~ /The reload article\./,
+    && decode_body('br', $after->{body}) =~ /The reload article\./,
     'reload: the new worker gets the page the old one compressed');
 
 # without a thread pool, as before: every coding in the render
@@ -276,8 +251,8 @@ ok(coding($rl) eq 'gzip' && cache_status($after) eq 'HIT'
 my $in = $t->get('/inline/inline.md', 'Accept-Encoding' => 'br');
 my $in2 = $t->get('/inline/inline.md', 'Accept-Encoding' => 'gzip');
 ok(coding($in) eq 'br' && cache_status($in2) eq 'HIT'
-    && decode('gzip', $in2->{body}) =~ /The inline article\./,
-    'no thread pool: the render makes every coding');
+    && decode_body('gzip', $in2->{body}) =~ /The inline article\./,
+    'no thread pool: the page is kept in every coding at once');
 
 # gzip_vary on: one Vary: Accept-Encoding, whatever the coding
 

@@ -15,9 +15,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use File::Temp qw(tempfile);
-use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
-use ArticleRender::Test qw(cache_status);
+use ArticleRender::Test qw(cache_status decode_body);
 
 my $t = ArticleRender::Test->new();
 
@@ -110,29 +108,6 @@ $t->write_file("site/ev$_.md", "# Evicted $_\n\n" . ('words ' x 3000) . "\n")
 
 $t->plan(47)->run();
 
-sub decode {
-    my ($coding, $body) = @_;
-
-    return $body if !defined $coding || $coding eq '';
-
-    if ($coding eq 'gzip') {
-        my $plain;
-        gunzip(\$body => \$plain, Transparent => 0)
-            or return "gunzip: $GunzipError";
-        return $plain;
-    }
-
-    my ($fh, $name) = tempfile(UNLINK => 1);
-    binmode $fh;
-    print $fh $body;
-    close $fh;
-
-    my $tool = $coding eq 'br' ? 'brotli -d -c' : 'zstd -d -c -q';
-    my $plain = `$tool "$name" 2>&1`;
-
-    return $? == 0 ? $plain : "$tool: failed";
-}
-
 sub coding {
     my ($r) = @_;
     return $r->{headers}{'content-encoding'} // '';
@@ -146,7 +121,7 @@ like($page, qr/Paragraph 2000 says/, 'the identity page');
 for my $m (qw(gzip br zstd)) {
     my $r = $t->get("/$m/a.md", 'Accept-Encoding' => 'gzip, br, zstd');
     is(coding($r), $m, "$m alone: sent in $m");
-    is(decode($m, $r->{body}), $page, "$m alone: decodes to the page");
+    is(decode_body($m, $r->{body}), $page, "$m alone: decodes to the page");
     is($r->{headers}{'content-length'}, length $r->{body},
         "$m alone: Content-Length of the coded page");
     like($r->{headers}{vary} // '', qr/Accept-Encoding/,
@@ -158,7 +133,7 @@ my %size;
 for my $m (qw(gzip br zstd)) {
     my $r = $t->get('/all/a.md', 'Accept-Encoding' => $m);
     $size{$m} = length $r->{body};
-    ok(coding($r) eq $m && decode($m, $r->{body}) eq $page,
+    ok(coding($r) eq $m && decode_body($m, $r->{body}) eq $page,
         "all three: $m alone accepted gets $m");
 }
 
@@ -220,7 +195,7 @@ is(coding($t->get('/proxied/a.md', 'Accept-Encoding' => 'gzip',
     'gzip_proxied off keeps a proxied request identity');
 is(coding($t->get('/proxied/a.md', 'Accept-Encoding' => 'gzip')), 'gzip',
     'the same scope compresses a direct request');
-is(decode('gzip', $gz->{body}), $page,
+is(decode_body('gzip', $gz->{body}), $page,
     'gzip on never compresses a compressed page again');
 is(coding($t->get('/off/a.md', 'Accept-Encoding' => 'gzip')), 'gzip',
     'with article_render_compress off, nginx\'s gzip filter compresses');
@@ -232,7 +207,7 @@ ok(coding($small) eq '' && $small->{body} =~ /<h1/,
 
 $t->get('/files/a.md', 'Accept-Encoding' => 'br');
 my $fb = $t->get('/files/a.md', 'Accept-Encoding' => 'br');
-ok(cache_status($fb) eq 'HIT' && decode('br', $fb->{body}) eq $page,
+ok(cache_status($fb) eq 'HIT' && decode_body('br', $fb->{body}) eq $page,
     'a page file hit in br');
 my $fi = $t->get('/files/a.md');
 ok(cache_status($fi) eq 'HIT' && $fi->{body} eq $page,
@@ -245,7 +220,7 @@ ok($fz->{status} == 206 && length $fz->{body} == 10,
 # live reload keeps working on compressed pages
 
 my $lr = $t->get('/live/a.md', 'Accept-Encoding' => 'gzip');
-my $lp = decode('gzip', $lr->{body});
+my $lp = decode_body('gzip', $lr->{body});
 my ($e) = $lp =~ /var e='([^']*)'/;
 (my $coded) = $lr->{headers}{etag} =~ /^"(.*)"$/;
 ok(defined $e && "\"$coded\"" ne $e && $coded =~ /-gzip$/
@@ -259,7 +234,7 @@ is($t->request('HEAD', '/live/a.md', 'Accept-Encoding' => 'gzip',
 
 $t->write_file('site/a.md', $text . "An edit.\n");
 my $ed = $t->get('/all/a.md', 'Accept-Encoding' => 'gzip');
-ok(cache_status($ed) eq 'EXPIRED' && decode('gzip', $ed->{body})
+ok(cache_status($ed) eq 'EXPIRED' && decode_body('gzip', $ed->{body})
     =~ /An edit\./, 'an edit: a new page in every coding');
 isnt($ed->{headers}{etag}, $gz->{headers}{etag}, 'an edit: a new ETag');
 
@@ -268,7 +243,7 @@ my $right = 0;
 for my $pass (1 .. 2) {
     for my $i (1 .. 6) {
         my $r = $t->get("/tiny/ev$i.md", 'Accept-Encoding' => 'gzip');
-        $right++ if decode(coding($r), $r->{body}) =~ /Evicted $i\b/;
+        $right++ if decode_body(coding($r), $r->{body}) =~ /Evicted $i\b/;
     }
 }
 
@@ -277,5 +252,5 @@ is($right, 12, 'pages evicted with their codings come back right');
 $t->reload();
 
 my $after = $t->get('/all/a.md', 'Accept-Encoding' => 'gzip');
-ok(cache_status($after) eq 'HIT' && decode('gzip', $after->{body})
+ok(cache_status($after) eq 'HIT' && decode_body('gzip', $after->{body})
     =~ /An edit\./, 'a reload keeps the page and its codings');

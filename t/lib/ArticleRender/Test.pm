@@ -77,9 +77,11 @@ use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(sleep);
 use Scalar::Util ();
 use Cwd ();
+use IO::Uncompress::Gunzip ();
 
 use Exporter qw(import);
-our @EXPORT_OK = qw(article_html http_date cache_status wait_until);
+our @EXPORT_OK = qw(article_html http_date cache_status wait_until
+    decode_body);
 
 our $VERSION = '1.0';
 
@@ -1347,6 +1349,49 @@ sub http_date {
 sub cache_status {
     my ($r) = @_;
     return $r->{headers}{'x-cache'} // '(none)';
+}
+
+
+# A body as its Content-Encoding left it (gzip, br, zstd or none), or
+# why it could not be decoded.
+
+sub decode_body {
+    my ($coding, $body) = @_;
+
+    return $body if !defined $coding || $coding eq '';
+
+    if ($coding eq 'gzip') {
+        my $plain;
+        IO::Uncompress::Gunzip::gunzip(\$body => \$plain, Transparent => 0)
+            or return "gunzip: $IO::Uncompress::Gunzip::GunzipError";
+        return $plain;
+    }
+
+    my ($fh, $name) = File::Temp::tempfile(UNLINK => 1);
+    binmode $fh;
+    print $fh $body;
+    close $fh;
+
+    my $tool = $coding eq 'br' ? 'brotli -d -c' : 'zstd -d -c -q';
+    my $plain = `$tool "$name" 2>&1`;
+
+    return $? == 0 ? $plain : "$tool: failed";
+}
+
+
+# $t->hit_within($n, $uri, %headers): whether one of $n requests in a
+# row is a hit.  A listing a second old is made again by the request that
+# finds it so (EXPIRED) and sent as it was to the others, so a listing is
+# a hit within a few requests whatever the clock says.
+
+sub hit_within {
+    my ($self, $n, $uri, %headers) = @_;
+
+    for (1 .. $n) {
+        return 1 if cache_status($self->get($uri, %headers)) eq 'HIT';
+    }
+
+    return 0;
 }
 
 
