@@ -69,6 +69,7 @@ static void *ngx_http_article_render_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static ngx_int_t ngx_http_article_render_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_article_render_init_module(ngx_cycle_t *cycle);
 static void ngx_http_article_render_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_article_render_highlight(ngx_conf_t *cf, void *post,
     void *data);
@@ -281,7 +282,7 @@ ngx_module_t  ngx_http_article_render_module = {
     ngx_http_article_render_commands,      /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
+    ngx_http_article_render_init_module,   /* init module */
     NULL,                                  /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
@@ -1135,16 +1136,6 @@ ngx_http_article_render_init(ngx_conf_t *cf)
         ngx_http_article_render_pin_library(cf, libs[i]);
     }
 
-    if (ngx_is_init_cycle(cf->cycle->old_cycle)
-        && ar_render_library_outdated())
-    {
-        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
-                      "cmark-gfm %s has known slow and exploding inputs, "
-                      "fixed in 0.29.0.gfm.13: renders rely on "
-                      "article_render_timeout and article_render_max_memory",
-                      ar_render_library_version());
-    }
-
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_CONTENT_PHASE].handlers);
@@ -1173,6 +1164,33 @@ ngx_http_article_render_init(ngx_conf_t *cf)
                               * sizeof(ngx_http_handler_pt));
 
     h[0] = ngx_http_article_render_index_handler;
+
+    return NGX_OK;
+}
+
+
+/*
+ * An old library is named once, by the master as it starts, at notice:
+ * not on the terminal of every "nginx -t" and "nginx -s" of a site that
+ * cannot upgrade it, and not again on reloads.
+ */
+
+static ngx_int_t
+ngx_http_article_render_init_module(ngx_cycle_t *cycle)
+{
+    if (ngx_test_config
+        || ngx_process == NGX_PROCESS_SIGNALLER
+        || !ngx_is_init_cycle(cycle->old_cycle)
+        || !ar_render_library_outdated())
+    {
+        return NGX_OK;
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
+                  "cmark-gfm %s has known slow and exploding inputs, "
+                  "fixed in 0.29.0.gfm.13: renders rely on "
+                  "article_render_timeout and article_render_max_memory",
+                  ar_render_library_version());
 
     return NGX_OK;
 }
