@@ -68,7 +68,7 @@ static int ar_listing_read_dir(ar_listing_ctx_t *ctx,
     const ar_listing_id_t *id);
 static int ar_listing_scan_key(const ar_listing_conf_t *conf,
     ar_buf_t *key);
-static DIR *ar_listing_opendir(ar_listing_ctx_t *ctx);
+static DIR *ar_listing_opendir(ar_listing_ctx_t *ctx, unsigned below);
 static int ar_listing_scan(ar_listing_ctx_t *ctx, size_t dir_len,
     size_t rel, unsigned depth);
 static int ar_listing_article(ar_listing_ctx_t *ctx, size_t path_len,
@@ -156,9 +156,9 @@ ar_listing_build(const ar_listing_conf_t *conf, const ar_limits_t *limits,
         goto done;
     }
 
-    if ((conf->nofollow ? lstat(ctx.path.data, &st)
-                        : stat(ctx.path.data, &st)) == -1)
-    {
+    /* the directory itself is as the glue found it (disable_symlinks) */
+
+    if (stat(ctx.path.data, &st) == -1) {
         rc = AR_ERROR;
         goto done;
     }
@@ -382,15 +382,18 @@ ar_listing_scan_key(const ar_listing_conf_t *conf, ar_buf_t *key)
 }
 
 
-/* the directory at ctx->path, not through a symbolic link where not so */
+/*
+ * The directory at ctx->path; one below the listed directory not through
+ * a symbolic link where links are not followed.
+ */
 
 static DIR *
-ar_listing_opendir(ar_listing_ctx_t *ctx)
+ar_listing_opendir(ar_listing_ctx_t *ctx, unsigned below)
 {
     int   fd;
     DIR  *d;
 
-    if (!ctx->conf->nofollow) {
+    if (!ctx->conf->nofollow || !below) {
         return opendir(ctx->path.data);
     }
 
@@ -422,7 +425,7 @@ ar_listing_scan(ar_listing_ctx_t *ctx, size_t dir_len, size_t rel,
 
     sitemap = (ctx->conf->kind == AR_LISTING_SITEMAP);
 
-    d = ar_listing_opendir(ctx);
+    d = ar_listing_opendir(ctx, depth);
 
     if (d == NULL) {
         return depth ? AR_OK : AR_ERROR;
@@ -706,7 +709,7 @@ ar_listing_subdir(ar_listing_ctx_t *ctx, ar_listing_dir_t *dir)
 
     dir_len = ctx->path.len - 1;
 
-    d = ar_listing_opendir(ctx);
+    d = ar_listing_opendir(ctx, 1);
     if (d == NULL) {
         return AR_OK;
     }

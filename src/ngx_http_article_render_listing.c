@@ -563,19 +563,31 @@ static ngx_int_t
 ngx_http_article_render_directory(ngx_http_request_t *r, ngx_str_t *dir,
     ngx_file_info_t *fi)
 {
+    u_char                    *p;
     ngx_int_t                  rc;
     ngx_str_t                  path;
     ngx_uint_t                 level;
     ngx_open_file_info_t       of;
     ngx_http_core_loc_conf_t  *clcf;
 
-    path.len = dir->len;
-    path.data = ngx_pnalloc(r->pool, dir->len + 1);
+    /*
+     * With its trailing slash, as nginx's index module looks at one: a
+     * "from=$document_root" of an alias has it.
+     */
+
+    path.data = ngx_pnalloc(r->pool, dir->len + 2);
     if (path.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_cpystrn(path.data, dir->data, dir->len + 1);
+    p = ngx_cpymem(path.data, dir->data, dir->len);
+
+    if (p == path.data || p[-1] != '/') {
+        *p++ = '/';
+    }
+
+    *p = '\0';
+    path.len = p - path.data;
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
@@ -637,7 +649,14 @@ ngx_http_article_render_directory(ngx_http_request_t *r, ngx_str_t *dir,
         return NGX_DECLINED;
     }
 
+    /* the directory is named without the slash, but "/" */
+
+    if (path.len > 1) {
+        path.data[--path.len] = '\0';
+    }
+
     dir->data = path.data;
+    dir->len = path.len;
 
     return NGX_OK;
 }

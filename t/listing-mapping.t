@@ -80,6 +80,16 @@ http {
         location /owner/ {
             disable_symlinks if_not_owner;
         }
+
+        location /fromroot/ {
+            root %%TESTDIR%%/linkroot;
+            disable_symlinks on from=$document_root;
+        }
+
+        location /fromalias/ {
+            alias %%TESTDIR%%/linkdir/;
+            disable_symlinks on from=$document_root;
+        }
     }
 }
 EOF
@@ -97,6 +107,9 @@ $t->write_file('site/links/own.md', "# Its own\n");
 symlink $t->path('outside'), $t->path('site/sym/outdir');
 symlink $t->path('outside'), $t->path('site/owner/outdir');
 symlink $t->path('outside'), $t->path('site/links/outdir');
+$t->write_file('site/fromroot/here.md', "# Here\n");
+symlink $t->path('site'), $t->path('linkroot');
+symlink $t->path('site/fromroot'), $t->path('linkdir');
 
 # if_not_owner: the link is root's, what it points to another user's
 
@@ -104,7 +117,7 @@ my $chowned = $> == 0
     && chown((getpwnam('nobody'))[2], (getgrnam('nogroup'))[2] // 65534,
         $t->path('outside'), $t->path('outside/secret.md'));
 
-$t->plan(38)->run();
+$t->plan(41)->run();
 
 my $port = $t->port();
 my $origin = "http://map.example:$port";
@@ -193,13 +206,15 @@ is(cache_status($t->get('/c/feed.atom', %host)), 'HIT',
 # disable_symlinks on: a directory through a link is not listed
 
 $r = $t->get('/sym/outdir/feed.atom', %host);
-is($r->{status}, 403, 'disable_symlinks: feed through a link, 403');
+is($r->{status}, $t->get('/sym/outdir/secret.md', %host)->{status},
+    'disable_symlinks: feed through a link, as the article there');
+like($r->{status}, qr/^40[34]$/, 'disable_symlinks: which is not served');
 unlike($r->{body}, qr{Outside}, 'disable_symlinks: nothing of it');
 $r = $t->get('/sym/outdir/', %host);
 like($r->{status} . ' ' . ($r->{body} =~ /Outside|secret/ ? 'listed' : '-'),
     qr/^40[34] -$/, 'disable_symlinks: index through a link, as nginx\'s');
-is($t->get('/sym/outdir/sitemap.xml', %host)->{status}, 403,
-    'disable_symlinks: sitemap through a link, 403');
+like($t->get('/sym/outdir/sitemap.xml', %host)->{status}, qr/^40[34]$/,
+    'disable_symlinks: sitemap through a link, 403 or 404');
 $r = $t->get('/sym/sitemap.xml', %host);
 like($r->{body}, qr{/sym/own\.md}, 'disable_symlinks: sitemap, its own');
 unlike($r->{body}, qr{secret}, 'disable_symlinks: sitemap, not the link\'s');
@@ -215,7 +230,7 @@ SKIP: {
         'if_not_owner: feed through a link of another owner, 403');
     is($t->get('/owner/outdir/', %host)->{status}, 403,
         'if_not_owner: index, 403');
-    like($t->get('/owner/outdir/secret.md', %host)->{status}, qr/^403$/,
+    is($t->get('/owner/outdir/secret.md', %host)->{status}, 403,
         'if_not_owner: as the article itself');
 }
 
@@ -223,5 +238,13 @@ like($t->get('/owner/own.md', %host)->{body}, qr{Its own},
     'if_not_owner: its own article');
 like($t->get('/owner/', %host)->{body}, qr{href="own\.md"},
     'if_not_owner: its own index');
+
+# from=: a document root that is a link is the scope's to follow
+
+like($t->get('/fromroot/', %host)->{body}, qr{href="here\.md"},
+    'disable_symlinks from=: a linked document root\'s index');
+like($t->get('/fromalias/feed.atom', %host)->{body},
+    qr{<link href="$origin/fromalias/here\.md"/>},
+    'disable_symlinks from=: the feed of an alias that is a link');
 
 $t->stop();
