@@ -2,7 +2,8 @@
 
 # Listings under any URI mapping: the index, the feed and the sitemap
 # through an exact alias to a file of the feed's name (no crash, URLs of
-# the directory), a prefix alias, a regex alias, try_files and rewrite;
+# the directory), a prefix alias, a regex alias, try_files and rewrite,
+# and an index article's list at a rewritten URI;
 # two locations that alias one directory each get their own links and
 # title; and disable_symlinks (on, if_not_owner) applied to every
 # directory a listing reads, as the static module applies it to a file.
@@ -69,6 +70,14 @@ http {
             rewrite ^ /blog/feed.atom last;
         }
 
+        location /ia/ {
+            index index.md;
+        }
+
+        location = /home {
+            rewrite ^ /ia/index.md last;
+        }
+
         location /c2/ {
             alias %%TESTDIR%%/site/c/;
         }
@@ -100,6 +109,8 @@ $t->write_file('site/blog/first.md',
 $t->write_file('site/blog/deep/below.md', "# Below\n\nDeeper.\n");
 $t->write_file('site/tf/a.md', "# A of tf\n");
 $t->write_file('site/c/one.md', "# One of c\n");
+$t->write_file('site/ia/index.md', "# Home\n\n{{articles}}\n");
+$t->write_file('site/ia/x.md', "# X of ia\n");
 $t->write_file('outside/secret.md', "# Outside the root\n\nPrivate.\n");
 $t->write_file('site/sym/own.md', "# Its own\n");
 $t->write_file('site/owner/own.md', "# Its own\n");
@@ -117,7 +128,7 @@ my $chowned = $> == 0
     && chown((getpwnam('nobody'))[2], (getgrnam('nogroup'))[2] // 65534,
         $t->path('outside'), $t->path('outside/secret.md'));
 
-$t->plan(41)->run();
+$t->plan(44)->run();
 
 my $port = $t->port();
 my $origin = "http://map.example:$port";
@@ -183,6 +194,16 @@ like($r->{body}, qr{<link href="$origin/blog/first\.md"/>},
 $r = $t->get('/latest.atom', %host);
 like($r->{body}, qr{<link href="$origin/blog/first\.md"/>},
     'rewrite to a feed: links of its directory');
+
+# an index article: its list links from its directory where it is sent
+# at another URI
+
+like($t->get('/home', %host)->{body}, qr{href="/ia/x\.md"},
+    'index article at a rewritten URI: links from its directory');
+like($t->get('/ia/', %host)->{body}, qr{href="x\.md"},
+    'index article at its directory: relative links');
+like($t->get('/home', %host)->{body}, qr{href="/ia/x\.md"},
+    'index article at a rewritten URI: not the other\'s links');
 
 # two locations, one directory: each its own links and title
 
