@@ -298,7 +298,10 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
 
     p = ngx_cpymem(path.data, dir->data, dir->len);
     *p++ = '/';
-    ngx_memcpy(p, name->data, name->len);
+
+    if (name->len) {
+        ngx_memcpy(p, name->data, name->len);
+    }
 
     page = &ctx->page;
 
@@ -358,24 +361,38 @@ ngx_http_article_render_listing_key(ngx_http_request_t *r,
     ngx_http_article_render_page_t *page, ngx_str_t *path,
     ngx_http_article_render_links_t *links, uint32_t conf_id)
 {
-    u_char     *p;
-    ngx_str_t   key;
+    u_char      *p;
+    ngx_str_t    key, *part[4];
+    ngx_uint_t   i;
 
-    key.len = path->len + 1 + links->name.len + 1 + links->base.len + 1
-              + links->self.len;
+    part[0] = path;
+    part[1] = &links->name;
+    part[2] = &links->base;
+    part[3] = &links->self;
+
+    key.len = 3;
+
+    for (i = 0; i < 4; i++) {
+        key.len += part[i]->len;
+    }
 
     key.data = ngx_pnalloc(r->pool, key.len + 1);
     if (key.data == NULL) {
         return NGX_ERROR;
     }
 
-    p = ngx_cpymem(key.data, path->data, path->len);
-    *p++ = '\0';
-    p = ngx_cpymem(p, links->name.data, links->name.len);
-    *p++ = '\0';
-    p = ngx_cpymem(p, links->base.data, links->base.len);
-    *p++ = '\0';
-    p = ngx_cpymem(p, links->self.data, links->self.len);
+    p = key.data;
+
+    for (i = 0; i < 4; i++) {
+        if (i) {
+            *p++ = '\0';
+        }
+
+        if (part[i]->len) {
+            p = ngx_cpymem(p, part[i]->data, part[i]->len);
+        }
+    }
+
     *p = '\0';
 
     ngx_http_article_render_cache_key(&page->key, &key, conf_id);
