@@ -149,6 +149,10 @@ MODULES_DIR ?= $(PREFIX)/lib/nginx/modules
 NGINX_CONF_DIR ?= $(PREFIX)/etc/nginx
 endif
 AVAILABLE_DIR ?= $(PREFIX)/share/nginx/modules-available
+# the module's own language files for highlighted code (lang/), and the
+# default "article_render_highlight_languages" of the module built here;
+# t/ runs a build that reads them from the source tree
+LANG_DIR    ?= $(PREFIX)/share/nginx/article-render/lang
 ENABLED_DIR ?= $(NGINX_CONF_DIR)/modules-enabled
 SNIPPET     := mod-article-render.conf
 SNIPPET_LINK := 50-mod-article-render.conf
@@ -194,10 +198,11 @@ deps:
 	    exit 1; \
 	fi
 
-# $(call configure-tree,TREE,CC_OPT,OPTIONS): a copy of the nginx source
-# in TREE, configured with this module (tools/configure-nginx)
+# $(call configure-tree,TREE,CC_OPT,OPTIONS,LANG_DIR): a copy of the nginx
+# source in TREE, configured with this module (tools/configure-nginx)
 define configure-tree
 	NGINX_BIN='$(NGINX_BIN)' ARTICLE_RENDER_HIGHLIGHT=$(HIGHLIGHT) \
+	ARTICLE_RENDER_LANGUAGES='$(or $(4),$(LANG_DIR))' \
 	CC_OPT='$(strip $(2) $(NGX_CC_OPT))' LD_OPT='$(NGX_LD_OPT)' \
 	    sh tools/configure-nginx $(NGINX_SRC) $(1) $(CURDIR) $(3)
 endef
@@ -212,9 +217,10 @@ $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 # the build t/ runs against: test hooks on (article_render_test_delay,
 # and the variables the tests count renders and lookups by)
 $(TEST_CONFIGURED): config tools/configure-nginx
-	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1)
+	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1,,$(CURDIR)/lang)
 
-$(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
+$(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS) \
+    $(wildcard lang/*.lang)
 	$(MAKE) -C $(TEST_TREE) -f objs/Makefile modules
 	cp $(TEST_TREE)/objs/$(MODULE).so $@
 
@@ -223,11 +229,13 @@ $(BUILD)/ar_highlight.o: src/ar_highlight.cpp src/ar_highlight.h src/ar_buf.h
 	$(CXX) $(UNIT_CFLAGS) -Isrc -c -o $@ $<
 
 $(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
-    $(CORE_HDRS) conf.example/template.html $(HL_OBJ)
+    $(CORE_HDRS) conf.example/template.html $(HL_OBJ) \
+    $(wildcard lang/*.lang)
 	mkdir -p $(BUILD)
 	$(CC) $(UNIT_CFLAGS) $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ $< \
 	    t/unit/ar_check.c $(CORE_SRCS) $(HL_OBJ) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
+	    -DAR_LANG_DIR=\"$(CURDIR)/lang\" \
 	    $(CMARK_LIBS) $(YAML_LIBS) $(UNIT_CODING_LIBS) $(GUMBO_LIBS) \
 	    $(HL_LIBS) -lpthread
 
@@ -320,8 +328,9 @@ stress: deps test-build
 
 install: $(MODULE_SO)
 	install -d $(DESTDIR)$(MODULES_DIR) $(DESTDIR)$(AVAILABLE_DIR) \
-	    $(DESTDIR)$(ENABLED_DIR)
+	    $(DESTDIR)$(ENABLED_DIR) $(DESTDIR)$(LANG_DIR)
 	install -m 644 $(MODULE_SO) $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
+	install -m 644 lang/*.lang $(DESTDIR)$(LANG_DIR)
 	echo 'load_module $(MODULES_DIR)/$(MODULE).so;' \
 	    > $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET)
 	ln -sfn $(AVAILABLE_DIR)/$(SNIPPET) \
@@ -331,6 +340,8 @@ uninstall:
 	rm -f $(DESTDIR)$(ENABLED_DIR)/$(SNIPPET_LINK) \
 	    $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET) \
 	    $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
+	rm -f $(addprefix $(DESTDIR)$(LANG_DIR)/,$(notdir $(wildcard lang/*.lang)))
+	-rmdir $(DESTDIR)$(LANG_DIR) $(dir $(DESTDIR)$(LANG_DIR)) 2>/dev/null
 
 deb: $(MODULE_SO)
 	NGINX_BIN=$(NGINX_BIN) sh tools/build-deb $(MODULE_SO) $(DEB_VERSION) \
