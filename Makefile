@@ -10,6 +10,8 @@
 #                   module's precompressed pages against gzip_static
 #   make bench-compress  size and CPU time of every compression level on
 #                   the bench articles, beside the render's
+#   make bench-corpus  the share of real documents' code blocks the
+#                   module highlights (CORPUS, LINGUIST: see below)
 #   make fuzz       libFuzzer over the core for FUZZ_SECONDS (default 60)
 #   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
 #   make test-asan  t/ with the module built with ASan and UBSan
@@ -176,7 +178,7 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
 
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
         test-build test-asan test-valgrind stress install uninstall deb \
-        test-matrix bench-render bench-compress bench-browser
+        test-matrix bench-render bench-compress bench-browser bench-corpus
 
 all: $(SO)
 
@@ -393,6 +395,33 @@ bench-compress: deps $(BUILD)/compress-levels
 	        $(BENCH_COMPRESS_RUNS) $(BENCH_COMPRESS_SET) || exit 1; \
 	    echo; \
 	done
+
+# "make bench-corpus": the share of real documents' fenced code blocks,
+# of those GitHub highlights, that the module highlights, and the cost of
+# highlighting a code-heavy README (bench/code-corpus.pl); CORPUS is a
+# list of bare git directories, LINGUIST the npm package
+# linguist-languages (npm install linguist-languages)
+CORPUS      ?=
+LINGUIST    ?= node_modules/linguist-languages
+CORPUS_README ?=
+CORPUS_BIN  := $(BUILD)/ar_code_corpus
+
+$(BUILD)/ar_highlight_bench.o: src/ar_highlight.cpp src/ar_highlight.h \
+    src/ar_buf.h
+	mkdir -p $(BUILD)
+	$(CXX) $(BENCH_CFLAGS) -Isrc -c -o $@ $<
+
+$(CORPUS_BIN): bench/ar_code_corpus.c $(CORE_SRCS) $(CORE_HDRS) \
+    $(BUILD)/ar_highlight_bench.o
+	$(CC) $(BENCH_CFLAGS) $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ \
+	    bench/ar_code_corpus.c $(CORE_SRCS) $(BUILD)/ar_highlight_bench.o \
+	    $(CORE_LIBS) $(HL_LIBS)
+
+bench-corpus: $(CORPUS_BIN)
+	perl bench/code-corpus.pl --tool $(CORPUS_BIN) --lang $(CURDIR)/lang \
+	    --linguist $(LINGUIST) --out $(BUILD)/code-corpus $(CORPUS)
+	$(if $(CORPUS_README),$(CORPUS_BIN) $(CURDIR)/lang -t $(BENCH_RUNS) \
+	    $(CORPUS_README))
 
 $(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)

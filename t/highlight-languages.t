@@ -226,6 +226,20 @@ EOF
           'string">&quot;&lt;/code&gt; </span>', 'variable">$uri</span>',
           'keyword">on</span>' ] ],
 
+    caddyfile => [ <<'EOF',
+# the site <&>
+example.com {
+    @api path /api/*
+    reverse_proxy @api localhost:9000
+    header X-Host "{host} </code>"
+    respond "ok" 200
+}
+EOF
+        [ 'comment"># the site &lt;&amp;&gt;</span>',
+          'type">example.com</span>', 'constant">@api</span>',
+          'keyword">reverse_proxy</span>', 'variable">{host}</span>',
+          'string"> &lt;/code&gt;&quot;</span>', 'number">200</span>' ] ],
+
     diff => [ <<'EOF',
 @@ -1,2 +1,2 @@
  int a;
