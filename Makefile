@@ -360,6 +360,7 @@ demo: deps all
 	@mkdir -p $(BUILD)/demo/logs
 	@user=; [ "$$(id -u)" = 0 ] && user='user root;'; \
 	sed -e 's|@MODULE@|$(SO)|' -e 's|@ROOT@|$(CURDIR)/conf.example|' \
+	    -e 's|@LANG@|$(CURDIR)/lang|' \
 	    -e 's|@PORT@|$(DEMO_PORT)|' -e "s|@USER@|$$user|" \
 	    conf.example/demo.conf.in > $(BUILD)/demo/nginx.conf
 	@echo "serving conf.example/articles/ at http://127.0.0.1:$(DEMO_PORT)/"

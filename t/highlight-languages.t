@@ -240,6 +240,44 @@ EOF
           'keyword">reverse_proxy</span>', 'variable">{host}</span>',
           'string"> &lt;/code&gt;&quot;</span>', 'number">200</span>' ] ],
 
+    nushell => [ <<'EOF',
+# big files <&>
+ls | where size > 10kb | each {|f| $"($f.name) </code>" }
+let n = 42
+EOF
+        [ 'comment"># big files &lt;&amp;&gt;</span>',
+          'keyword">where</span>', 'number">10kb</span>',
+          'string">$&quot;</span>', 'variable">($f.name)</span>',
+          'string"> &lt;/code&gt;&quot;</span>', 'keyword">let</span>',
+          'number">42</span>' ] ],
+
+    nu => [ "let x = 1 # <&>\n", [ 'keyword">let</span>' ] ],
+
+    handlebars => [ <<'EOF',
+{{! the entry <&> }}
+<div class="entry">
+  {{#if author}}<h1>{{name "</code>" 42}}</h1>{{/if}}
+</div>
+EOF
+        [ 'comment">{{! the entry &lt;&amp;&gt; }}</span>',
+          'keyword">&lt;div</span>', 'type">class</span>',
+          'keyword">#if</span>', 'string">&quot;&lt;/code&gt;&quot;</span>',
+          'number">42</span>' ] ],
+
+    http => [ <<'EOF',
+GET /search?q=a&b=<c> HTTP/1.1
+Host: example.org
+
+HTTP/1.1 404 Not Found
+Content-Type: text/html
+
+<p>not found</code></p>
+EOF
+        [ 'keyword">GET</span>', 'string">/search?q=a&amp;b=&lt;c&gt;</span>',
+          'property">Host</span>', 'keyword">HTTP/1.1</span>',
+          'number">404</span>',
+          "\n&lt;p&gt;not found&lt;/code&gt;&lt;/p&gt;\n" ] ],
+
     diff => [ <<'EOF',
 @@ -1,2 +1,2 @@
  int a;
