@@ -17,6 +17,8 @@
 # Every block goes through the core (ar_code_corpus); OUT/blocks.tsv
 # records each one's origin (repository, commit, path, line), its word,
 # whether GitHub and the module highlight it; the summary is printed.
+# With --dump, the code of each block GitHub highlights is written to
+# OUT/blocks/N.WORD (N: its row in blocks.tsv), to look at.
 
 use strict;
 use warnings;
@@ -25,10 +27,10 @@ use Getopt::Long;
 use File::Path qw(make_path);
 use IPC::Open2;
 
-my ($tool, $lang, $linguist, $out);
+my ($tool, $lang, $linguist, $out, $dump);
 
 GetOptions('tool=s' => \$tool, 'lang=s' => \$lang,
-           'linguist=s' => \$linguist, 'out=s' => \$out)
+           'linguist=s' => \$linguist, 'out=s' => \$out, 'dump' => \$dump)
     && $tool && $lang && $linguist && $out && @ARGV
     or die "usage: $0 --tool T --lang DIR --linguist DIR --out DIR GITDIR...\n";
 
@@ -178,6 +180,21 @@ print $tsv "repository\tcommit\tpath\tline\tword\tgithub\tmodule\tspans\n";
 print $tsv join("\t", @{$_}{qw(repo commit path line word github known
                                spans)}), "\n" for @blocks;
 close $tsv;
+
+if ($dump) {
+    make_path("$out/blocks");
+
+    for my $i (0 .. $#blocks) {
+        my $b = $blocks[$i];
+        next unless $b->{github};
+
+        (my $word = lc $b->{word}) =~ s{[^a-z0-9+#.-]}{_}g;
+        open my $fh, '>', "$out/blocks/" . ($i + 1) . ".$word"
+            or die "$out/blocks: $!\n";
+        print $fh $b->{code};
+        close $fh;
+    }
+}
 
 # the summary
 
