@@ -250,9 +250,11 @@ $(BUILD)/ar_highlight_fuzz.o: src/ar_highlight.cpp src/ar_highlight.h \
 	mkdir -p $(BUILD)
 	$(FUZZ_CC) -x c++ $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
 
-$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS) $(FUZZ_HL_OBJ)
+$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS) $(FUZZ_HL_OBJ) \
+    $(wildcard lang/*.lang)
 	mkdir -p $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ \
+	    -DAR_LANG_DIR=\"$(CURDIR)/lang\" \
 	    fuzz/ar_fuzz.c $(CORE_SRCS) $(FUZZ_HL_OBJ) $(CMARK_LIBS) \
 	    $(YAML_LIBS) $(CODING_LIBS) $(GUMBO_LIBS) $(HL_LIBS) \
 	    $(if $(FUZZ_HL_OBJ),-fsanitize-link-c++-runtime)
