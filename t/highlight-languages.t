@@ -3,7 +3,8 @@
 # The module's own language files (lang/): each highlights real-looking
 # code of its language (a keyword, a string, a comment, a number), keeps
 # "<", "&" and "</code>" as text, and renders the same in every newline
-# mode.  Without the directory, nginx -t fails where code is highlighted.
+# mode.  Without the directory, or with a file that does not load,
+# nginx -t fails where code is highlighted.
 
 use strict;
 use warnings;
@@ -332,6 +333,8 @@ EOF
 
 my ($has, $said) = $t->test_config();
 
+my $broken = ArticleRender::Test->new();
+
 $t->config(<<'EOF');
 http {
     %%TEST_GLOBALS_HTTP%%
@@ -362,12 +365,42 @@ EOF
 my $checks = 0;
 $checks += scalar @{ $lang{$_}[1] } for @names;
 
-$t->plan(3 + 3 * @names + $checks)->run();
+$t->plan(5 + 3 * @names + $checks)->run();
 
 ok(!$has, 'no languages directory: nginx -t fails');
 like($said, qr/\[emerg\]\ .*article_render_highlight_languages
     \ "[^"]*no-such-directory":\ \S+\ failed\ \(2:/x,
     'no languages directory: the error names the directive and the path');
+
+# a language file that does not load is named
+
+for my $file (glob "$FindBin::Bin/../lang/*.lang") {
+    my ($name) = $file =~ m{([^/]+)$};
+    open my $fh, '<', $file or die "$file: $!\n";
+    $broken->write_file("lang/$name", do { local $/; <$fh> });
+}
+
+$broken->write_file('lang/toml.lang', "keyword = 'unclosed\n");
+
+$broken->config(<<'EOF');
+http {
+    %%TEST_GLOBALS_HTTP%%
+
+    article_render_highlight_languages %%TESTDIR%%/lang;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        article_render on;
+    }
+}
+EOF
+
+my ($loads, $error) = $broken->test_config();
+
+ok(!$loads, 'a language file that does not load: nginx -t fails');
+like($error, qr/\[emerg\]\ .*article_render_highlight_languages\ "[^"]*lang":
+    \ cannot\ load\ the\ language\ file\ "toml\.lang"/x,
+    'a language file that does not load: the error names it');
 
 my %html;
 
