@@ -13,6 +13,8 @@
 #                   module's precompressed pages against gzip_static
 #   make bench-compress  size and CPU time of every compression level on
 #                   the bench articles, beside the render's
+#   make bench-corpus  the share of real documents' code blocks the
+#                   module highlights (CORPUS, LINGUIST: see below)
 #   make fuzz       libFuzzer over the core for FUZZ_SECONDS (default 60)
 #   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
 #   make test-asan  t/ with the module built with ASan and UBSan
@@ -140,6 +142,10 @@ MODULES_DIR ?= $(PREFIX)/lib/nginx/modules
 NGINX_CONF_DIR ?= $(PREFIX)/etc/nginx
 endif
 AVAILABLE_DIR ?= $(PREFIX)/share/nginx/modules-available
+# the module's own language files for highlighted code (lang/), and the
+# default "article_render_highlight_languages" of the module built here;
+# t/ runs a build that reads them from the source tree
+LANG_DIR    ?= $(PREFIX)/share/nginx/article-render/lang
 ENABLED_DIR ?= $(NGINX_CONF_DIR)/modules-enabled
 SNIPPET     := mod-article-render.conf
 SNIPPET_LINK := 50-mod-article-render.conf
@@ -166,7 +172,7 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
         test-build test-asan check-asan test-valgrind check-valgrind \
         stress check-stress install uninstall deb deb-package test-matrix \
         bench-render bench-compress bench-compress-run bench-browser \
-        bench-browser-run
+        bench-browser-run bench-corpus
 
 all: $(SO)
 
@@ -196,10 +202,11 @@ deps-deb:
 deps-matrix:
 	@sh tools/install-deps build test matrix
 
-# $(call configure-tree,TREE,CC_OPT,OPTIONS): a copy of the nginx source
-# in TREE, configured with this module (tools/configure-nginx)
+# $(call configure-tree,TREE,CC_OPT,OPTIONS,LANG_DIR): a copy of the nginx
+# source in TREE, configured with this module (tools/configure-nginx)
 define configure-tree
 	NGINX_BIN='$(NGINX_BIN)' ARTICLE_RENDER_HIGHLIGHT=$(HIGHLIGHT) \
+	ARTICLE_RENDER_LANGUAGES='$(or $(4),$(LANG_DIR))' \
 	CC_OPT='$(strip $(2) $(NGX_CC_OPT))' LD_OPT='$(NGX_LD_OPT)' \
 	    sh tools/configure-nginx $(NGINX_SRC) $(1) $(CURDIR) $(3)
 endef
@@ -214,9 +221,10 @@ $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 # the build t/ runs against: test hooks on (article_render_test_delay,
 # and the variables the tests count renders and lookups by)
 $(TEST_CONFIGURED): config tools/configure-nginx
-	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1)
+	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1,,$(CURDIR)/lang)
 
-$(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
+$(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS) \
+    $(wildcard lang/*.lang)
 	$(MAKE) -C $(TEST_TREE) -f objs/Makefile modules
 	cp $(TEST_TREE)/objs/$(MODULE).so $@
 
@@ -225,11 +233,13 @@ $(BUILD)/ar_highlight.o: src/ar_highlight.cpp src/ar_highlight.h src/ar_buf.h
 	$(CXX) $(UNIT_CFLAGS) -Isrc -c -o $@ $<
 
 $(BUILD)/ar_unit_%: t/unit/ar_unit_%.c $(UNIT_CHECK) $(CORE_SRCS) \
-    $(CORE_HDRS) conf.example/template.html $(HL_OBJ)
+    $(CORE_HDRS) conf.example/template.html $(HL_OBJ) \
+    $(wildcard lang/*.lang)
 	mkdir -p $(BUILD)
 	$(CC) $(UNIT_CFLAGS) $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ $< \
 	    t/unit/ar_check.c $(CORE_SRCS) $(HL_OBJ) \
 	    -DAR_TEMPLATE_EXAMPLE=\"$(CURDIR)/conf.example/template.html\" \
+	    -DAR_LANG_DIR=\"$(CURDIR)/lang\" \
 	    $(CMARK_LIBS) $(YAML_LIBS) $(UNIT_CODING_LIBS) $(GUMBO_LIBS) \
 	    $(HL_LIBS) -lpthread
 
@@ -242,9 +252,11 @@ $(BUILD)/ar_highlight_fuzz.o: src/ar_highlight.cpp src/ar_highlight.h \
 	mkdir -p $(BUILD)
 	$(FUZZ_CC) -x c++ $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
 
-$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS) $(FUZZ_HL_OBJ)
+$(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS) $(FUZZ_HL_OBJ) \
+    $(wildcard lang/*.lang)
 	mkdir -p $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ \
+	    -DAR_LANG_DIR=\"$(CURDIR)/lang\" \
 	    fuzz/ar_fuzz.c $(CORE_SRCS) $(FUZZ_HL_OBJ) $(CMARK_LIBS) \
 	    $(YAML_LIBS) $(CODING_LIBS) $(GUMBO_LIBS) $(HL_LIBS) \
 	    $(if $(FUZZ_HL_OBJ),-fsanitize-link-c++-runtime)
@@ -335,8 +347,9 @@ check-stress: test-build
 
 install: $(MODULE_SO)
 	install -d $(DESTDIR)$(MODULES_DIR) $(DESTDIR)$(AVAILABLE_DIR) \
-	    $(DESTDIR)$(ENABLED_DIR)
+	    $(DESTDIR)$(ENABLED_DIR) $(DESTDIR)$(LANG_DIR)
 	install -m 644 $(MODULE_SO) $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
+	install -m 644 lang/*.lang $(DESTDIR)$(LANG_DIR)
 	echo 'load_module $(MODULES_DIR)/$(MODULE).so;' \
 	    > $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET)
 	ln -sfn $(AVAILABLE_DIR)/$(SNIPPET) \
@@ -346,6 +359,8 @@ uninstall:
 	rm -f $(DESTDIR)$(ENABLED_DIR)/$(SNIPPET_LINK) \
 	    $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET) \
 	    $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
+	rm -f $(addprefix $(DESTDIR)$(LANG_DIR)/,$(notdir $(wildcard lang/*.lang)))
+	-rmdir $(DESTDIR)$(LANG_DIR) $(dir $(DESTDIR)$(LANG_DIR)) 2>/dev/null
 
 deb: deps-deb
 	@$(SUBMAKE) deb-package
@@ -375,6 +390,7 @@ serve: all
 	@mkdir -p $(BUILD)/demo/logs
 	@user=; [ "$$(id -u)" = 0 ] && user='user root;'; \
 	sed -e 's|@MODULE@|$(SO)|' -e 's|@ROOT@|$(CURDIR)/conf.example|' \
+	    -e 's|@LANG@|$(CURDIR)/lang|' \
 	    -e 's|@PORT@|$(DEMO_PORT)|' -e "s|@USER@|$$user|" \
 	    conf.example/demo.conf.in > $(BUILD)/demo/nginx.conf
 	@echo "serving conf.example/articles/ at http://127.0.0.1:$(DEMO_PORT)/"
@@ -419,6 +435,33 @@ bench-compress-run: $(BUILD)/compress-levels
 	        $(BENCH_COMPRESS_RUNS) $(BENCH_COMPRESS_SET) || exit 1; \
 	    echo; \
 	done
+
+# "make bench-corpus": the share of real documents' fenced code blocks,
+# of those GitHub highlights, that the module highlights, and the cost of
+# highlighting a code-heavy README (bench/code-corpus.pl); CORPUS is a
+# list of bare git directories, LINGUIST the npm package
+# linguist-languages (npm install linguist-languages)
+CORPUS      ?=
+LINGUIST    ?= node_modules/linguist-languages
+CORPUS_README ?=
+CORPUS_BIN  := $(BUILD)/ar_code_corpus
+
+$(BUILD)/ar_highlight_bench.o: src/ar_highlight.cpp src/ar_highlight.h \
+    src/ar_buf.h
+	mkdir -p $(BUILD)
+	$(CXX) $(BENCH_CFLAGS) -Isrc -c -o $@ $<
+
+$(CORPUS_BIN): bench/ar_code_corpus.c $(CORE_SRCS) $(CORE_HDRS) \
+    $(BUILD)/ar_highlight_bench.o
+	$(CC) $(BENCH_CFLAGS) $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ \
+	    bench/ar_code_corpus.c $(CORE_SRCS) $(BUILD)/ar_highlight_bench.o \
+	    $(CORE_LIBS) $(HL_LIBS)
+
+bench-corpus: $(CORPUS_BIN)
+	perl bench/code-corpus.pl --tool $(CORPUS_BIN) --lang $(CURDIR)/lang \
+	    --linguist $(LINGUIST) --out $(BUILD)/code-corpus $(CORPUS)
+	$(if $(CORPUS_README),$(CORPUS_BIN) $(CURDIR)/lang -t $(BENCH_RUNS) \
+	    $(CORPUS_README))
 
 $(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)

@@ -64,6 +64,8 @@ error_log logs/error.log warn;
 pid logs/nginx.pid;
 events { worker_connections 1024; }
 http {
+    article_render_highlight_languages $top/lang;
+
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     access_log off;

@@ -76,6 +76,8 @@ error_log logs/error.log warn;
 pid logs/nginx.pid;
 events { worker_connections 1024; }
 http {
+    article_render_highlight_languages $top/lang;
+
     # the cache must hold the 2 MB page: a zone with a larger max_entry;
     # large pages in files, sent with sendfile as the static ones are
     article_render_cache_zone bench:64m max_entry=8m path=pages;

@@ -98,10 +98,17 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     ar_buf_t             b;
+    const char          *failed;
     ar_template_error_t  err;
 
     if (ar_render_init() != AR_OK) {
         ar_fuzz_fail("ar_render_init() failed");
+    }
+
+    failed = "";
+
+    if (ar_render_highlight_languages(AR_LANG_DIR, &failed) != AR_OK) {
+        ar_fuzz_fail(failed);
     }
 
     if (ar_template_parse(&ar_fuzz_builtin, ar_template_builtin,

@@ -30,6 +30,13 @@ ar_code_init(void)
 
 
 int
+ar_code_languages(const char *dir, const char **failed)
+{
+    return ar_highlight_languages(dir, failed);
+}
+
+
+int
 ar_code_available(void)
 {
     return 1;
@@ -230,6 +237,13 @@ ar_code_release(void *data)
 
 int
 ar_code_init(void)
+{
+    return AR_OK;
+}
+
+
+int
+ar_code_languages(const char *dir, const char **failed)
 {
     return AR_OK;
 }

@@ -15,6 +15,7 @@
 
 
 int ar_code_init(void);
+int ar_code_languages(const char *dir, const char **failed);
 int ar_code_available(void);
 int ar_code_highlight(cmark_node *doc, ar_arena_t *arena);
 

@@ -28,6 +28,7 @@ extern "C" {
 #endif
 
 int ar_highlight_init(void);
+int ar_highlight_languages(const char *dir, const char **failed);
 int ar_highlight_lang(const char *name, size_t len);
 const char *ar_highlight_lang_name(int lang);
 ar_highlight_t *ar_highlight_new(int lang);

@@ -756,6 +756,18 @@ ar_render_library_version(void)
 }
 
 
+/*
+ * Loads the module's own language files from dir (after ar_render_init(),
+ * before threads render); *failed names a file that did not load.
+ */
+
+int
+ar_render_highlight_languages(const char *dir, const char **failed)
+{
+    return ar_code_languages(dir, failed);
+}
+
+
 /* whether the module was built with a highlighter */
 
 int

@@ -68,6 +68,7 @@ int ar_render_article(const ar_render_conf_t *conf,
     const ar_limits_t *limits, const char *src, size_t len,
     ar_article_t *article);
 int ar_render_library_outdated(void);
+int ar_render_highlight_languages(const char *dir, const char **failed);
 int ar_render_highlight_available(void);
 void ar_article_free(ar_article_t *article);
 const char *ar_render_library_version(void);

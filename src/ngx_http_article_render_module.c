@@ -24,11 +24,18 @@
 #define NGX_HTTP_AR_CACHE_DEFAULT_NAME   "article_render"
 #define NGX_HTTP_AR_CACHE_DEFAULT_SIZE   (16 * 1024 * 1024)
 
+/* the module's own language files, where "make install" puts them */
+#ifndef NGX_HTTP_AR_LANGUAGES
+#define NGX_HTTP_AR_LANGUAGES  "/usr/share/nginx/article-render/lang"
+#endif
+
 
 typedef struct {
     ngx_array_t                         *suffixes;
     ngx_http_article_render_template_t  *builtin;
     ngx_shm_zone_t                      *default_cache;
+    ngx_str_t                            languages;
+    ngx_flag_t                           highlight;  /* on somewhere */
 } ngx_http_article_render_main_conf_t;
 
 
@@ -67,6 +74,8 @@ static ngx_int_t ngx_http_article_render_test_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 #endif
 static void *ngx_http_article_render_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_article_render_init_main_conf(ngx_conf_t *cf,
+    void *conf);
 static void *ngx_http_article_render_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
@@ -78,6 +87,10 @@ static ngx_int_t ngx_http_article_render_init_module(ngx_cycle_t *cycle);
 static void ngx_http_article_render_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_article_render_highlight(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_article_render_languages(ngx_conf_t *cf, void *post,
+    void *data);
+static ngx_int_t ngx_http_article_render_load_languages(ngx_conf_t *cf,
+    ngx_http_article_render_main_conf_t *armcf);
 static void ngx_http_article_render_pin_library(ngx_conf_t *cf, void *sym);
 
 
@@ -96,6 +109,10 @@ static ngx_conf_bitmask_t  ngx_http_article_render_gfm_mask[] = {
 
 static ngx_conf_post_t  ngx_http_article_render_highlight_post =
     { ngx_http_article_render_highlight };
+
+
+static ngx_conf_post_t  ngx_http_article_render_languages_post =
+    { ngx_http_article_render_languages };
 
 
 static ngx_conf_enum_t  ngx_http_article_render_newlines[] = {
@@ -157,6 +174,13 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_article_render_loc_conf_t, highlight),
       &ngx_http_article_render_highlight_post },
+
+    { ngx_string("article_render_highlight_languages"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_article_render_main_conf_t, languages),
+      &ngx_http_article_render_languages_post },
 
     { ngx_string("article_render_newline"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
@@ -278,7 +302,7 @@ static ngx_http_module_t  ngx_http_article_render_module_ctx = {
     ngx_http_article_render_init,          /* postconfiguration */
 
     ngx_http_article_render_create_main_conf, /* create main configuration */
-    NULL,                                  /* init main configuration */
+    ngx_http_article_render_init_main_conf, /* init main configuration */
 
     ngx_http_article_render_create_srv_conf, /* create server configuration */
     ngx_http_article_render_merge_srv_conf, /* merge server configuration */
@@ -940,6 +964,8 @@ ngx_http_article_render_create_main_conf(ngx_conf_t *cf)
      *
      *     armcf->builtin = NULL;
      *     armcf->default_cache = NULL;
+     *     armcf->languages = { 0, NULL };
+     *     armcf->highlight = 0;
      */
 
     armcf->suffixes = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
@@ -956,6 +982,19 @@ ngx_http_article_render_create_main_conf(ngx_conf_t *cf)
     ngx_str_set(&s[1], ".markdown");
 
     return armcf;
+}
+
+
+static char *
+ngx_http_article_render_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_article_render_main_conf_t *armcf = conf;
+
+    if (armcf->languages.data == NULL) {
+        ngx_str_set(&armcf->languages, NGX_HTTP_AR_LANGUAGES);
+    }
+
+    return NGX_CONF_OK;
 }
 
 
@@ -1152,6 +1191,10 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     conf->render.notoc = !ar_template_uses(&conf->template->tpl, AR_TPL_TOC);
     conf->render.highlight = conf->highlight ? 1 : 0;
 
+    if (conf->enable && conf->highlight) {
+        armcf->highlight = 1;
+    }
+
     /*
      * The identity of everything that shapes the page: it goes into the
      * ETag, so a change of template or option is never answered with 304.
@@ -1235,15 +1278,23 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_int_t
 ngx_http_article_render_init(ngx_conf_t *cf)
 {
-    void                       *libs[AR_RENDER_NLIBS];
-    ngx_uint_t                  i;
-    ngx_http_handler_pt        *h;
-    ngx_http_core_main_conf_t  *cmcf;
+    void                                 *libs[AR_RENDER_NLIBS];
+    ngx_uint_t                            i;
+    ngx_http_handler_pt                  *h;
+    ngx_http_core_main_conf_t            *cmcf;
+    ngx_http_article_render_main_conf_t  *armcf;
+
+    armcf = ngx_http_conf_get_module_main_conf(cf,
+                                               ngx_http_article_render_module);
 
     if (ar_render_init() != AR_OK) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "cmark-gfm %s lacks the GFM extensions",
                       ar_render_library_version());
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_article_render_load_languages(cf, armcf) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -1335,6 +1386,67 @@ ngx_http_article_render_highlight(ngx_conf_t *cf, void *post, void *data)
     }
 
     return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_article_render_languages(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *path = data;
+
+    if (ngx_conf_full_name(cf->cycle, path, 0) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The module's own language files are part of its installation: where
+ * code is highlighted, a missing or broken file fails the configuration
+ * rather than leaving its languages plain unnoticed.
+ */
+
+static ngx_int_t
+ngx_http_article_render_load_languages(ngx_conf_t *cf,
+    ngx_http_article_render_main_conf_t *armcf)
+{
+    const char       *failed;
+    ngx_file_info_t   fi;
+
+    if (!armcf->highlight || !ar_render_highlight_available()) {
+        return NGX_OK;
+    }
+
+    if (ngx_file_info(armcf->languages.data, &fi) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, ngx_errno,
+                      "article_render_highlight_languages \"%V\": "
+                      ngx_file_info_n " failed", &armcf->languages);
+        return NGX_ERROR;
+    }
+
+    if (!ngx_is_dir(&fi)) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "article_render_highlight_languages \"%V\" "
+                      "is not a directory", &armcf->languages);
+        return NGX_ERROR;
+    }
+
+    failed = "";
+
+    if (ar_render_highlight_languages((char *) armcf->languages.data,
+                                      &failed)
+        != AR_OK)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "article_render_highlight_languages \"%V\": "
+                      "cannot load the language file \"%s\"",
+                      &armcf->languages, failed);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 

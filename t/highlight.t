@@ -45,7 +45,7 @@ $t->write_file('site/code.md', <<'EOF');
 const s = "</code><script>alert(1)</script>"; // not a tag
 ```
 
-```ts
+```text
 const x: number = 1;
 ```
 EOF
@@ -152,7 +152,7 @@ like($html, qr{<pre><code\ class="language-js"><span\ class="keyword">const
     \ a\ tag</span>\n</code></pre>}x,
     'on by default: the js block is highlighted');
 unlike($html, qr{<script>}, 'the code\'s </code><script> stays text');
-like($html, qr{<pre><code class="language-ts">const x: number = 1;\n</code>},
+like($html, qr{<pre><code class="language-text">const x: number = 1;\n</code>},
     'a language the highlighter does not know stays plain');
 
 my $off = $t->get('/off/code.md');

@@ -27,7 +27,11 @@ my $so = $t->module_file();
 
 $t->write_file('site/a.md', "# Installed\n");
 
-$t->plan(22);
+$t->plan(23);
+
+# the module's own language files for highlighted code
+
+my @langs = map { m{([^/]+)$} } glob "$REPO/lang/*.lang";
 
 # make in the repository, with the module of the test build
 
@@ -54,10 +58,11 @@ sub with_snippets {
 http {
     %%TEST_GLOBALS_HTTP%%
 
+    $directive
+
     server {
         listen 127.0.0.1:%%PORT%%;
         root %%TESTDIR%%/site;
-        $directive
     }
 }
 EOF
@@ -79,8 +84,14 @@ is(readlink("$p/etc/nginx/modules-enabled/$LINK"),
     "$p/share/nginx/modules-available/$SNIPPET",
     "modules-enabled/$LINK links to the snippet");
 
-ok(with_snippets("$p/etc/nginx/modules-enabled", 'article_render on;'),
-    'nginx -t passes with the snippet included and article_render on');
+ok(@langs && !(grep { !-f "$p/share/nginx/article-render/lang/$_" } @langs),
+    'the language files are in PREFIX/share/nginx/article-render/lang');
+
+ok(with_snippets("$p/etc/nginx/modules-enabled", 'article_render on;'
+        . " article_render_highlight_languages"
+        . " $p/share/nginx/article-render/lang;"),
+    'nginx -t passes with the snippet included, article_render on and'
+    . ' the installed language files');
 
 $t->run();
 like($t->get('/a.md')->{body}, qr{<h1[^>]*>.*Installed}s,
@@ -90,8 +101,10 @@ $t->stop();
 ok(make('uninstall', "PREFIX=$p"), 'make uninstall succeeds');
 ok(!-e "$p/lib/nginx/modules/$MODULE"
     && !-e "$p/share/nginx/modules-available/$SNIPPET"
-    && !-l "$p/etc/nginx/modules-enabled/$LINK",
-    'make uninstall removes the module, the snippet and the link');
+    && !-l "$p/etc/nginx/modules-enabled/$LINK"
+    && !-e "$p/share/nginx/article-render",
+    'make uninstall removes the module, the snippet, the link and the'
+    . ' language files');
 ok(with_snippets("$p/etc/nginx/modules-enabled", ''),
     'after make uninstall, nginx -t passes with modules-enabled included');
 
@@ -156,11 +169,13 @@ SKIP: {
     my @files = sort grep { !m{/$} } map { (split ' ', $_, 6)[5] }
         split /\n/, `dpkg-deb --contents "$deb"`;
 
-    is_deeply(\@files, [
+    is_deeply(\@files, [ sort
         "./usr/lib/nginx/modules/$MODULE",
         './usr/share/doc/libnginx-mod-http-article-render/copyright',
         "./usr/share/nginx/modules-available/$SNIPPET",
-    ], 'the package holds the module, its snippet and its copyright');
+        map { "./usr/share/nginx/article-render/lang/$_" } @langs
+    ], 'the package holds the module, its snippet, its language files and'
+        . ' its copyright');
 
     # the package's files and maintainer scripts in a root of the test
     # directory, where /etc/nginx and /usr are the root's
@@ -193,9 +208,10 @@ SKIP: {
     system("$root/DEBIAN/postinst", 'configure', '');
 
     ok(with_snippets("$root/etc/nginx/modules-enabled",
-            'article_render on;'),
+            'article_render on; article_render_highlight_languages'
+            . " $root/usr/share/nginx/article-render/lang;"),
         'installed: modules-enabled/ has the snippet, nginx -t passes with'
-        . ' article_render on');
+        . ' article_render on and the package\'s language files');
 
     system("$root/DEBIAN/prerm", 'remove');
     unlink "$root/usr/lib/nginx/modules/$MODULE",

@@ -5,7 +5,9 @@
 # Their TAP is passed on as one stream, numbered through, with one more
 # test for each binary: that it ran every test it planned and exited
 # normally.  Under "make test-valgrind" (TEST_NGINX_VALGRIND), memcheck
-# watches them too: any error or definite leak fails the binary.
+# watches them too: any error or definite leak fails the binary; under
+# "make test-asan" (TEST_NGINX_SANITIZER), t/sanitizer/lsan-unit.supp
+# leaves out GNU source-highlight's leaks while it loads languages.
 #
 # Run by hand without any binary built, it skips; with $AR_UNIT_DIR set,
 # as make sets it after building them, a binary missing is a failure.
@@ -28,6 +30,13 @@ my @bins = map { File::Spec->catfile($build, basename($_, '.c')) }
 unless ($ENV{AR_UNIT_DIR} || grep { -x } @bins) {
     print "1..0 # SKIP unit test binaries not built (make unit)\n";
     exit 0;
+}
+
+# with the sanitizers, the library's own leaks while it loads languages
+
+if ($ENV{TEST_NGINX_SANITIZER}) {
+    $ENV{LSAN_OPTIONS} = join ':', grep { defined && length }
+        $ENV{LSAN_OPTIONS}, "suppressions=$here/sanitizer/lsan-unit.supp";
 }
 
 $| = 1;

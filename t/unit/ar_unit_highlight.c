@@ -68,6 +68,17 @@ static const ar_lang_case_t  ar_lang_cases[] = {
     { "js in a footnote",
       "Text[^1].\n\n[^1]: ```js\n    var a;\n    ```\n",
       "<pre><code class=\"language-js\"><span class=\"keyword\">var</span>" },
+    { "ts (the module's own language files)",
+      "```ts\nconst x: number = 1;\n```\n",
+      "<span class=\"type\">number</span>" },
+    { "console", "```console\n$ make test\nok\n```\n",
+      "<span class=\"meta\">$ </span>make <span class=\"keyword\">test"
+      "</span>\nok\n" },
+    { "yml", "```yml\nkey: value\n```\n",
+      "<span class=\"property\">key</span>: value" },
+    { "nginx", "```nginx\nserver { listen 80; }\n```\n",
+      "<span class=\"keyword\">listen</span> "
+      "<span class=\"number\">80</span>;" },
     { "c++ with more of the info string after the name",
       "```c++ title=\"main.cpp\"\nint x;\n```\n",
       "<pre><code class=\"language-c++\"><span class=\"type\">int</span>" }
@@ -77,10 +88,8 @@ static const ar_lang_case_t  ar_lang_cases[] = {
 /* languages this highlighter does not know, and blocks it leaves alone */
 
 static const char  *ar_plain_cases[] = {
-    "```ts\nconst x: number = 1;\n```\n",
-    "```console\n$ make test\n```\n",
-    "```yml\nkey: value\n```\n",
-    "```nginx\nserver { listen 80; }\n```\n",
+    "```text\nint x;\n```\n",
+    "```mermaid\ngraph TD; A-->B;\n```\n",
     "```unknown-language\nint x;\n```\n",
     "```\nint x;\n```\n",
     "    int x;\n",
@@ -575,10 +584,17 @@ main(void)
 {
     char          name[256];
     size_t        i, nlang, nplain, ntests;
-    const char   *lacks[] = { "<span", NULL };
+    const char   *failed, *lacks[] = { "<span", NULL };
 
     if (ar_render_init() != AR_OK) {
         printf("Bail out! ar_render_init() failed\n");
+        return 1;
+    }
+
+    failed = "";
+
+    if (ar_render_highlight_languages(AR_LANG_DIR, &failed) != AR_OK) {
+        printf("Bail out! %s/%s did not load\n", AR_LANG_DIR, failed);
         return 1;
     }
 
