@@ -189,6 +189,8 @@ static int ar_math_cmp(const void *one, const void *two);
 
 #define ar_math_puts(m, s)  ar_math_put(m, s, sizeof(s) - 1)
 #define AR_MATH_S(s)        s, sizeof(s) - 1
+#define ar_math_letter(c)   (((c) >= 'a' && (c) <= 'z')                     \
+                             || ((c) >= 'A' && (c) <= 'Z'))
 
 
 static pthread_once_t  ar_math_once = PTHREAD_ONCE_INIT;
@@ -722,7 +724,7 @@ ar_math_mathml(const char *tex, size_t len, unsigned flags, ar_buf_t *out)
     m.nomem = 0;
 
     ar_math_puts(&m, "<code class=\"math-error\" title=\"");
-    ar_math_put(&m, m.error, strlen(m.error));
+    ar_math_put_escaped(&m, m.error, strlen(m.error));
 
     if (m.what_len) {
         ar_math_puts(&m, " ");
@@ -1441,6 +1443,12 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
         }
 
         for ( /* void */ ; n; s++, n--) {
+            if (*s == '\\' && n > 1 && !ar_math_letter(s[1])) {
+                s++;
+                n--;
+                continue;
+            }
+
             if (*s == '\\' || *s == '{' || *s == '}' || *s == ' ') {
                 continue;
             }
@@ -1566,7 +1574,7 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
 
         end = m->out->len;
 
-        if (end - start > 10
+        if (end - start >= 10
             && memcmp(m->out->data + end - 5, "</mo>", 5) == 0)
         {
             ar_math_insert(m, end - 5, AR_MATH_S("\xcc\xb8"));
@@ -1575,7 +1583,13 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
         return AR_OK;
 
     case AR_MATH_OVERSET:
-        ar_math_puts(m, cmd->arg ? "<munder>" : "<mover>");
+        if (cmd->arg) {
+            ar_math_puts(m, "<munder>");
+
+        } else {
+            ar_math_puts(m, "<mover>");
+        }
+
         mid = m->out->len;
 
         rc = ar_math_arg(m);
@@ -1591,7 +1605,13 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
         }
 
         ar_math_swap(m, mid, end, m->out->len);
-        ar_math_puts(m, cmd->arg ? "</munder>" : "</mover>");
+        if (cmd->arg) {
+            ar_math_puts(m, "</munder>");
+
+        } else {
+            ar_math_puts(m, "</mover>");
+        }
+
         return AR_OK;
 
     case AR_MATH_XARROW:
@@ -2351,7 +2371,13 @@ ar_math_letters(ar_math_t *m, int single)
             /* void */
         }
 
-        ar_math_puts(m, (n == 1) ? "<mi mathvariant=\"normal\">" : "<mi>");
+        if (n == 1) {
+            ar_math_puts(m, "<mi mathvariant=\"normal\">");
+
+        } else {
+            ar_math_puts(m, "<mi>");
+        }
+
         ar_math_put(m, m->p, n);
         ar_math_puts(m, "</mi>");
 
