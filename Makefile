@@ -10,6 +10,8 @@
 #                   module's precompressed pages against gzip_static
 #   make bench-compress  size and CPU time of every compression level on
 #                   the bench articles, beside the render's
+#   make bench-math the formulas of real documents (MATH_CORPUS, each
+#                   GITDIR:PATH) counted, rendered and in error
 #   make fuzz       libFuzzer over the core for FUZZ_SECONDS (default 60)
 #   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
 #   make test-asan  t/ with the module built with ASan and UBSan
@@ -172,7 +174,7 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
 
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
         test-build test-asan test-valgrind stress install uninstall deb \
-        test-matrix bench-render bench-compress bench-browser
+        test-matrix bench-render bench-compress bench-browser bench-math
 
 all: $(SO)
 
@@ -382,6 +384,22 @@ bench-compress: deps $(BUILD)/compress-levels
 	        $(BENCH_COMPRESS_RUNS) $(BENCH_COMPRESS_SET) || exit 1; \
 	    echo; \
 	done
+
+# "make bench-math": bench/math-corpus.pl over Markdown documents read
+# from git, MATH_CORPUS="GITDIR:PATH ..." (docs/benchmarks.md)
+RENDER_ONCE := $(BUILD)/render-once
+MATH_CORPUS ?=
+
+$(RENDER_ONCE): bench/render-once.c $(CORE_SRCS) $(CORE_HDRS)
+	mkdir -p $(BUILD)
+	$(CC) -O2 -g $(CODING_CFLAGS) -Isrc -o $@ bench/render-once.c \
+	    $(CORE_SRCS) $(CORE_LIBS)
+
+bench-math: $(RENDER_ONCE)
+	@test -n "$(MATH_CORPUS)" \
+	    || { echo 'usage: make bench-math MATH_CORPUS="GITDIR:PATH ..."'; \
+	         exit 1; }
+	perl bench/math-corpus.pl $(RENDER_ONCE) $(MATH_CORPUS)
 
 $(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)
