@@ -851,6 +851,33 @@ ar_math_list(ar_math_t *m, unsigned stop, unsigned *term)
 
             cmd = ar_math_find(name, n);
 
+            /* switches for the rest of the list: no atom, no scripts */
+
+            if (cmd != NULL && cmd->kind == AR_MATH_FONTSW) {
+                m->p += 1 + n;
+                m->font = cmd->arg;
+                continue;
+            }
+
+            if (cmd != NULL && cmd->kind == AR_MATH_STYLE) {
+                m->p += 1 + n;
+                m->styles++;
+
+                if (cmd->arg == 0) {
+                    ar_math_puts(m, "<mstyle displaystyle=\"true\""
+                                    " scriptlevel=\"0\">");
+
+                } else if (cmd->arg == 1) {
+                    ar_math_puts(m, "<mstyle displaystyle=\"false\">");
+
+                } else {
+                    ar_math_puts(m, "<mstyle displaystyle=\"false\""
+                                    " scriptlevel=\"1\">");
+                }
+
+                continue;
+            }
+
             if (cmd != NULL && cmd->kind == AR_MATH_OVER) {
                 if (frac != NULL) {
                     return ar_math_fail(m, "ambiguous fraction");
@@ -1414,7 +1441,8 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
         return rc;
 
     case AR_MATH_FONTSW:
-        m->font = cmd->arg;
+    case AR_MATH_STYLE:
+        /* as an argument: a list takes them before they get here */
         ar_math_puts(m, "<mrow></mrow>");
         return AR_OK;
 
@@ -1650,22 +1678,6 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
         }
 
         ar_math_puts(m, "</munderover>");
-        return AR_OK;
-
-    case AR_MATH_STYLE:
-        if (cmd->arg == 0) {
-            ar_math_puts(m, "<mstyle displaystyle=\"true\" scriptlevel=\"0\">");
-
-        } else if (cmd->arg == 1) {
-            ar_math_puts(m, "<mstyle displaystyle=\"false\">");
-
-        } else {
-            ar_math_puts(m, "<mstyle displaystyle=\"false\""
-                            " scriptlevel=\"1\">");
-        }
-
-        m->styles++;
-        ar_math_puts(m, "<mrow></mrow>");
         return AR_OK;
 
     case AR_MATH_SKIP1:

@@ -216,6 +216,20 @@ static const ar_tex_case_t  ar_tex_cases[] = {
     { "\\hspace", "a\\hspace{3pt}b",
       AR_OK, { "<mspace width=\"0.3000em\">" }, { NULL } },
 
+    /* switches */
+
+    { "\\displaystyle holds for the rest of the group",
+      "{a \\displaystyle \\sum_i b} c",
+      AR_OK, { "<mrow><mi>a</mi><mstyle displaystyle=\"true\" "
+               "scriptlevel=\"0\"><munder>", "</mstyle></mrow><mi>c</mi>" },
+      { NULL } },
+    { "a switch takes no script, nor is one", "\\displaystyle^2 x^\\rm y",
+      AR_OK, { "<mstyle displaystyle=\"true\" scriptlevel=\"0\"><msup>"
+               "<mrow></mrow><mn>2</mn></msup>",
+               "<msup><mi>x</mi><mrow></mrow></msup><mi>y</mi>" }, { NULL } },
+    { "\\rm switches the rest of the group", "{\\rm ab} c",
+      AR_OK, { "<mi>ab</mi></mrow><mi>c</mi>" }, { NULL } },
+
     /* environments */
 
     { "matrix", "\\begin{matrix} a & b \\\\ c & d \\end{matrix}",
