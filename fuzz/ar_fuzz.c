@@ -57,6 +57,7 @@
 
 #include "ar_block.h"
 #include "ar_buf.h"
+#include "ar_listing.h"
 #include "ar_listing_store.h"
 #include "ar_math.h"
 #include "ar_render.h"
@@ -374,6 +375,10 @@ ar_fuzz_listing(const ar_render_conf_t *conf, const char *md, size_t len)
 
     block = (conf->newline != AR_NEWLINE_BLOCK) ? 0
             : 1 + (conf->noheadings ? 0 : AR_BLOCK_HEADINGS);
+
+    if (conf->math) {
+        block |= AR_LISTING_MATH;
+    }
 
     memset(&strings, 0, sizeof(ar_buf_t));
     memset(&meta, 0, sizeof(ar_listing_meta_t));

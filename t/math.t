@@ -112,7 +112,7 @@ http {
 }
 EOF
 
-$t->plan(28)->run();
+$t->plan(29)->run();
 
 my $r = $t->get('/formulas.md');
 my $html = article_html($r->{body});
@@ -171,7 +171,8 @@ for my $mode ('', 'hard/', 'block/') {
         && $h !~ m{\$}, "$name: an inline and a display formula over lines");
 }
 
-# titles, the table of contents, the feed
+# titles, the table of contents, the feed; in the feed of a scope with
+# formulas off, the heading as written
 
 $r = $t->get('/formulas.md');
 like($r->{body}, qr{<title>The E=mc\^2 law</title>},
@@ -186,8 +187,12 @@ like($r->{body}, qr{<h2 id="the-sum-sum-x_i">The sum <math>},
     'the heading itself shows the MathML');
 
 $r = $t->get('/feed.atom');
+like($r->{body}, qr{<title[^>]*>The E=mc\^2 law</title>},
+    'the feed titles an article as the page does: a formula as its TeX');
+
+$r = $t->get('/plain/feed.atom');
 like($r->{body}, qr{<title[^>]*>The \$E=mc\^2\$ law</title>},
-    'the feed shows a heading with a formula as its readable source');
+    'article_render_math off: the feed shows the heading as written');
 
 # sanitize mode: the core's MathML kept, the author's raw <math> not
 
