@@ -15,6 +15,8 @@
 #                   the bench articles, beside the render's
 #   make bench-corpus  the share of real documents' code blocks the
 #                   module highlights (CORPUS, LINGUIST: see below)
+#   make bench-math the formulas of real documents (MATH_CORPUS, each
+#                   GITDIR:PATH) counted, rendered and in error
 #   make fuzz       libFuzzer over the core for FUZZ_SECONDS (default 60)
 #   make fuzz-seeds collect the t/ suite's articles into fuzz/seeds/
 #   make test-asan  t/ with the module built with ASan and UBSan
@@ -172,7 +174,7 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
         test-build test-asan check-asan test-valgrind check-valgrind \
         stress check-stress install uninstall deb deb-package test-matrix \
         bench-render bench-compress bench-compress-run bench-browser \
-        bench-browser-run bench-corpus
+        bench-browser-run bench-corpus bench-math
 
 all: $(SO)
 
@@ -462,6 +464,21 @@ bench-corpus: $(CORPUS_BIN)
 	    --linguist $(LINGUIST) --out $(BUILD)/code-corpus $(CORPUS)
 	$(if $(CORPUS_README),$(CORPUS_BIN) $(CURDIR)/lang -t $(BENCH_RUNS) \
 	    $(CORPUS_README))
+# "make bench-math": bench/math-corpus.pl over Markdown documents read
+# from git, MATH_CORPUS="GITDIR:PATH ..." (docs/benchmarks.md)
+RENDER_ONCE := $(BUILD)/render-once
+MATH_CORPUS ?=
+
+$(RENDER_ONCE): bench/render-once.c $(CORE_SRCS) $(CORE_HDRS)
+	mkdir -p $(BUILD)
+	$(CC) -O2 -g $(CODING_CFLAGS) -Isrc -o $@ bench/render-once.c \
+	    $(CORE_SRCS) $(CORE_LIBS)
+
+bench-math: $(RENDER_ONCE)
+	@test -n "$(MATH_CORPUS)" \
+	    || { echo 'usage: make bench-math MATH_CORPUS="GITDIR:PATH ..."'; \
+	         exit 1; }
+	perl bench/math-corpus.pl $(RENDER_ONCE) $(MATH_CORPUS)
 
 $(BENCH_BIN): bench/ar_bench_render.c $(CORE_SRCS) $(CORE_HDRS)
 	mkdir -p $(BUILD)

@@ -32,6 +32,7 @@ main(int argc, char **argv)
     memset(&limits, 0, sizeof(ar_limits_t));
 
     conf.gfm = AR_GFM_ALL;
+    conf.math = 1;
     conf.sanitize = (strcmp(argv[1], "sanitize") == 0);
     conf.unsafe = (strcmp(argv[1], "unsafe") == 0);
 

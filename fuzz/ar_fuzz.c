@@ -37,6 +37,12 @@
  * the template's parts, and a second render of the same input gives the
  * same page (nothing carries over from one render to the next).
  *
+ * Formulas are read and converted to MathML, as by default
+ * ("article_render_math on").  The same bytes are also given to the
+ * converter alone as a formula, inline or display by the parity of
+ * their length: it answers with MathML or with its error element, and
+ * the tags of either pair up.
+ *
  * The same Markdown is then read as a listing reads an article
  * (ar_listing_parse: front matter, first heading, first paragraph):
  * what it finds lies within its strings, and a description is cut near
@@ -51,7 +57,9 @@
 
 #include "ar_block.h"
 #include "ar_buf.h"
+#include "ar_listing.h"
 #include "ar_listing_store.h"
+#include "ar_math.h"
 #include "ar_render.h"
 #include "ar_template.h"
 
@@ -78,6 +86,7 @@ static int ar_fuzz_one(const ar_render_conf_t *conf,
     size_t len, ar_buf_t *page);
 static void ar_fuzz_listing(const ar_render_conf_t *conf, const char *md,
     size_t len);
+static void ar_fuzz_math(const char *tex, size_t len);
 static void ar_fuzz_check_text(const char *what, const ar_buf_t *b);
 static void ar_fuzz_check_safe(const ar_buf_t *b);
 static void ar_fuzz_check_sanitized(const ar_buf_t *b);
@@ -188,6 +197,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&again, 0, sizeof(ar_buf_t));
 
     ar_fuzz_listing(&conf, (const char *) data, size);
+    ar_fuzz_math((const char *) data, size);
 
     rc = ar_fuzz_one(&conf, &limits, tpl, (const char *) data, size, &page);
     rc2 = ar_fuzz_one(&conf, &limits, tpl, (const char *) data, size,
@@ -254,6 +264,7 @@ ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
     }
 
     conf->highlight = (data[1] & AR_FUZZ_HIGHLIGHT) ? 1 : 0;
+    conf->math = 1;
 
     limits->max_memory = budgets[(data[1] & AR_FUZZ_BUDGET) >> 2];
 
@@ -372,6 +383,10 @@ ar_fuzz_listing(const ar_render_conf_t *conf, const char *md, size_t len)
     block = (conf->newline != AR_NEWLINE_BLOCK) ? 0
             : 1 + (conf->noheadings ? 0 : AR_BLOCK_HEADINGS);
 
+    if (conf->math) {
+        block |= AR_LISTING_MATH;
+    }
+
     memset(&strings, 0, sizeof(ar_buf_t));
     memset(&meta, 0, sizeof(ar_listing_meta_t));
 
@@ -426,6 +441,39 @@ ar_fuzz_check_text(const char *what, const ar_buf_t *b)
             ar_fuzz_fail("invalid UTF-8 in the output");
         }
     }
+}
+
+
+static void
+ar_fuzz_math(const char *tex, size_t len)
+{
+    int       rc;
+    ar_buf_t  b;
+
+    memset(&b, 0, sizeof(ar_buf_t));
+
+    rc = ar_math_mathml(tex, len, (len & 1) ? AR_MATH_DISPLAY : 0, &b);
+
+    if (rc == AR_OK) {
+        if (b.len < 14 || memcmp(b.data, "<math", 5) != 0
+            || memcmp(b.data + b.len - 7, "</math>", 7) != 0)
+        {
+            ar_fuzz_fail("a formula converted is not one <math>");
+        }
+
+    } else if (rc == AR_MATH_INVALID) {
+        if (b.len < 32 || memcmp(b.data, "<code class=\"math-error\"", 24)
+                          != 0)
+        {
+            ar_fuzz_fail("a formula in error is not the error element");
+        }
+
+    } else {
+        ar_fuzz_fail("converting a formula failed");
+    }
+
+    ar_fuzz_check_sanitized(&b);
+    ar_buf_free(&b);
 }
 
 

@@ -13,6 +13,8 @@
  *   - consecutive ">" lines are one quote, whose text follows these same
  *     rules (section titles excepted);
  *   - consecutive lines indented by four columns are one code block;
+ *   - with AR_BLOCK_MATH, a line that opens a display formula with "$$"
+ *     and the lines up to the one that closes it are one block;
  *
  * and a blank line is put between the blocks.  With AR_BLOCK_HEADINGS, a
  * line that looks like a section title becomes a level 2 heading: it is
@@ -75,6 +77,8 @@ static const char *ar_block_list_end(const char *p, const char *end);
 static const char *ar_block_table_end(const ar_line_t *line,
     const char *end);
 static int ar_block_has_pipe(const ar_line_t *line);
+static const char *ar_block_math_end(const ar_line_t *line,
+    const char *end);
 static size_t ar_block_cells(const ar_line_t *line, int delimiter);
 static int ar_block_is_title(const ar_line_t *line, const char *end);
 static int ar_block_heading(const ar_line_t *line, ar_buf_t *out);
@@ -179,6 +183,14 @@ ar_block_text(const char *src, size_t len, unsigned flags, unsigned depth,
             break;
 
         case AR_LINE_TEXT:
+            if (flags & AR_BLOCK_MATH) {
+                q = ar_block_math_end(&line, end);
+
+                if (q != line.next) {
+                    break;
+                }
+            }
+
             q = ar_block_table_end(&line, end);
 
             if (q != line.next) {
@@ -206,6 +218,48 @@ ar_block_text(const char *src, size_t len, unsigned flags, unsigned depth,
     }
 
     return AR_OK;
+}
+
+
+/*
+ * The line after a display formula that the line opens with "$$" and
+ * does not close, or the line after it when no later line closes it.
+ */
+
+static const char *
+ar_block_math_end(const ar_line_t *line, const char *end)
+{
+    const char  *s, *e, *p;
+    ar_line_t    next;
+
+    s = line->data + line->pos;
+    e = line->data + line->len;
+
+    if (e - s < 2 || s[0] != '$' || s[1] != '$') {
+        return line->next;
+    }
+
+    for (p = s + 2; p + 1 < e; p++) {
+        if (p[0] == '$' && p[1] == '$') {
+            return line->next;
+        }
+    }
+
+    for (p = line->next; p < end; p = next.next) {
+        ar_block_line(p, end, &next);
+
+        if (next.type == AR_LINE_BLANK) {
+            break;
+        }
+
+        for (s = next.data; s + 1 < next.data + next.len; s++) {
+            if (s[0] == '$' && s[1] == '$') {
+                return next.next;
+            }
+        }
+    }
+
+    return line->next;
 }
 
 

@@ -14,6 +14,9 @@
 /* a line that looks like a section title becomes a heading */
 #define AR_BLOCK_HEADINGS  0x0001
 
+/* "$$" lines and those up to the closing "$$" are one block */
+#define AR_BLOCK_MATH      0x0002
+
 /* the longest section title, in characters */
 #define AR_BLOCK_TITLE_MAX  100
 

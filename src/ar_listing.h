@@ -36,6 +36,10 @@
 #define AR_LISTING_DEPTH_MAX  32
 
 
+
+/* in ar_listing_conf_t's "block": formulas are read, as code */
+#define AR_LISTING_MATH  0x0100
+
 typedef struct {
     const char       *data;
     size_t            len;
@@ -69,7 +73,8 @@ typedef struct {
     /*
      * How articles are read, as the scope renders them: 0 for
      * CommonMark, 1 + ar_block_transform()'s flags for
-     * "article_render_newline block".
+     * "article_render_newline block"; with AR_LISTING_MATH added where
+     * formulas are read ("article_render_math").
      */
     unsigned          block;
 

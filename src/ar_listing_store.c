@@ -21,6 +21,7 @@
 
 #include "ar_arena.h"
 #include "ar_block.h"
+#include "ar_math_syntax.h"
 #include "ar_frontmatter.h"
 #include "ar_listing_store.h"
 
@@ -71,7 +72,10 @@ typedef struct {
 static int ar_listing_read(const char *path, unsigned block,
     unsigned nofollow, ar_listing_id_t *id, ar_listing_meta_t *meta,
     ar_buf_t *strings);
-static int ar_listing_markdown(const char *src, size_t len, int title,
+static cmark_node *ar_listing_document(const char *src, size_t len,
+    int math);
+static int ar_listing_markdown(const char *src, size_t len, int math,
+    int title,
     int desc, ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_plain(cmark_node *node, ar_buf_t *b);
 static void ar_listing_cut_title(ar_listing_meta_t *meta, ar_buf_t *strings);
@@ -702,7 +706,7 @@ int
 ar_listing_parse(const char *src, size_t len, unsigned block,
     ar_listing_meta_t *meta, ar_buf_t *strings)
 {
-    int                    rc;
+    int                    rc, math;
     size_t                 body, i;
     int64_t                t;
     unsigned               timed;
@@ -809,8 +813,12 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
 
     /* text one block per line is read as the scope renders it */
 
+    math = (block & AR_LISTING_MATH) != 0;
+    block &= ~AR_LISTING_MATH;
+
     if (block) {
-        if (ar_block_transform(src + body, len - body, block - 1, &v)
+        if (ar_block_transform(src + body, len - body,
+                               (block - 1) | (math ? AR_BLOCK_MATH : 0), &v)
             != AR_OK)
         {
             ar_buf_free(&v);
@@ -822,8 +830,9 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
         body = 0;
     }
 
-    rc = ar_listing_markdown(src + body, len - body, meta->title_len == 0,
-                             meta->desc_len == 0, meta, strings);
+    rc = ar_listing_markdown(src + body, len - body, math,
+                             meta->title_len == 0, meta->desc_len == 0, meta,
+                             strings);
 
     ar_buf_free(&v);
 
@@ -838,8 +847,8 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
  */
 
 static int
-ar_listing_markdown(const char *src, size_t len, int title, int desc,
-    ar_listing_meta_t *meta, ar_buf_t *strings)
+ar_listing_markdown(const char *src, size_t len, int math, int title,
+    int desc, ar_listing_meta_t *meta, ar_buf_t *strings)
 {
     int          rc, done;
     size_t       n, start;
@@ -859,7 +868,7 @@ ar_listing_markdown(const char *src, size_t len, int title, int desc,
     }
 
     for ( ;; ) {
-        doc = cmark_parse_document(src, n, CMARK_OPT_DEFAULT);
+        doc = ar_listing_document(src, n, math);
         if (doc == NULL) {
             return AR_ERROR;
         }
@@ -927,6 +936,34 @@ ar_listing_markdown(const char *src, size_t len, int title, int desc,
     ar_buf_free(&text);
 
     return rc;
+}
+
+
+/* a formula is a code node, whose text is its TeX, as in a page's title */
+
+static cmark_node *
+ar_listing_document(const char *src, size_t len, int math)
+{
+    cmark_node    *doc;
+    cmark_parser  *parser;
+
+    if (!math) {
+        return cmark_parse_document(src, len, CMARK_OPT_DEFAULT);
+    }
+
+    parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+    if (parser == NULL) {
+        return NULL;
+    }
+
+    (void) ar_math_syntax_attach(parser);
+
+    cmark_parser_feed(parser, src, len);
+    doc = cmark_parser_finish(parser);
+
+    cmark_parser_free(parser);
+
+    return doc;
 }
 
 

@@ -9,7 +9,8 @@
  * code in a named language is highlighted (ar_code.c); headings get ids
  * and anchors, the table of contents is built and, unless the front
  * matter has one, the title taken from the first heading (ar_toc.c);
- * cmark-gfm renders the HTML.
+ * formulas, read by an extension of ours, become MathML
+ * (ar_math_syntax.c); cmark-gfm renders the HTML.
  *
  * Every step after the front matter runs in the render's arena
  * (ar_arena.c), within its time and memory budgets.
@@ -37,6 +38,7 @@
 #include "ar_arena.h"
 #include "ar_block.h"
 #include "ar_code.h"
+#include "ar_math_syntax.h"
 #include "ar_render.h"
 #include "ar_sanitize.h"
 #include "ar_slug.h"
@@ -62,6 +64,7 @@ typedef struct {
     ar_nodes_t   html;       /* raw HTML, in safe mode */
     ar_nodes_t   headings;
     ar_nodes_t   notes;      /* footnote definitions and references */
+    ar_nodes_t   math;       /* formulas */
     unsigned     cells;      /* in the table row being walked */
 } ar_render_walk_t;
 
@@ -126,7 +129,7 @@ ar_render_init(void)
     cmark_gfm_core_extensions_ensure_registered();
     ar_slug_init();
 
-    if (ar_code_init() != AR_OK) {
+    if (ar_code_init() != AR_OK || ar_math_syntax_init() != AR_OK) {
         return AR_ERROR;
     }
 
@@ -382,8 +385,10 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     memset(&block, 0, sizeof(ar_buf_t));
 
     if (conf->newline == AR_NEWLINE_BLOCK) {
-        if (ar_block_transform(src, len, conf->noheadings
-                                         ? 0 : AR_BLOCK_HEADINGS, &block)
+        if (ar_block_transform(src, len,
+                               (conf->noheadings ? 0 : AR_BLOCK_HEADINGS)
+                               | (conf->math ? AR_BLOCK_MATH : 0),
+                               &block)
             != AR_OK)
         {
             return AR_ERROR;
@@ -426,6 +431,10 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         }
     }
 
+    if (conf->math && ar_math_syntax_attach(parser) != AR_OK) {
+        return AR_ERROR;
+    }
+
     ar_render_feed(arena, parser, src, len);
 
     doc = cmark_parser_finish(parser);
@@ -462,6 +471,12 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         rc = ar_toc_headings(doc, options, &walk.headings, &walk.notes,
                              out->title.len ? NULL : &out->title,
                              conf->notoc ? NULL : &out->toc);
+    }
+
+    /* after the headings: a formula gives them its source as text */
+
+    if (rc == AR_OK && walk.math.n) {
+        rc = ar_math_syntax_render(&walk.math, mem);
     }
 
 #if (AR_TEST_HOOKS)
@@ -571,7 +586,10 @@ ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
         default:
             rc = AR_OK;
 
-            if (type == ar_render_table_row) {
+            if (conf->math && ar_math_syntax_is_math(node)) {
+                rc = ar_nodes_add(&walk->math, node);
+
+            } else if (type == ar_render_table_row) {
                 walk->cells = 0;
 
             } else if (type == ar_render_table_cell

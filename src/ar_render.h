@@ -35,6 +35,7 @@ typedef struct {
     unsigned    noheadings:1; /* block: no section titles as headings */
     unsigned    notoc:1;      /* the template has no {{toc}} */
     unsigned    highlight:1;  /* highlight code in a named language */
+    unsigned    math:1;       /* formulas as MathML: "article_render_math" */
 } ar_render_conf_t;
 
 

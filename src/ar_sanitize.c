@@ -74,6 +74,7 @@ static int ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_authored(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_core_svg(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_core_math(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_element_allowed(GumboTag tag);
 static int ar_sanitize_content_dropped(GumboTag tag);
 static int ar_sanitize_void(GumboTag tag);
@@ -582,17 +583,18 @@ ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node)
     e = &node->v.element;
 
     /*
-     * The core's <svg> (an alert's icon) and its children are kept as
-     * they came; any other element of another namespace is the
-     * author's, so that cmark-gfm's tags that the author's <svg> or
-     * <math> takes into its namespace are unwrapped, as an unknown
-     * HTML element is.
+     * The core's <svg> (an alert's icon) and its children, and the
+     * core's <math> (a formula) and all within it, are kept as they
+     * came; any other element of another namespace is the author's, so
+     * that cmark-gfm's tags that the author's <svg> or <math> takes into
+     * its namespace are unwrapped, as an unknown HTML element is.
      */
 
     if (e->tag_namespace != GUMBO_NAMESPACE_HTML) {
         authored = !ar_sanitize_core_svg(s, node)
                    && !(ar_sanitize_core_svg(s, node->parent)
-                        && !ar_sanitize_authored(s, node));
+                        && !ar_sanitize_authored(s, node))
+                   && !ar_sanitize_core_math(s, node);
 
     } else {
         authored = (e->tag == GUMBO_TAG_UNKNOWN
@@ -629,6 +631,36 @@ ar_sanitize_core_svg(ar_sanitize_t *s, GumboNode *node)
            && node->parent->type == GUMBO_NODE_ELEMENT
            && node->parent->v.element.tag_namespace == GUMBO_NAMESPACE_HTML
            && !ar_sanitize_authored(s, node);
+}
+
+
+/*
+ * An element of the core's <math>: neither it nor the <math> it is in,
+ * whose parent is an HTML element, is the author's.
+ */
+
+static int
+ar_sanitize_core_math(ar_sanitize_t *s, GumboNode *node)
+{
+    GumboNode  *top;
+
+    if (ar_sanitize_authored(s, node)) {
+        return 0;
+    }
+
+    for (top = node;
+         top->parent != NULL && top->parent->type == GUMBO_NODE_ELEMENT
+         && top->parent->v.element.tag_namespace == GUMBO_NAMESPACE_MATHML;
+         top = top->parent)
+    {
+        /* void */
+    }
+
+    return top->v.element.tag == GUMBO_TAG_MATH
+           && top->v.element.tag_namespace == GUMBO_NAMESPACE_MATHML
+           && top->parent != NULL
+           && top->parent->type == GUMBO_NODE_ELEMENT
+           && !ar_sanitize_authored(s, top);
 }
 
 

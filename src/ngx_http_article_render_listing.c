@@ -476,6 +476,9 @@ ngx_http_article_render_listing_job(ngx_http_request_t *r,
      */
 
     lc->reuse = ctx->page.expired ? 0 : NGX_HTTP_AR_LISTING_FRESH;
+    if (arlcf->math) {
+        lc->block |= AR_LISTING_MATH;
+    }
 
     return NGX_OK;
 }

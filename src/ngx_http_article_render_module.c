@@ -181,6 +181,12 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_article_render_main_conf_t, languages),
       &ngx_http_article_render_languages_post },
+    { ngx_string("article_render_math"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, math),
+      NULL },
 
     { ngx_string("article_render_newline"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
@@ -1101,6 +1107,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->suffixes = NGX_CONF_UNSET_PTR;
     conf->html = NGX_CONF_UNSET_UINT;
     conf->highlight = NGX_CONF_UNSET;
+    conf->math = NGX_CONF_UNSET;
     conf->newline = NGX_CONF_UNSET_UINT;
     conf->noheadings = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
@@ -1147,6 +1154,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
                               NGX_HTTP_AR_HTML_SANITIZE);
     ngx_conf_merge_value(conf->highlight, prev->highlight,
                          ar_render_highlight_available());
+    ngx_conf_merge_value(conf->math, prev->math, 1);
     ngx_conf_merge_uint_value(conf->newline, prev->newline, AR_NEWLINE_SOFT);
     ngx_conf_merge_value(conf->noheadings, prev->noheadings, 0);
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
@@ -1190,6 +1198,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     conf->render.noheadings = conf->noheadings ? 1 : 0;
     conf->render.notoc = !ar_template_uses(&conf->template->tpl, AR_TPL_TOC);
     conf->render.highlight = conf->highlight ? 1 : 0;
+    conf->render.math = conf->math ? 1 : 0;
 
     if (conf->enable && conf->highlight) {
         armcf->highlight = 1;
@@ -1211,6 +1220,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_crc32_update(&crc, (u_char *) &conf->noheadings, sizeof(ngx_flag_t));
     ngx_crc32_update(&crc, (u_char *) &conf->compress, sizeof(ngx_uint_t));
     ngx_crc32_update(&crc, (u_char *) &conf->highlight, sizeof(ngx_flag_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->math, sizeof(ngx_flag_t));
 
     /* an index article lists its directory where indexes are on */
     ngx_crc32_update(&crc, (u_char *) &conf->index, sizeof(ngx_flag_t));

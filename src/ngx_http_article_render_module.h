@@ -37,6 +37,7 @@ typedef struct {
     ngx_uint_t                 gfm;       /* NGX_HTTP_AR_GFM_* bits */
     ngx_uint_t                 html;      /* NGX_HTTP_AR_HTML_* */
     ngx_flag_t                 highlight;
+    ngx_flag_t                 math;
     ngx_uint_t                 newline;   /* AR_NEWLINE_* */
     ngx_flag_t                 noheadings;
     size_t                     max_size;
