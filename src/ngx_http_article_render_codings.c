@@ -150,6 +150,8 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
         goto failed;
     }
 
+    t->page.key.path.len = p->key.path.len;
+
     ngx_str_null(&t->page.body);
     ngx_str_null(&t->page.file);
     t->page.wake = NULL;
@@ -203,14 +205,15 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     task->event.data = t;
     task->event.handler = ngx_http_article_render_codings_done;
 
-    /* the mark is the task's now */
+    /* the mark, or the remake, is the task's now */
 
     p->node = NULL;
     p->hold = NGX_HTTP_AR_HOLD_NONE;
+    p->remake = 0;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "article render: the other codings of \"%s\"",
-                   p->key.path.data);
+                   "article render: the other codings of \"%V\"",
+                   &p->key.path);
 
     /*
      * Posted once the response is written: a thread woken now could take
@@ -355,8 +358,8 @@ ngx_http_article_render_codings_done(ngx_event_t *ev)
 
     if (t->rc != NGX_OK) {
         ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, 0,
-                      "compressing article \"%s\" failed: out of memory",
-                      p->key.path.data);
+                      "compressing article \"%V\" failed: out of memory",
+                      &p->key.path);
         goto done;
     }
 
@@ -368,6 +371,9 @@ ngx_http_article_render_codings_done(ngx_event_t *ev)
         p->file.len = ngx_strlen(t->file);
         p->file_version = t->file_version;
 
+        ngx_http_article_render_cache_fault_end(p->cache,
+                                                NGX_HTTP_AR_FAULT_WRITE);
+
         if (ngx_http_article_render_cache_store(p) != NGX_OK) {
             ngx_http_article_render_file_delete(t->file, ngx_cycle->log);
         }
@@ -376,8 +382,10 @@ ngx_http_article_render_codings_done(ngx_event_t *ev)
     }
 
     if (t->file_failed) {
-        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, t->file_err,
-                      "%s \"%s\" failed", t->file_failed, t->file);
+        ngx_http_article_render_cache_fault(p->cache, NGX_HTTP_AR_FAULT_WRITE,
+                                            ngx_cycle->log, t->file_err,
+                                            t->file_failed, t->file,
+                                            &p->key.path);
     }
 
     p->body.data = (u_char *) t->out.data;
