@@ -32,6 +32,7 @@ typedef struct {
     size_t                               file_max;
 #if (AR_TEST_HOOKS)
     u_char                              *hold;
+    u_char                              *filed;
 #endif
 
     ngx_uint_t                           rc;       /* NGX_OK */
@@ -57,8 +58,7 @@ static ngx_int_t ngx_http_article_render_codings_make(
 static void ngx_http_article_render_codings_done(ngx_event_t *ev);
 static void ngx_http_article_render_codings_keep(ngx_event_t *ev);
 #if (AR_TEST_HOOKS)
-static void ngx_http_article_render_codings_test_hold(
-    ngx_http_article_render_codings_t *t);
+static void ngx_http_article_render_codings_test_hold(u_char *name);
 #endif
 
 
@@ -188,6 +188,11 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     if (t->hold) {
         ngx_sprintf(t->hold, "%V.hold%Z", &p->key.path);
     }
+
+    t->filed = ngx_pnalloc(pool, p->key.path.len + sizeof(".filed"));
+    if (t->filed) {
+        ngx_sprintf(t->filed, "%V.filed%Z", &p->key.path);
+    }
 #endif
 
     t->thread_pool = arlcf->thread_pool;
@@ -263,7 +268,7 @@ ngx_http_article_render_codings_thread(void *data, ngx_log_t *log)
     ngx_http_article_render_codings_t  *t = data;
 
 #if (AR_TEST_HOOKS)
-    ngx_http_article_render_codings_test_hold(t);
+    ngx_http_article_render_codings_test_hold(t->hold);
 #endif
 
     t->rc = ngx_http_article_render_codings_make(t);
@@ -285,6 +290,10 @@ ngx_http_article_render_codings_thread(void *data, ngx_log_t *log)
                                                      &t->file_err,
                                                      &t->file_failed)
                   == NGX_OK);
+
+#if (AR_TEST_HOOKS)
+    ngx_http_article_render_codings_test_hold(t->filed);
+#endif
 }
 
 
@@ -414,11 +423,13 @@ ngx_http_article_render_codings_keep(ngx_event_t *ev)
 
 /*
  * Test builds: while the article's file has a ".hold" beside it, the
- * task waits (30 s at most), so that tests see its response go before it.
+ * task waits (30 s at most), so that tests see its response go before
+ * it; while it has a ".filed", the task waits so once its page file is
+ * written, still holding the mark.
  */
 
 static void
-ngx_http_article_render_codings_test_hold(ngx_http_article_render_codings_t *t)
+ngx_http_article_render_codings_test_hold(u_char *name)
 {
     ngx_uint_t       i;
     struct timespec  tick;
@@ -426,9 +437,7 @@ ngx_http_article_render_codings_test_hold(ngx_http_article_render_codings_t *t)
     tick.tv_sec = 0;
     tick.tv_nsec = 10000000;
 
-    for (i = 0; t->hold && i < 3000 && access((char *) t->hold, F_OK) == 0;
-         i++)
-    {
+    for (i = 0; name && i < 3000 && access((char *) name, F_OK) == 0; i++) {
         nanosleep(&tick, NULL);
     }
 }
