@@ -394,6 +394,14 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
         cache->sh = ocache->sh;
         cache->shpool = ocache->shpool;
 
+        if (cache->sh->layout != NGX_HTTP_AR_CACHE_LAYOUT) {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "article_render_cache_zone \"%V\" was made by "
+                          "another version of the module",
+                          &shm_zone->shm.name);
+            return NGX_ERROR;
+        }
+
         return NGX_OK;
     }
 
@@ -632,9 +640,10 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
         {
             rc = ngx_http_article_render_cache_outcome(p, old, limits);
 
-            if (p->remake) {
+            if (p->remake || rc == NGX_BUSY) {
                 /* rendered with no mark: the page stays until stored */
-                ngx_http_article_render_cache_reserve(cache, p, old);
+                ngx_http_article_render_cache_reserve(cache, p,
+                                                      p->remake ? old : NULL);
                 rc = NGX_DECLINED;
                 goto done;
             }
@@ -723,7 +732,7 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
 
         if (ngx_http_article_render_cache_pin(p->cache, arn) != NGX_OK) {
             /* no room even to say who sends it: sent as rendered */
-            return NGX_DECLINED;
+            return NGX_BUSY;
         }
 
         ngx_queue_remove(&arn->queue);
@@ -1265,16 +1274,24 @@ ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
         }
     }
 
+    /* the records of processes gone are free again */
+
+    (void) ngx_http_article_render_cache_held(arn);
+
     for (h = &arn->holder; h; h = h->next) {
         if (h->count == 0) {
             goto found;
         }
     }
 
-    /* the node is held, so making room never takes it */
+    /* counted once more meanwhile, so that making room never takes it */
+
+    arn->count++;
 
     h = ngx_http_article_render_cache_alloc(cache,
                                      sizeof(ngx_http_article_render_holder_t));
+    arn->count--;
+
     if (h == NULL) {
         return NGX_ERROR;
     }
@@ -1617,7 +1634,9 @@ ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
             article.len = arn->path_len;
 
         } else {
-            if (cache->path->name.len + 12 > NGX_MAX_PATH) {
+            if (cache->path == NULL
+                || cache->path->name.len + 12 > NGX_MAX_PATH)
+            {
                 continue;
             }
 
@@ -1683,9 +1702,12 @@ ngx_http_article_render_cache_fault(ngx_http_article_render_cache_t *cache,
     ngx_uint_t kind, ngx_log_t *log, ngx_err_t err, const char *failed,
     u_char *file, ngx_str_t *article)
 {
+    ngx_str_t          *dir;
     ngx_uint_t          level;
     ngx_msec_t          now;
     ngx_atomic_uint_t   last, more;
+
+    static ngx_str_t    none = ngx_string("(none)");
 
     static const char  *what[] = {
         "the page is not kept in a file",
@@ -1712,11 +1734,13 @@ ngx_http_article_render_cache_fault(ngx_http_article_render_cache_t *cache,
     more = cache->sh->faults[kind];
     cache->sh->faults[kind] = 0;
 
+    /* a zone kept over a reload may have lost its path */
+    dir = cache->path ? &cache->path->name : &none;
+
     ngx_log_error(level, log, err,
                   "%s \"%s\" failed: page of article \"%V\" in \"%V\", %s"
                   " (%uA more such faults since the last line)",
-                  failed, file, article, &cache->path->name, what[kind],
-                  more);
+                  failed, file, article, dir, what[kind], more);
 }
 
 
@@ -1730,7 +1754,10 @@ ngx_http_article_render_cache_fault_end(
 
     last = cache->sh->fault[kind];
 
-    if (last && ngx_atomic_cmp_set(&cache->sh->fault[kind], last, 0)) {
+    if (last
+        && cache->path
+        && ngx_atomic_cmp_set(&cache->sh->fault[kind], last, 0))
+    {
         ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
                       "page files in \"%V\" are %s again",
                       &cache->path->name,
