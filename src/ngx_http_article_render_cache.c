@@ -1737,9 +1737,16 @@ ngx_http_article_render_cache_fault(ngx_http_article_render_cache_t *cache,
     /* a zone kept over a reload may have lost its path */
     dir = cache->path ? &cache->path->name : &none;
 
+    if (more == 0) {
+        ngx_log_error(level, log, err,
+                      "%s \"%s\" failed, article \"%V\", directory \"%V\":"
+                      " %s", failed, file, article, dir, what[kind]);
+        return;
+    }
+
     ngx_log_error(level, log, err,
-                  "%s \"%s\" failed: page of article \"%V\" in \"%V\", %s"
-                  " (%uA more such faults since the last line)",
+                  "%s \"%s\" failed, article \"%V\", directory \"%V\": %s,"
+                  " %uA more faults since the last line",
                   failed, file, article, dir, what[kind], more);
 }
 
