@@ -16,6 +16,8 @@
 #   make test-valgrind  t/ with nginx under valgrind memcheck
 #   make stress     t/stress.t for STRESS_SECONDS (default 20; make test
 #                   runs it too): load, live edits and reloads
+#   make chaos      t/stress.t for CHAOS_SECONDS (default 60) with worker
+#                   kills, a binary upgrade and page file disk faults
 #   make install    the module and its load snippet (DESTDIR, PREFIX)
 #   make uninstall  removes what make install put
 #   make deb        the Debian package libnginx-mod-http-article-render
@@ -131,6 +133,7 @@ FUZZ_BIN    := $(BUILD)/ar_fuzz
 FUZZ_DIR    := $(BUILD)/fuzz
 
 STRESS_SECONDS ?= 20
+CHAOS_SECONDS ?= 60
 
 # "make install": the module into nginx's modules directory (that of
 # NGINX_BIN, unless PREFIX is given), its load snippet into
@@ -171,7 +174,7 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
                headings-8000=$(BENCH_DIR)/h8000.md
 
 .PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
-        test-build test-asan test-valgrind stress install uninstall deb \
+        test-build test-asan test-valgrind stress chaos install uninstall deb \
         test-matrix bench-render bench-compress bench-browser
 
 all: $(SO)
@@ -316,6 +319,10 @@ test-valgrind: deps
 
 stress: deps test-build
 	STRESS_SECONDS=$(STRESS_SECONDS) BUILD=$(TEST_BUILD) \
+	    NGINX_BIN=$(NGINX_BIN) prove -v t/stress.t
+
+chaos: deps test-build
+	STRESS_CHAOS=1 STRESS_SECONDS=$(CHAOS_SECONDS) BUILD=$(TEST_BUILD) \
 	    NGINX_BIN=$(NGINX_BIN) prove -v t/stress.t
 
 install: $(MODULE_SO)

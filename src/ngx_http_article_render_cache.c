@@ -432,6 +432,7 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     ngx_rbtree_init(&cache->sh->rbtree, &cache->sh->sentinel,
                     ngx_http_article_render_cache_insert_value);
     ngx_queue_init(&cache->sh->lru);
+    ngx_queue_init(&cache->sh->files_lru);
     ngx_queue_init(&cache->sh->limbo);
     cache->sh->layout = NGX_HTTP_AR_CACHE_LAYOUT;
 
@@ -736,7 +737,9 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
         }
 
         ngx_queue_remove(&arn->queue);
-        ngx_queue_insert_head(&p->cache->sh->lru, &arn->queue);
+        ngx_queue_insert_head(arn->file_len ? &p->cache->sh->files_lru
+                                            : &p->cache->sh->lru,
+                              &arn->queue);
 
         p->node = arn;
         p->hold = NGX_HTTP_AR_HOLD_PIN;
@@ -1255,8 +1258,15 @@ ngx_http_article_render_cache_insert(ngx_http_article_render_cache_t *cache,
         ngx_http_article_render_cache_remove(cache, old);
     }
 
+    /*
+     * Pages in files have a queue of their own: their budget is made
+     * room for from its tail, however many pages in the zone there are.
+     */
+
     ngx_rbtree_insert(&cache->sh->rbtree, &arn->node);
-    ngx_queue_insert_head(&cache->sh->lru, &arn->queue);
+    ngx_queue_insert_head(arn->file_len ? &cache->sh->files_lru
+                                        : &cache->sh->lru,
+                          &arn->queue);
 }
 
 
@@ -1569,31 +1579,25 @@ ngx_http_article_render_cache_files_room(
     ngx_http_article_render_cache_t *cache, size_t size)
 {
     ngx_uint_t                       n;
-    ngx_queue_t                     *q, *prev;
+    ngx_queue_t                     *q;
     ngx_http_article_render_node_t  *arn;
-
-    q = ngx_queue_last(&cache->sh->lru);
 
     for (n = 0;
          cache->sh->files_size + (off_t) size > cache->files_max
          && n < NGX_HTTP_AR_EVICT_TRIES
-         && q != ngx_queue_sentinel(&cache->sh->lru);
+         && !ngx_queue_empty(&cache->sh->files_lru);
          n++)
     {
-        prev = ngx_queue_prev(q);
+        q = ngx_queue_last(&cache->sh->files_lru);
         arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (arn->file_len) {
-            if (ngx_http_article_render_cache_held(arn)) {
-                ngx_queue_remove(q);
-                ngx_queue_insert_head(&cache->sh->lru, q);
-
-            } else {
-                ngx_http_article_render_cache_remove(cache, arn);
-            }
+        if (ngx_http_article_render_cache_held(arn)) {
+            ngx_queue_remove(q);
+            ngx_queue_insert_head(&cache->sh->files_lru, q);
+            continue;
         }
 
-        q = prev;
+        ngx_http_article_render_cache_remove(cache, arn);
     }
 
     return (cache->sh->files_size + (off_t) size <= cache->files_max)
@@ -1784,7 +1788,7 @@ ngx_http_article_render_cache_exit(ngx_cycle_t *cycle)
 {
     u_char                            buf[NGX_MAX_PATH];
     ngx_uint_t                        i, l;
-    ngx_queue_t                      *q, *list[2];
+    ngx_queue_t                      *q, *list[3];
     ngx_shm_zone_t                   *shm_zone;
     ngx_list_part_t                  *part;
     ngx_http_article_render_node_t   *arn;
@@ -1820,9 +1824,10 @@ ngx_http_article_render_cache_exit(ngx_cycle_t *cycle)
         /* no lock: a worker killed holding it would hold it for ever */
 
         list[0] = &cache->sh->lru;
-        list[1] = &cache->sh->limbo;
+        list[1] = &cache->sh->files_lru;
+        list[2] = &cache->sh->limbo;
 
-        for (l = 0; l < 2; l++) {
+        for (l = 0; l < 3; l++) {
             for (q = ngx_queue_head(list[l]);
                  q != ngx_queue_sentinel(list[l]);
                  q = ngx_queue_next(q))

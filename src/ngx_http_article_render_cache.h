@@ -67,6 +67,7 @@ typedef struct {
     ngx_rbtree_t                       rbtree;
     ngx_rbtree_node_t                  sentinel;
     ngx_queue_t                        lru;       /* most recent first */
+    ngx_queue_t                        files_lru; /* of pages in files */
     ngx_queue_t                        limbo;     /* nodes off the tree
                                                      that someone holds */
     ngx_uint_t                         layout;
