@@ -1650,18 +1650,17 @@ ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
             ngx_str_set(&article, "(a render that did not end)");
         }
 
-        if (ngx_delete_file(name) == NGX_FILE_ERROR
-            && ngx_errno != NGX_ENOENT)
-        {
+        if (ngx_delete_file(name) != NGX_FILE_ERROR) {
+            ngx_http_article_render_cache_fault_end(cache,
+                                                    NGX_HTTP_AR_FAULT_DELETE);
+
+        } else if (ngx_errno != NGX_ENOENT) {
             d->err = ngx_errno;
             ngx_http_article_render_cache_fault(cache,
                                                 NGX_HTTP_AR_FAULT_DELETE,
                                                 ngx_cycle->log, d->err,
                                                 ngx_delete_file_n, name,
                                                 &article);
-        } else {
-            ngx_http_article_render_cache_fault_end(cache,
-                                                    NGX_HTTP_AR_FAULT_DELETE);
         }
     }
 
