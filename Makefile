@@ -23,6 +23,8 @@
 #   make test-valgrind  t/ with nginx under valgrind memcheck
 #   make stress     t/stress.t for STRESS_SECONDS (default 20; make test
 #                   runs it too): load, live edits and reloads
+#   make chaos      t/stress.t for CHAOS_SECONDS (default 60) with worker
+#                   kills, a binary upgrade and page file disk faults
 #   make install    the module and its load snippet (DESTDIR, PREFIX)
 #   make uninstall  removes what make install put
 #   make deb        the Debian package libnginx-mod-http-article-render
@@ -126,6 +128,7 @@ FUZZ_BIN    := $(BUILD)/ar_fuzz
 FUZZ_DIR    := $(BUILD)/fuzz
 
 STRESS_SECONDS ?= 20
+CHAOS_SECONDS ?= 60
 
 # "make install": the module into nginx's modules directory (that of
 # NGINX_BIN, unless PREFIX is given), its load snippet into
@@ -171,10 +174,10 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
 
 .PHONY: all deps deps-test deps-bench deps-deb deps-matrix test check unit \
         lint demo serve bench bench-run clean fuzz fuzz-run fuzz-seeds \
-        test-build test-asan check-asan test-valgrind check-valgrind \
-        stress check-stress install uninstall deb deb-package test-matrix \
-        bench-render bench-compress bench-compress-run bench-browser \
-        bench-browser-run bench-corpus bench-math
+        test-build test-asan check-asan test-valgrind check-valgrind stress \
+        check-stress chaos check-chaos install uninstall deb deb-package \
+        test-matrix bench-render bench-compress bench-compress-run \
+        bench-browser bench-browser-run bench-corpus bench-math
 
 all: $(SO)
 
@@ -345,6 +348,13 @@ stress: deps-test
 
 check-stress: test-build
 	STRESS_SECONDS=$(STRESS_SECONDS) BUILD=$(TEST_BUILD) \
+	    NGINX_BIN=$(NGINX_BIN) prove -v t/stress.t
+
+chaos: deps-test
+	@$(SUBMAKE) check-chaos
+
+check-chaos: test-build
+	STRESS_CHAOS=1 STRESS_SECONDS=$(CHAOS_SECONDS) BUILD=$(TEST_BUILD) \
 	    NGINX_BIN=$(NGINX_BIN) prove -v t/stress.t
 
 install: $(MODULE_SO)

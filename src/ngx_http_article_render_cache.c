@@ -1,6 +1,9 @@
 /*
  * ngx_http_article_render_module: the render cache zone, and the
- * article_render_cache_zone directive that defines it.
+ * article_render_cache_zone directive that defines it.  The rules of
+ * the zone (docs/design.md, "The zone") are in
+ * ngx_http_article_render_cache_rules(), and every write goes through
+ * ngx_http_article_render_cache_write().
  */
 
 #include <ngx_config.h>
@@ -11,10 +14,25 @@
 
 
 /* changes whenever the node layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  7
+#define NGX_HTTP_AR_CACHE_LAYOUT  8
 
 /* how long past its budget a render's mark holds off others */
 #define NGX_HTTP_AR_MARK_GRACE    1000
+
+/* nodes looked at, at most, to make room for one allocation */
+#define NGX_HTTP_AR_EVICT_TRIES   20
+
+/* nodes off the tree looked at by each write, for holders gone */
+#define NGX_HTTP_AR_SWEEP         2
+
+/* page files one locked section may leave to delete after it */
+#define NGX_HTTP_AR_DOOMED_MAX    32
+
+/* how soon a page file that could not be deleted is tried again */
+#define NGX_HTTP_AR_DELETE_RETRY  1000
+
+/* a fault episode's lines after the first, at most one in this */
+#define NGX_HTTP_AR_FAULT_EVERY   60000
 
 
 /* what a node holds */
@@ -23,25 +41,58 @@
 #define NGX_HTTP_AR_NODE_FAIL_MEMORY  2
 #define NGX_HTTP_AR_NODE_FAIL_TIME    3
 
+/* what a write puts at the key */
+#define NGX_HTTP_AR_WRITE_PAGE        0
+#define NGX_HTTP_AR_WRITE_FAIL        1
+#define NGX_HTTP_AR_WRITE_UNMARK      2
+
+
+typedef struct ngx_http_article_render_holder_s
+    ngx_http_article_render_holder_t;
+
+/* a process pinning a node: the pins of its requests */
+struct ngx_http_article_render_holder_s {
+    ngx_http_article_render_holder_t  *next;
+    ngx_pid_t                          pid;
+    uint32_t                           count;
+};
+
 
 struct ngx_http_article_render_node_s {
     ngx_rbtree_node_t                  node;      /* key: the key's hash */
-    ngx_queue_t                        queue;
+    ngx_queue_t                        queue;     /* in the LRU queue, or
+                                                     in limbo once removed */
     ngx_http_article_render_version_t  version;
     time_t                             last_modified;
     ngx_msec_t                         made;      /* a derived page's */
     uint32_t                           digest;
     uint32_t                           conf_id;
-    uint32_t                           count;     /* pins */
+    uint32_t                           count;     /* pins, of every holder */
+    ngx_http_article_render_holder_t   holder;    /* the first; more are
+                                                     chained to it */
     unsigned                           state:2;
-    unsigned                           removed:1;
+    unsigned                           removed:1; /* off the tree */
     unsigned                           remaking:1; /* a derived page made
                                                       again: its deadline
                                                       and owner as a mark's */
+    unsigned                           reserved:1; /* the mark's or remake's
+                                                      owner was given
+                                                      file_seq */
+    unsigned                           filling:1; /* its page is copied in
+                                                     by its owner */
+    unsigned                           doomed:1;  /* its file is deleted by
+                                                     its owner, or by anyone
+                                                     past the deadline when
+                                                     the owner is 0 */
+    unsigned                           counted:1; /* its file is in
+                                                     files_size */
 
     /* a mark lapses, and a time failure is tried again, at the deadline */
     ngx_msec_t                         deadline;
-    ngx_pid_t                          owner;     /* of a mark */
+    ngx_pid_t                          owner;     /* of a mark, a remake, a
+                                                     filling or a doom */
+    ngx_uint_t                         file_seq;  /* names the file that
+                                                     owner may write */
 
     /* of a failure: the budgets it passed */
     ngx_msec_t                         timeout;
@@ -58,10 +109,16 @@ struct ngx_http_article_render_node_s {
 };
 
 
-/* a page file to delete once the zone is unlocked */
+/*
+ * A page file to delete once the zone is unlocked: a node's (NULL:
+ * the file a dead owner may have written, by its number).
+ */
+
 typedef struct {
-    ngx_queue_t                        queue;
-    u_char                             name[1];
+    ngx_http_article_render_cache_t   *cache;
+    ngx_http_article_render_node_t    *node;
+    ngx_uint_t                         seq;
+    ngx_err_t                          err;
 } ngx_http_article_render_doomed_t;
 
 
@@ -81,21 +138,46 @@ static ngx_int_t ngx_http_article_render_cache_outcome(
 static ngx_http_article_render_node_t *ngx_http_article_render_cache_find(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_key_t *key);
-static ngx_http_article_render_node_t *ngx_http_article_render_cache_put(
+static void ngx_http_article_render_cache_reserve(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_page_t *p, ngx_http_article_render_node_t *arn);
+static ngx_int_t ngx_http_article_render_cache_write(
+    ngx_http_article_render_page_t *p, ngx_uint_t what,
+    ngx_uint_t state, ar_limits_t *limits);
+static ngx_int_t ngx_http_article_render_cache_rules(
+    ngx_http_article_render_page_t *p, ngx_http_article_render_node_t *old);
+static ngx_http_article_render_node_t *ngx_http_article_render_cache_new(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_page_t *p, size_t len);
+static void ngx_http_article_render_cache_insert(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_node_t *old, ngx_http_article_render_node_t *arn);
+static ngx_int_t ngx_http_article_render_cache_pin(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_node_t *arn);
+static void ngx_http_article_render_cache_unpin(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_node_t *arn);
+static ngx_uint_t ngx_http_article_render_cache_held(
+    ngx_http_article_render_node_t *arn);
+static ngx_uint_t ngx_http_article_render_cache_gone(
+    ngx_http_article_render_node_t *arn);
+static ngx_uint_t ngx_http_article_render_cache_alive(ngx_pid_t pid);
 static void ngx_http_article_render_cache_remove(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_node_t *arn);
 static void ngx_http_article_render_cache_free(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_node_t *arn);
+static void ngx_http_article_render_cache_doom(
+    ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_node_t *arn, ngx_uint_t seq);
+static void ngx_http_article_render_cache_sweep(
+    ngx_http_article_render_cache_t *cache);
 static void *ngx_http_article_render_cache_alloc(
     ngx_http_article_render_cache_t *cache, size_t size);
 static ngx_int_t ngx_http_article_render_cache_files_room(
     ngx_http_article_render_cache_t *cache, size_t size);
-static void ngx_http_article_render_cache_unmark_locked(
-    ngx_http_article_render_page_t *p);
 static void ngx_http_article_render_cache_unlock(
     ngx_http_article_render_cache_t *cache);
 static void ngx_http_article_render_cache_wake(
@@ -103,8 +185,9 @@ static void ngx_http_article_render_cache_wake(
 
 
 /* page files unlinked from the zone, deleted after the lock is let go */
-static ngx_queue_t  ngx_http_article_render_doomed =
-    { &ngx_http_article_render_doomed, &ngx_http_article_render_doomed };
+static ngx_http_article_render_doomed_t
+    ngx_http_article_render_doomed[NGX_HTTP_AR_DOOMED_MAX];
+static ngx_uint_t  ngx_http_article_render_ndoomed;
 
 /* this worker's requests waiting for a render (pages' "waiting" links) */
 static ngx_queue_t  ngx_http_article_render_waiters =
@@ -311,6 +394,14 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
         cache->sh = ocache->sh;
         cache->shpool = ocache->shpool;
 
+        if (cache->sh->layout != NGX_HTTP_AR_CACHE_LAYOUT) {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "article_render_cache_zone \"%V\" was made by "
+                          "another version of the module",
+                          &shm_zone->shm.name);
+            return NGX_ERROR;
+        }
+
         return NGX_OK;
     }
 
@@ -341,6 +432,8 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     ngx_rbtree_init(&cache->sh->rbtree, &cache->sh->sentinel,
                     ngx_http_article_render_cache_insert_value);
     ngx_queue_init(&cache->sh->lru);
+    ngx_queue_init(&cache->sh->files_lru);
+    ngx_queue_init(&cache->sh->limbo);
     cache->sh->layout = NGX_HTTP_AR_CACHE_LAYOUT;
 
     /* page file names of another zone over the path are seldom met */
@@ -529,7 +622,7 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
     ar_limits_t *limits)
 {
     ngx_int_t                         rc;
-    ngx_http_article_render_node_t   *arn;
+    ngx_http_article_render_node_t   *arn, *old;
     ngx_http_article_render_cache_t  *cache;
 
     cache = p->cache;
@@ -539,18 +632,21 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
-    arn = ngx_http_article_render_cache_find(cache, &p->key);
+    old = ngx_http_article_render_cache_find(cache, &p->key);
 
-    if (arn) {
-        if (ngx_memcmp(&arn->version, &p->version,
+    if (old) {
+        if (ngx_memcmp(&old->version, &p->version,
                        sizeof(ngx_http_article_render_version_t))
             == 0)
         {
-            rc = ngx_http_article_render_cache_outcome(p, arn, limits);
+            rc = ngx_http_article_render_cache_outcome(p, old, limits);
 
-            if (p->remake) {
+            if (p->remake || rc == NGX_BUSY) {
                 /* rendered with no mark: the page stays until stored */
-                goto render;
+                ngx_http_article_render_cache_reserve(cache, p,
+                                                      p->remake ? old : NULL);
+                rc = NGX_DECLINED;
+                goto done;
             }
 
             if (rc != NGX_DECLINED) {
@@ -562,7 +658,7 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
         }
     }
 
-    arn = ngx_http_article_render_cache_put(cache, p, 0);
+    arn = ngx_http_article_render_cache_new(cache, p, 0);
 
     if (arn) {
         arn->state = NGX_HTTP_AR_NODE_UPDATING;
@@ -570,16 +666,16 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
                         + NGX_HTTP_AR_MARK_GRACE;
         arn->owner = ngx_pid;
 
+        /* the old node may have gone while room was made */
+        old = ngx_http_article_render_cache_find(cache, &p->key);
+        ngx_http_article_render_cache_insert(cache, old, arn);
+
         p->node = arn;
         p->hold = NGX_HTTP_AR_HOLD_MARK;
         p->marked = p->version;
     }
 
-render:
-
-    if (cache->path) {
-        p->file_seq = cache->sh->file_seq++;
-    }
+    ngx_http_article_render_cache_reserve(cache, p, arn);
 
     rc = NGX_DECLINED;
 
@@ -606,16 +702,25 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
         /*
          * A listing made a second ago or more is made again by one
          * request; the others are sent it meanwhile, as nginx's cache
-         * sends a stale response while one request updates it.
+         * sends a stale response while one request updates it.  One
+         * whose remake failed is sent it too.
          */
 
         if (p->derived
+            && !p->stale
             && (ngx_msec_int_t) (ngx_current_msec - arn->made)
                >= NGX_HTTP_AR_LISTING_FRESH
-            && (!arn->remaking
-                || (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0))
+            && (!arn->remaking || ngx_http_article_render_cache_gone(arn)))
         {
+            if (arn->remaking && arn->reserved
+                && !ngx_http_article_render_cache_alive(arn->owner))
+            {
+                ngx_http_article_render_cache_doom(p->cache, NULL,
+                                                   arn->file_seq);
+            }
+
             arn->remaking = 1;
+            arn->reserved = 0;
             arn->deadline = ngx_current_msec + limits->timeout_ms
                             + NGX_HTTP_AR_MARK_GRACE;
             arn->owner = ngx_pid;
@@ -626,10 +731,15 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
             return NGX_ABORT;
         }
 
-        arn->count++;
+        if (ngx_http_article_render_cache_pin(p->cache, arn) != NGX_OK) {
+            /* no room even to say who sends it: sent as rendered */
+            return NGX_BUSY;
+        }
 
         ngx_queue_remove(&arn->queue);
-        ngx_queue_insert_head(&p->cache->sh->lru, &arn->queue);
+        ngx_queue_insert_head(arn->file_len ? &p->cache->sh->files_lru
+                                            : &p->cache->sh->lru,
+                              &arn->queue);
 
         p->node = arn;
         p->hold = NGX_HTTP_AR_HOLD_PIN;
@@ -654,9 +764,9 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
 
     case NGX_HTTP_AR_NODE_UPDATING:
 
-        /* a mark whose owner died lapses at its deadline */
+        /* a mark lapses at its deadline, or when its owner is gone */
 
-        if ((ngx_msec_int_t) (arn->deadline - ngx_current_msec) > 0) {
+        if (!ngx_http_article_render_cache_gone(arn)) {
             p->local = (arn->owner == ngx_pid);
             return NGX_AGAIN;
         }
@@ -716,122 +826,57 @@ ngx_http_article_render_cache_find(ngx_http_article_render_cache_t *cache,
 
 
 /*
+ * The number that names the page file of a render; the node of its
+ * mark or remake keeps it, so that the file of an owner that died is
+ * deleted with the mark.
+ */
+
+static void
+ngx_http_article_render_cache_reserve(ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_page_t *p, ngx_http_article_render_node_t *arn)
+{
+    if (cache->path == NULL) {
+        return;
+    }
+
+    p->file_seq = cache->sh->file_seq++;
+
+    if (arn) {
+        arn->reserved = 1;
+        arn->file_seq = p->file_seq;
+    }
+}
+
+
+/*
  * Keeps a rendered page, in the zone or as the name of the file it was
- * written to, in place of whatever the key had, the render's mark
- * included.  NGX_DECLINED: not kept (over max_entry, no room even after
- * evicting every node not being sent, or the mark replaced by one of
- * another version); a file not kept is the caller's to delete.
+ * written to, in place of the render's mark.  NGX_DECLINED: not kept
+ * (over max_entry, no room, or the rules keep the node there); a file
+ * not kept is the caller's to delete.
  */
 
 ngx_int_t
 ngx_http_article_render_cache_store(ngx_http_article_render_page_t *p)
 {
-    ngx_http_article_render_node_t   *arn, *old;
-    ngx_http_article_render_cache_t  *cache;
-
-    cache = p->cache;
-    arn = NULL;
-
-    ngx_shmtx_lock(&cache->shpool->mutex);
-
-    old = ngx_http_article_render_cache_find(cache, &p->key);
-
-    if (old && p->hold == NGX_HTTP_AR_HOLD_MARK
-        && ngx_memcmp(&old->version, &p->marked,
-                      sizeof(ngx_http_article_render_version_t))
-           != 0)
-    {
-        /* looked up for another version since the mark: that one stays */
-
-    } else if (p->remake && old
-               && (old->state != NGX_HTTP_AR_NODE_PAGE
-                   || ngx_memcmp(&old->version, &p->version,
-                                 sizeof(ngx_http_article_render_version_t))
-                      != 0))
-    {
-        /* the listing made again was replaced meanwhile: that one stays */
-
-    } else if ((size_t) p->body_len > cache->max_entry) {
-        /* void */
-
-    } else if (p->file.len == 0) {
-        arn = ngx_http_article_render_cache_put(cache, p, p->body.len);
-
-        if (arn) {
-            ngx_memcpy(arn->data + p->key.path.len, p->body.data,
-                       p->body.len);
-        }
-
-    } else if (ngx_http_article_render_cache_files_room(cache, p->body_len)
-               == NGX_OK)
-    {
-        arn = ngx_http_article_render_cache_put(cache, p, p->file.len + 1);
-
-        if (arn) {
-            arn->page_len = p->body_len;
-            arn->file_len = p->file.len;
-            arn->file_version = p->file_version;
-            ngx_memcpy(arn->data + p->key.path.len, p->file.data,
-                       p->file.len);
-            arn->data[p->key.path.len + p->file.len] = '\0';
-
-            cache->sh->files_size += p->body_len;
-        }
-    }
-
-    if (arn) {
-        arn->last_modified = p->last_modified;
-        arn->made = p->made;
-        arn->digest = p->digest;
-        ngx_memcpy(arn->reps, p->reps, sizeof(p->reps));
-
-    } else {
-        ngx_http_article_render_cache_unmark_locked(p);
-    }
-
-    p->node = NULL;
-    p->hold = NGX_HTTP_AR_HOLD_NONE;
-
-    ngx_http_article_render_cache_unlock(cache);
-
-    ngx_http_article_render_cache_wake(&p->key);
-
-    return arn ? NGX_OK : NGX_DECLINED;
+    return ngx_http_article_render_cache_write(p, NGX_HTTP_AR_WRITE_PAGE,
+                                               NGX_HTTP_AR_NODE_PAGE, NULL);
 }
 
 
 /*
  * Remembers that this version passed a budget: one of memory until the
- * file changes, one of time for NGX_HTTP_AR_TIME_FAIL_MEMO.
+ * file changes, one of time for NGX_HTTP_AR_TIME_FAIL_MEMO.  NGX_DONE: a
+ * remake failed, and the page it was to replace stays for that time.
  */
 
-void
+ngx_int_t
 ngx_http_article_render_cache_fail(ngx_http_article_render_page_t *p,
     ar_limits_t *limits, ngx_uint_t time)
 {
-    ngx_http_article_render_node_t   *arn;
-    ngx_http_article_render_cache_t  *cache;
-
-    cache = p->cache;
-
-    ngx_shmtx_lock(&cache->shpool->mutex);
-
-    arn = ngx_http_article_render_cache_put(cache, p, 0);
-
-    if (arn) {
-        arn->state = time ? NGX_HTTP_AR_NODE_FAIL_TIME
-                          : NGX_HTTP_AR_NODE_FAIL_MEMORY;
-        arn->timeout = limits->timeout_ms;
-        arn->max_memory = limits->max_memory;
-        arn->deadline = ngx_current_msec + NGX_HTTP_AR_TIME_FAIL_MEMO;
-    }
-
-    p->node = NULL;
-    p->hold = NGX_HTTP_AR_HOLD_NONE;
-
-    ngx_http_article_render_cache_unlock(cache);
-
-    ngx_http_article_render_cache_wake(&p->key);
+    return ngx_http_article_render_cache_write(p, NGX_HTTP_AR_WRITE_FAIL,
+                                       time ? NGX_HTTP_AR_NODE_FAIL_TIME
+                                            : NGX_HTTP_AR_NODE_FAIL_MEMORY,
+                                       limits);
 }
 
 
@@ -840,59 +885,64 @@ ngx_http_article_render_cache_fail(ngx_http_article_render_page_t *p,
 void
 ngx_http_article_render_cache_release(ngx_http_article_render_page_t *p)
 {
-    ngx_uint_t                        hold;
-    ngx_http_article_render_node_t   *arn;
     ngx_http_article_render_cache_t  *cache;
 
-    hold = p->hold;
+    if (p->hold == NGX_HTTP_AR_HOLD_PIN) {
+        cache = p->cache;
 
-    if (hold == NGX_HTTP_AR_HOLD_NONE) {
+        ngx_shmtx_lock(&cache->shpool->mutex);
+
+        ngx_http_article_render_cache_unpin(cache, p->node);
+
+        p->node = NULL;
+        p->hold = NGX_HTTP_AR_HOLD_NONE;
+
+        ngx_http_article_render_cache_unlock(cache);
+
         return;
     }
+
+    if (p->hold == NGX_HTTP_AR_HOLD_MARK || p->remake) {
+        (void) ngx_http_article_render_cache_write(p,
+                                                NGX_HTTP_AR_WRITE_UNMARK,
+                                                NGX_HTTP_AR_NODE_PAGE, NULL);
+    }
+}
+
+
+/*
+ * Drops a pinned hit that cannot be served: its file is gone, or is
+ * another's (the name was given again): the file is not deleted.
+ */
+
+void
+ngx_http_article_render_cache_forget(ngx_http_article_render_page_t *p)
+{
+    ngx_http_article_render_node_t   *arn;
+    ngx_http_article_render_cache_t  *cache;
 
     cache = p->cache;
     arn = p->node;
 
     ngx_shmtx_lock(&cache->shpool->mutex);
 
-    if (hold == NGX_HTTP_AR_HOLD_PIN) {
-        if (--arn->count == 0 && arn->removed) {
-            ngx_http_article_render_cache_free(cache, arn);
-        }
-
-    } else {
-        ngx_http_article_render_cache_unmark_locked(p);
+    if (arn->counted) {
+        cache->sh->files_size -= arn->page_len;
+        arn->counted = 0;
     }
+
+    arn->file_len = 0;
+
+    if (!arn->removed) {
+        ngx_http_article_render_cache_remove(cache, arn);
+    }
+
+    ngx_http_article_render_cache_unpin(cache, arn);
 
     p->node = NULL;
     p->hold = NGX_HTTP_AR_HOLD_NONE;
 
     ngx_http_article_render_cache_unlock(cache);
-
-    if (hold == NGX_HTTP_AR_HOLD_MARK) {
-        ngx_http_article_render_cache_wake(&p->key);
-    }
-}
-
-
-/* drops a pinned hit that cannot be served: its file is gone */
-
-void
-ngx_http_article_render_cache_forget(ngx_http_article_render_page_t *p)
-{
-    ngx_http_article_render_cache_t  *cache;
-
-    cache = p->cache;
-
-    ngx_shmtx_lock(&cache->shpool->mutex);
-
-    if (!p->node->removed) {
-        ngx_http_article_render_cache_remove(cache, p->node);
-    }
-
-    ngx_shmtx_unlock(&cache->shpool->mutex);
-
-    ngx_http_article_render_cache_release(p);
 }
 
 
@@ -953,43 +1003,230 @@ ngx_http_article_render_cache_wake(ngx_http_article_render_key_t *key)
 }
 
 
-/* takes away this worker's mark, for a render that left nothing to keep */
+/*
+ * The one write to the zone: a page, a failure, or the end of a mark or
+ * a remake that came to nothing, at the page's key, as the rules allow.
+ * A page kept in the zone is copied in with the zone unlocked, into a
+ * node no one else sees yet.
+ */
 
-static void
-ngx_http_article_render_cache_unmark_locked(ngx_http_article_render_page_t *p)
+static ngx_int_t
+ngx_http_article_render_cache_write(ngx_http_article_render_page_t *p,
+    ngx_uint_t what, ngx_uint_t state, ar_limits_t *limits)
 {
-    ngx_http_article_render_node_t  *arn;
+    ngx_int_t                         rc;
+    ngx_http_article_render_node_t   *old, *arn;
+    ngx_http_article_render_cache_t  *cache;
 
-    arn = ngx_http_article_render_cache_find(p->cache, &p->key);
+    cache = p->cache;
+    arn = NULL;
+    rc = NGX_DECLINED;
 
-    if (arn
-        && arn->state == NGX_HTTP_AR_NODE_UPDATING
-        && arn->owner == ngx_pid
-        && ngx_memcmp(&arn->version, &p->marked,
-                      sizeof(ngx_http_article_render_version_t))
-           == 0)
-    {
-        ngx_http_article_render_cache_remove(p->cache, arn);
+    ngx_shmtx_lock(&cache->shpool->mutex);
+
+    ngx_http_article_render_cache_sweep(cache);
+
+    old = ngx_http_article_render_cache_find(cache, &p->key);
+
+    if (ngx_http_article_render_cache_rules(p, old) != NGX_OK) {
+        goto done;
     }
+
+    switch (what) {
+
+    case NGX_HTTP_AR_WRITE_UNMARK:
+        break;
+
+    case NGX_HTTP_AR_WRITE_FAIL:
+
+        if (p->remake) {
+            /* the page remade stays, and is sent meanwhile */
+
+            if (old) {
+                old->deadline = ngx_current_msec + NGX_HTTP_AR_TIME_FAIL_MEMO;
+                old->reserved = 0;
+            }
+
+            rc = NGX_DONE;
+            break;
+        }
+
+        arn = ngx_http_article_render_cache_new(cache, p, 0);
+        if (arn == NULL) {
+            break;
+        }
+
+        arn->state = state;
+        arn->timeout = limits->timeout_ms;
+        arn->max_memory = limits->max_memory;
+        arn->deadline = ngx_current_msec + NGX_HTTP_AR_TIME_FAIL_MEMO;
+
+        /* room was made: the old node may be gone */
+        old = ngx_http_article_render_cache_find(cache, &p->key);
+        ngx_http_article_render_cache_insert(cache, old, arn);
+
+        rc = NGX_OK;
+        break;
+
+    default: /* NGX_HTTP_AR_WRITE_PAGE */
+
+        if ((size_t) p->body_len > cache->max_entry) {
+            break;
+        }
+
+        if (p->file.len) {
+            if (ngx_http_article_render_cache_files_room(cache, p->body_len)
+                != NGX_OK)
+            {
+                break;
+            }
+
+            arn = ngx_http_article_render_cache_new(cache, p,
+                                                    p->file.len + 1);
+            if (arn == NULL) {
+                break;
+            }
+
+            arn->page_len = p->body_len;
+            arn->file_len = p->file.len;
+            arn->file_version = p->file_version;
+            arn->counted = 1;
+            ngx_memcpy(arn->data + p->key.path.len, p->file.data,
+                       p->file.len);
+            arn->data[p->key.path.len + p->file.len] = '\0';
+
+            cache->sh->files_size += p->body_len;
+
+        } else {
+            arn = ngx_http_article_render_cache_new(cache, p, p->body.len);
+            if (arn == NULL) {
+                break;
+            }
+
+            /* an owner that dies while copying leaves it to the sweep */
+
+            arn->removed = 1;
+            arn->filling = 1;
+            arn->owner = ngx_pid;
+            ngx_queue_insert_tail(&cache->sh->limbo, &arn->queue);
+
+            ngx_http_article_render_cache_unlock(cache);
+
+            ngx_memcpy(arn->data + p->key.path.len, p->body.data,
+                       p->body.len);
+
+            ngx_shmtx_lock(&cache->shpool->mutex);
+
+            ngx_queue_remove(&arn->queue);
+            arn->removed = 0;
+            arn->filling = 0;
+            arn->owner = 0;
+
+            /* the rules again: the key may have changed meanwhile */
+
+            old = ngx_http_article_render_cache_find(cache, &p->key);
+
+            if (ngx_http_article_render_cache_rules(p, old) != NGX_OK) {
+                ngx_slab_free_locked(cache->shpool, arn);
+                arn = NULL;
+                break;
+            }
+        }
+
+        arn->last_modified = p->last_modified;
+        arn->made = p->made;
+        arn->digest = p->digest;
+        ngx_memcpy(arn->reps, p->reps, sizeof(p->reps));
+
+        old = ngx_http_article_render_cache_find(cache, &p->key);
+        ngx_http_article_render_cache_insert(cache, old, arn);
+
+        rc = NGX_OK;
+        break;
+    }
+
+    if (arn == NULL) {
+
+        /* a mark or remake that came to nothing, if still this request's */
+
+        old = ngx_http_article_render_cache_find(cache, &p->key);
+
+        if (old && ngx_http_article_render_cache_rules(p, old) == NGX_OK) {
+
+            if (p->remake) {
+                if (rc != NGX_DONE) {
+                    old->remaking = 0;
+                    old->reserved = 0;
+                }
+
+            } else if (p->hold == NGX_HTTP_AR_HOLD_MARK) {
+                ngx_http_article_render_cache_remove(cache, old);
+            }
+        }
+    }
+
+done:
+
+    p->node = NULL;
+    p->hold = NGX_HTTP_AR_HOLD_NONE;
+    p->remake = 0;
+
+    ngx_http_article_render_cache_unlock(cache);
+
+    ngx_http_article_render_cache_wake(&p->key);
+
+    return rc;
 }
 
 
 /*
- * Puts a new node for the page's key and version, with len bytes of
- * room after the path, in place of the old one; called locked.
+ * The rules of the zone: whether what a request made may take the
+ * place of the node its key has now (NULL: none).
  */
 
+static ngx_int_t
+ngx_http_article_render_cache_rules(ngx_http_article_render_page_t *p,
+    ngx_http_article_render_node_t *old)
+{
+    if (old == NULL) {
+        return NGX_OK;
+    }
+
+    if (p->remake) {
+        /* a listing made again replaces the page while it remakes it */
+
+        return (old->state == NGX_HTTP_AR_NODE_PAGE
+                && old->remaking
+                && old->owner == ngx_pid)
+               ? NGX_OK : NGX_DECLINED;
+    }
+
+    if (p->hold == NGX_HTTP_AR_HOLD_MARK) {
+        /* its own mark of the version marked: a newer one stays */
+
+        return (old->state == NGX_HTTP_AR_NODE_UPDATING
+                && old->owner == ngx_pid
+                && ngx_memcmp(&old->version, &p->marked,
+                              sizeof(ngx_http_article_render_version_t))
+                   == 0)
+               ? NGX_OK : NGX_DECLINED;
+    }
+
+    /* rendered without a mark: another's mark stays while it holds */
+
+    return (old->state == NGX_HTTP_AR_NODE_UPDATING
+            && !ngx_http_article_render_cache_gone(old))
+           ? NGX_DECLINED : NGX_OK;
+}
+
+
+/* a node for the page's key and version, len bytes after the path */
+
 static ngx_http_article_render_node_t *
-ngx_http_article_render_cache_put(ngx_http_article_render_cache_t *cache,
+ngx_http_article_render_cache_new(ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_page_t *p, size_t len)
 {
     ngx_http_article_render_node_t  *arn;
-
-    arn = ngx_http_article_render_cache_find(cache, &p->key);
-
-    if (arn) {
-        ngx_http_article_render_cache_remove(cache, arn);
-    }
 
     arn = ngx_http_article_render_cache_alloc(cache,
                            offsetof(ngx_http_article_render_node_t, data)
@@ -1009,14 +1246,149 @@ ngx_http_article_render_cache_put(ngx_http_article_render_cache_t *cache,
 
     ngx_memcpy(arn->data, p->key.path.data, p->key.path.len);
 
-    ngx_rbtree_insert(&cache->sh->rbtree, &arn->node);
-    ngx_queue_insert_head(&cache->sh->lru, &arn->queue);
-
     return arn;
 }
 
 
-/* unlinks a node; one still being sent is freed by its last reader */
+static void
+ngx_http_article_render_cache_insert(ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_node_t *old, ngx_http_article_render_node_t *arn)
+{
+    if (old) {
+        ngx_http_article_render_cache_remove(cache, old);
+    }
+
+    /*
+     * Pages in files have a queue of their own: their budget is made
+     * room for from its tail, however many pages in the zone there are.
+     */
+
+    ngx_rbtree_insert(&cache->sh->rbtree, &arn->node);
+    ngx_queue_insert_head(arn->file_len ? &cache->sh->files_lru
+                                        : &cache->sh->lru,
+                          &arn->queue);
+}
+
+
+/* a pin of this process: its holder record counts it */
+
+static ngx_int_t
+ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_node_t *arn)
+{
+    ngx_http_article_render_holder_t  *h;
+
+    for (h = &arn->holder; h; h = h->next) {
+        if (h->count && h->pid == ngx_pid) {
+            goto found;
+        }
+    }
+
+    /* the records of processes gone are free again */
+
+    (void) ngx_http_article_render_cache_held(arn);
+
+    for (h = &arn->holder; h; h = h->next) {
+        if (h->count == 0) {
+            goto found;
+        }
+    }
+
+    /* counted once more meanwhile, so that making room never takes it */
+
+    arn->count++;
+
+    h = ngx_http_article_render_cache_alloc(cache,
+                                     sizeof(ngx_http_article_render_holder_t));
+    arn->count--;
+
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->count = 0;
+    h->next = arn->holder.next;
+    arn->holder.next = h;
+
+found:
+
+    h->pid = ngx_pid;
+    h->count++;
+    arn->count++;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_article_render_cache_unpin(ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_node_t *arn)
+{
+    ngx_http_article_render_holder_t  *h;
+
+    for (h = &arn->holder; h; h = h->next) {
+        if (h->count && h->pid == ngx_pid) {
+            h->count--;
+            arn->count--;
+            break;
+        }
+    }
+
+    if (arn->count == 0 && arn->removed) {
+        ngx_http_article_render_cache_free(cache, arn);
+    }
+}
+
+
+/* the pins left once those of processes gone are let go */
+
+static ngx_uint_t
+ngx_http_article_render_cache_held(ngx_http_article_render_node_t *arn)
+{
+    ngx_http_article_render_holder_t  *h;
+
+    for (h = &arn->holder; arn->count && h; h = h->next) {
+        if (h->count && !ngx_http_article_render_cache_alive(h->pid)) {
+            arn->count -= h->count;
+            h->count = 0;
+        }
+    }
+
+    return arn->count;
+}
+
+
+/* a mark or a remake that holds no more: past its deadline, or orphaned */
+
+static ngx_uint_t
+ngx_http_article_render_cache_gone(ngx_http_article_render_node_t *arn)
+{
+    return (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0
+           || !ngx_http_article_render_cache_alive(arn->owner);
+}
+
+
+/*
+ * Whether a process that holds something in the zone still runs.  A
+ * worker killed holds nothing: its pid is then no one's (ESRCH).
+ */
+
+static ngx_uint_t
+ngx_http_article_render_cache_alive(ngx_pid_t pid)
+{
+    if (pid == ngx_pid) {
+        return 1;
+    }
+
+    if (pid <= 0) {
+        return 0;
+    }
+
+    return kill(pid, 0) == 0 || ngx_errno != NGX_ESRCH;
+}
+
+
+/* takes a node off the tree; one still held waits in limbo */
 
 static void
 ngx_http_article_render_cache_remove(ngx_http_article_render_cache_t *cache,
@@ -1025,102 +1397,178 @@ ngx_http_article_render_cache_remove(ngx_http_article_render_cache_t *cache,
     ngx_rbtree_delete(&cache->sh->rbtree, &arn->node);
     ngx_queue_remove(&arn->queue);
 
-    if (arn->count) {
-        arn->removed = 1;
-        return;
+    /* the file a dead owner of a mark or remake may have written */
+
+    if (arn->reserved && !ngx_http_article_render_cache_alive(arn->owner)) {
+        ngx_http_article_render_cache_doom(cache, NULL, arn->file_seq);
     }
 
-    ngx_http_article_render_cache_free(cache, arn);
+    arn->reserved = 0;
+    arn->removed = 1;
+    ngx_queue_insert_tail(&cache->sh->limbo, &arn->queue);
+
+    if (ngx_http_article_render_cache_held(arn) == 0) {
+        ngx_http_article_render_cache_free(cache, arn);
+    }
 }
 
 
 /*
- * Frees a node no one is sending.  Its page file is deleted once the
- * zone is unlocked; a response that opened it reads on.
+ * Frees a node off the tree that no one holds.  One with a page file
+ * waits until the file is deleted, after the zone is unlocked; a
+ * response that opened it reads on.
  */
 
 static void
 ngx_http_article_render_cache_free(ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_node_t *arn)
 {
-    u_char                            *name;
-    ngx_http_article_render_doomed_t  *d;
+    ngx_http_article_render_holder_t  *h, *next;
 
     if (arn->file_len) {
-        name = arn->data + arn->path_len;
+        ngx_http_article_render_cache_doom(cache, arn, 0);
+        return;
+    }
 
-        d = ngx_alloc(sizeof(ngx_http_article_render_doomed_t)
-                      + arn->file_len, ngx_cycle->log);
+    ngx_queue_remove(&arn->queue);
 
-        if (d) {
-            ngx_memcpy(d->name, name, arn->file_len + 1);
-            ngx_queue_insert_tail(&ngx_http_article_render_doomed,
-                                  &d->queue);
-
-        } else {
-            ngx_http_article_render_file_delete(name, ngx_cycle->log);
-        }
-
-        cache->sh->files_size -= arn->page_len;
+    for (h = arn->holder.next; h; h = next) {
+        next = h->next;
+        ngx_slab_free_locked(cache->shpool, h);
     }
 
     ngx_slab_free_locked(cache->shpool, arn);
 }
 
 
+/*
+ * Puts a node's file (or, with no node, the file numbered seq) on this
+ * process's list of files to delete after the unlock.  A list that is
+ * full leaves a node's file to the sweep of any process.
+ */
+
 static void
-ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
+ngx_http_article_render_cache_doom(ngx_http_article_render_cache_t *cache,
+    ngx_http_article_render_node_t *arn, ngx_uint_t seq)
 {
-    ngx_queue_t                       *q;
     ngx_http_article_render_doomed_t  *d;
 
-    ngx_shmtx_unlock(&cache->shpool->mutex);
+    d = NULL;
 
-    while (!ngx_queue_empty(&ngx_http_article_render_doomed)) {
-        q = ngx_queue_head(&ngx_http_article_render_doomed);
-        ngx_queue_remove(q);
+    if (ngx_http_article_render_ndoomed < NGX_HTTP_AR_DOOMED_MAX) {
+        d = &ngx_http_article_render_doomed[ngx_http_article_render_ndoomed++];
+        d->node = arn;
+        d->seq = seq;
+        d->err = 0;
+    }
 
-        d = ngx_queue_data(q, ngx_http_article_render_doomed_t, queue);
+    if (arn == NULL) {
+        return;
+    }
 
-        ngx_http_article_render_file_delete(d->name, ngx_cycle->log);
-        ngx_free(d);
+    arn->doomed = 1;
+    arn->owner = d ? ngx_pid : 0;
+    arn->deadline = ngx_current_msec;
+
+    if (arn->counted) {
+        cache->sh->files_size -= arn->page_len;
+        arn->counted = 0;
     }
 }
 
 
-/* allocates in the zone, evicting least recently used nodes for room */
+/*
+ * Looks at a few nodes off the tree, in turn: what processes gone held
+ * is let go, and a file no one is deleting any more is deleted here.
+ */
+
+static void
+ngx_http_article_render_cache_sweep(ngx_http_article_render_cache_t *cache)
+{
+    ngx_uint_t                       n;
+    ngx_queue_t                     *q;
+    ngx_http_article_render_node_t  *arn;
+
+    for (n = 0; n < NGX_HTTP_AR_SWEEP; n++) {
+
+        if (ngx_queue_empty(&cache->sh->limbo)) {
+            return;
+        }
+
+        q = ngx_queue_head(&cache->sh->limbo);
+        ngx_queue_remove(q);
+        ngx_queue_insert_tail(&cache->sh->limbo, q);
+
+        arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
+
+        if (arn->doomed) {
+            if (arn->owner == 0
+                ? (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0
+                : !ngx_http_article_render_cache_alive(arn->owner))
+            {
+                ngx_http_article_render_cache_doom(cache, arn, 0);
+            }
+
+            continue;
+        }
+
+        if (arn->filling) {
+            if (!ngx_http_article_render_cache_alive(arn->owner)) {
+                ngx_queue_remove(q);
+                ngx_slab_free_locked(cache->shpool, arn);
+            }
+
+            continue;
+        }
+
+        if (ngx_http_article_render_cache_held(arn) == 0) {
+            ngx_http_article_render_cache_free(cache, arn);
+        }
+    }
+}
+
+
+/*
+ * Allocates in the zone; when it is full, evicts from the tail of the
+ * LRU queue, a few nodes at most, as limit_req and the file cache do.
+ * A node held is passed over and moved to the head: it is in use.
+ */
 
 static void *
 ngx_http_article_render_cache_alloc(ngx_http_article_render_cache_t *cache,
     size_t size)
 {
     void                            *p;
-    ngx_queue_t                     *q, *prev;
+    ngx_uint_t                       n;
+    ngx_queue_t                     *q;
     ngx_http_article_render_node_t  *arn;
 
-    p = ngx_slab_alloc_locked(cache->shpool, size);
+    for (n = 0; /* void */; n++) {
 
-    q = ngx_queue_last(&cache->sh->lru);
+        p = ngx_slab_alloc_locked(cache->shpool, size);
 
-    while (p == NULL && q != ngx_queue_sentinel(&cache->sh->lru)) {
-
-        prev = ngx_queue_prev(q);
-        arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
-
-        /* a mark lives as long as its render and codings, unless lapsed */
-
-        if (arn->count == 0
-            && (arn->state != NGX_HTTP_AR_NODE_UPDATING
-                || (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0))
-        {
-            ngx_http_article_render_cache_remove(cache, arn);
-            p = ngx_slab_alloc_locked(cache->shpool, size);
+        if (p || n == NGX_HTTP_AR_EVICT_TRIES) {
+            return p;
         }
 
-        q = prev;
-    }
+        if (ngx_queue_empty(&cache->sh->lru)) {
+            return NULL;
+        }
 
-    return p;
+        q = ngx_queue_last(&cache->sh->lru);
+        arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
+
+        if (ngx_http_article_render_cache_held(arn)
+            || (arn->state == NGX_HTTP_AR_NODE_UPDATING
+                && !ngx_http_article_render_cache_gone(arn)))
+        {
+            ngx_queue_remove(q);
+            ngx_queue_insert_head(&cache->sh->lru, q);
+            continue;
+        }
+
+        ngx_http_article_render_cache_remove(cache, arn);
+    }
 }
 
 
@@ -1130,24 +1578,273 @@ static ngx_int_t
 ngx_http_article_render_cache_files_room(
     ngx_http_article_render_cache_t *cache, size_t size)
 {
-    ngx_queue_t                     *q, *prev;
+    ngx_uint_t                       n;
+    ngx_queue_t                     *q;
     ngx_http_article_render_node_t  *arn;
 
-    q = ngx_queue_last(&cache->sh->lru);
-
-    while (cache->sh->files_size + (off_t) size > cache->files_max
-           && q != ngx_queue_sentinel(&cache->sh->lru))
+    for (n = 0;
+         cache->sh->files_size + (off_t) size > cache->files_max
+         && n < NGX_HTTP_AR_EVICT_TRIES
+         && !ngx_queue_empty(&cache->sh->files_lru);
+         n++)
     {
-        prev = ngx_queue_prev(q);
+        q = ngx_queue_last(&cache->sh->files_lru);
         arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (arn->file_len && arn->count == 0) {
-            ngx_http_article_render_cache_remove(cache, arn);
+        if (ngx_http_article_render_cache_held(arn)) {
+            ngx_queue_remove(q);
+            ngx_queue_insert_head(&cache->sh->files_lru, q);
+            continue;
         }
 
-        q = prev;
+        ngx_http_article_render_cache_remove(cache, arn);
     }
 
     return (cache->sh->files_size + (off_t) size <= cache->files_max)
            ? NGX_OK : NGX_DECLINED;
+}
+
+
+/*
+ * Unlocks the zone, then deletes the page files its nodes left, and
+ * frees those nodes; a file that cannot be deleted keeps its node, to
+ * be tried again.
+ */
+
+static void
+ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
+{
+    u_char                            *name, buf[NGX_MAX_PATH];
+    ngx_str_t                          article;
+    ngx_uint_t                         i, n, nodes;
+    ngx_http_article_render_node_t    *arn;
+    ngx_http_article_render_doomed_t  *d;
+
+    ngx_shmtx_unlock(&cache->shpool->mutex);
+
+    n = ngx_http_article_render_ndoomed;
+    ngx_http_article_render_ndoomed = 0;
+
+    nodes = 0;
+
+    for (i = 0; i < n; i++) {
+        d = &ngx_http_article_render_doomed[i];
+        arn = d->node;
+
+        if (arn) {
+            nodes++;
+            name = arn->data + arn->path_len;
+            article.data = arn->data;
+            article.len = arn->path_len;
+
+        } else {
+            if (cache->path == NULL
+                || cache->path->name.len + 12 > NGX_MAX_PATH)
+            {
+                continue;
+            }
+
+            name = buf;
+            ngx_sprintf(buf, "%V/%010uD%Z", &cache->path->name,
+                        (uint32_t) (d->seq % 4294967296ULL));
+            ngx_str_set(&article, "(a render that did not end)");
+        }
+
+        if (ngx_delete_file(name) != NGX_FILE_ERROR) {
+            ngx_http_article_render_cache_fault_end(cache,
+                                                    NGX_HTTP_AR_FAULT_DELETE);
+
+        } else if (ngx_errno != NGX_ENOENT) {
+            d->err = ngx_errno;
+            ngx_http_article_render_cache_fault(cache,
+                                                NGX_HTTP_AR_FAULT_DELETE,
+                                                ngx_cycle->log, d->err,
+                                                ngx_delete_file_n, name,
+                                                &article);
+        }
+    }
+
+    if (nodes == 0) {
+        return;
+    }
+
+    ngx_shmtx_lock(&cache->shpool->mutex);
+
+    for (i = 0; i < n; i++) {
+        d = &ngx_http_article_render_doomed[i];
+        arn = d->node;
+
+        if (arn == NULL) {
+            continue;
+        }
+
+        if (d->err) {
+            /* the file stays, so does its node, counted, and is retried */
+            arn->owner = 0;
+            arn->deadline = ngx_current_msec + NGX_HTTP_AR_DELETE_RETRY;
+            arn->counted = 1;
+            cache->sh->files_size += arn->page_len;
+            continue;
+        }
+
+        arn->file_len = 0;
+        ngx_http_article_render_cache_free(cache, arn);
+    }
+
+    ngx_shmtx_unlock(&cache->shpool->mutex);
+}
+
+
+/*
+ * A page file fault: the first of an episode is logged at "crit", the
+ * others at most once a minute, each naming the article and directory.
+ */
+
+void
+ngx_http_article_render_cache_fault(ngx_http_article_render_cache_t *cache,
+    ngx_uint_t kind, ngx_log_t *log, ngx_err_t err, const char *failed,
+    u_char *file, ngx_str_t *article)
+{
+    ngx_str_t          *dir;
+    ngx_uint_t          level;
+    ngx_msec_t          now;
+    ngx_atomic_uint_t   last, more;
+
+    static ngx_str_t    none = ngx_string("(none)");
+
+    static const char  *what[] = {
+        "the page is not kept in a file",
+        "the file is kept and deleted later"
+    };
+
+    now = ngx_current_msec | 1;
+    last = cache->sh->fault[kind];
+
+    if (last == 0 && ngx_atomic_cmp_set(&cache->sh->fault[kind], 0, now)) {
+        level = NGX_LOG_CRIT;
+
+    } else if (last
+               && (ngx_msec_int_t) (now - last) >= NGX_HTTP_AR_FAULT_EVERY
+               && ngx_atomic_cmp_set(&cache->sh->fault[kind], last, now))
+    {
+        level = NGX_LOG_ERR;
+
+    } else {
+        (void) ngx_atomic_fetch_add(&cache->sh->faults[kind], 1);
+        return;
+    }
+
+    more = cache->sh->faults[kind];
+    cache->sh->faults[kind] = 0;
+
+    /* a zone kept over a reload may have lost its path */
+    dir = cache->path ? &cache->path->name : &none;
+
+    if (more == 0) {
+        ngx_log_error(level, log, err,
+                      "%s \"%s\" failed, article \"%V\", directory \"%V\":"
+                      " %s", failed, file, article, dir, what[kind]);
+        return;
+    }
+
+    ngx_log_error(level, log, err,
+                  "%s \"%s\" failed, article \"%V\", directory \"%V\": %s,"
+                  " %uA more faults since the last line",
+                  failed, file, article, dir, what[kind], more);
+}
+
+
+/* a page file written or deleted: the episode of its kind ends */
+
+void
+ngx_http_article_render_cache_fault_end(
+    ngx_http_article_render_cache_t *cache, ngx_uint_t kind)
+{
+    ngx_atomic_uint_t  last;
+
+    last = cache->sh->fault[kind];
+
+    if (last
+        && cache->path
+        && ngx_atomic_cmp_set(&cache->sh->fault[kind], last, 0))
+    {
+        ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
+                      "page files in \"%V\" are %s again",
+                      &cache->path->name,
+                      kind == NGX_HTTP_AR_FAULT_WRITE ? "written"
+                                                      : "deleted");
+    }
+}
+
+
+/*
+ * The master's exit (a stop, a quit, the old master of a binary
+ * upgrade): no worker is left, and the zone's page files go with it.
+ */
+
+void
+ngx_http_article_render_cache_exit(ngx_cycle_t *cycle)
+{
+    u_char                            buf[NGX_MAX_PATH];
+    ngx_uint_t                        i, l;
+    ngx_queue_t                      *q, *list[3];
+    ngx_shm_zone_t                   *shm_zone;
+    ngx_list_part_t                  *part;
+    ngx_http_article_render_node_t   *arn;
+    ngx_http_article_render_cache_t  *cache;
+
+    part = &cycle->shared_memory.part;
+    shm_zone = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            shm_zone = part->elts;
+            i = 0;
+        }
+
+        if (shm_zone[i].tag != &ngx_http_article_render_module) {
+            continue;
+        }
+
+        cache = shm_zone[i].data;
+
+        if (cache == NULL || cache->path == NULL || cache->sh == NULL
+            || cache->path->name.len + 12 > NGX_MAX_PATH)
+        {
+            continue;
+        }
+
+        /* no lock: a worker killed holding it would hold it for ever */
+
+        list[0] = &cache->sh->lru;
+        list[1] = &cache->sh->files_lru;
+        list[2] = &cache->sh->limbo;
+
+        for (l = 0; l < 3; l++) {
+            for (q = ngx_queue_head(list[l]);
+                 q != ngx_queue_sentinel(list[l]);
+                 q = ngx_queue_next(q))
+            {
+                arn = ngx_queue_data(q, ngx_http_article_render_node_t,
+                                     queue);
+
+                if (arn->file_len) {
+                    ngx_http_article_render_file_delete(
+                                     arn->data + arn->path_len, cycle->log);
+                }
+
+                if (arn->reserved) {
+                    ngx_sprintf(buf, "%V/%010uD%Z", &cache->path->name,
+                                (uint32_t) (arn->file_seq % 4294967296ULL));
+                    ngx_http_article_render_file_delete(buf, cycle->log);
+                }
+            }
+        }
+    }
 }

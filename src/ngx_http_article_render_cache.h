@@ -58,13 +58,25 @@ typedef struct {
 typedef struct ngx_http_article_render_node_s  ngx_http_article_render_node_t;
 
 
+/* the two kinds of page file faults, each with its own episode */
+#define NGX_HTTP_AR_FAULT_WRITE      0
+#define NGX_HTTP_AR_FAULT_DELETE     1
+
+
 typedef struct {
     ngx_rbtree_t                       rbtree;
     ngx_rbtree_node_t                  sentinel;
     ngx_queue_t                        lru;       /* most recent first */
+    ngx_queue_t                        files_lru; /* of pages in files */
+    ngx_queue_t                        limbo;     /* nodes off the tree
+                                                     that someone holds */
     ngx_uint_t                         layout;
     off_t                              files_size; /* of pages in files */
     ngx_atomic_t                       file_seq;  /* names page files */
+    ngx_atomic_t                       fault[2];  /* when the fault
+                                             episode's last line was
+                                             logged, 0: no episode */
+    ngx_atomic_t                       faults[2]; /* not logged since */
 } ngx_http_article_render_cache_sh_t;
 
 
@@ -120,6 +132,9 @@ typedef struct {
                                              again while the old is sent */
     unsigned                            local:1;  /* rendered here */
     unsigned                            failed_time:1;
+    unsigned                            stale:1;  /* a remake failed: the
+                                             page it was to replace is
+                                             sent */
 } ngx_http_article_render_page_t;
 
 
@@ -134,8 +149,9 @@ ngx_int_t ngx_http_article_render_cache_lookup(
     ngx_http_article_render_page_t *p, ar_limits_t *limits);
 ngx_int_t ngx_http_article_render_cache_store(
     ngx_http_article_render_page_t *p);
-void ngx_http_article_render_cache_fail(ngx_http_article_render_page_t *p,
-    ar_limits_t *limits, ngx_uint_t time);
+ngx_int_t ngx_http_article_render_cache_fail(
+    ngx_http_article_render_page_t *p, ar_limits_t *limits,
+    ngx_uint_t time);
 void ngx_http_article_render_cache_release(
     ngx_http_article_render_page_t *p);
 void ngx_http_article_render_cache_forget(
@@ -144,6 +160,12 @@ void ngx_http_article_render_cache_wait(ngx_http_article_render_page_t *p,
     ngx_event_t *wake);
 void ngx_http_article_render_cache_unwait(
     ngx_http_article_render_page_t *p);
+void ngx_http_article_render_cache_exit(ngx_cycle_t *cycle);
+void ngx_http_article_render_cache_fault(
+    ngx_http_article_render_cache_t *cache, ngx_uint_t kind, ngx_log_t *log,
+    ngx_err_t err, const char *failed, u_char *file, ngx_str_t *article);
+void ngx_http_article_render_cache_fault_end(
+    ngx_http_article_render_cache_t *cache, ngx_uint_t kind);
 
 u_char *ngx_http_article_render_etag(u_char *buf,
     ngx_http_article_render_version_t *v, uint32_t conf_id,
@@ -159,6 +181,7 @@ ngx_int_t ngx_http_article_render_file_name(ngx_pool_t *pool,
 ngx_int_t ngx_http_article_render_file_write(u_char *name, u_char *data,
     size_t len, ngx_http_article_render_version_t *v, ngx_err_t *err,
     const char **failed);
+
 ngx_int_t ngx_http_article_render_file_open(ngx_http_request_t *r,
     ngx_http_article_render_page_t *p, ngx_file_t *file);
 void ngx_http_article_render_file_delete(u_char *name, ngx_log_t *log);

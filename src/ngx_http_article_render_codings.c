@@ -32,6 +32,7 @@ typedef struct {
     size_t                               file_max;
 #if (AR_TEST_HOOKS)
     u_char                              *hold;
+    u_char                              *filed;
 #endif
 
     ngx_uint_t                           rc;       /* NGX_OK */
@@ -57,8 +58,7 @@ static ngx_int_t ngx_http_article_render_codings_make(
 static void ngx_http_article_render_codings_done(ngx_event_t *ev);
 static void ngx_http_article_render_codings_keep(ngx_event_t *ev);
 #if (AR_TEST_HOOKS)
-static void ngx_http_article_render_codings_test_hold(
-    ngx_http_article_render_codings_t *t);
+static void ngx_http_article_render_codings_test_hold(u_char *name);
 #endif
 
 
@@ -150,6 +150,8 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
         goto failed;
     }
 
+    t->page.key.path.len = p->key.path.len;
+
     ngx_str_null(&t->page.body);
     ngx_str_null(&t->page.file);
     t->page.wake = NULL;
@@ -186,6 +188,11 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     if (t->hold) {
         ngx_sprintf(t->hold, "%s.hold%Z", p->key.path.data);
     }
+
+    t->filed = ngx_pnalloc(pool, p->key.path.len + sizeof(".filed"));
+    if (t->filed) {
+        ngx_sprintf(t->filed, "%V.filed%Z", &p->key.path);
+    }
 #endif
 
     t->thread_pool = arlcf->thread_pool;
@@ -203,14 +210,15 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     task->event.data = t;
     task->event.handler = ngx_http_article_render_codings_done;
 
-    /* the mark is the task's now */
+    /* the mark, or the remake, is the task's now */
 
     p->node = NULL;
     p->hold = NGX_HTTP_AR_HOLD_NONE;
+    p->remake = 0;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "article render: the other codings of \"%s\"",
-                   p->key.path.data);
+                   "article render: the other codings of \"%V\"",
+                   &p->key.path);
 
     /*
      * Posted once the response is written: a thread woken now could take
@@ -260,7 +268,7 @@ ngx_http_article_render_codings_thread(void *data, ngx_log_t *log)
     ngx_http_article_render_codings_t  *t = data;
 
 #if (AR_TEST_HOOKS)
-    ngx_http_article_render_codings_test_hold(t);
+    ngx_http_article_render_codings_test_hold(t->hold);
 #endif
 
     t->rc = ngx_http_article_render_codings_make(t);
@@ -282,6 +290,10 @@ ngx_http_article_render_codings_thread(void *data, ngx_log_t *log)
                                                      &t->file_err,
                                                      &t->file_failed)
                   == NGX_OK);
+
+#if (AR_TEST_HOOKS)
+    ngx_http_article_render_codings_test_hold(t->filed);
+#endif
 }
 
 
@@ -355,8 +367,8 @@ ngx_http_article_render_codings_done(ngx_event_t *ev)
 
     if (t->rc != NGX_OK) {
         ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, 0,
-                      "compressing article \"%s\" failed: out of memory",
-                      p->key.path.data);
+                      "compressing article \"%V\" failed: out of memory",
+                      &p->key.path);
         goto done;
     }
 
@@ -368,6 +380,9 @@ ngx_http_article_render_codings_done(ngx_event_t *ev)
         p->file.len = ngx_strlen(t->file);
         p->file_version = t->file_version;
 
+        ngx_http_article_render_cache_fault_end(p->cache,
+                                                NGX_HTTP_AR_FAULT_WRITE);
+
         if (ngx_http_article_render_cache_store(p) != NGX_OK) {
             ngx_http_article_render_file_delete(t->file, ngx_cycle->log);
         }
@@ -376,8 +391,10 @@ ngx_http_article_render_codings_done(ngx_event_t *ev)
     }
 
     if (t->file_failed) {
-        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, t->file_err,
-                      "%s \"%s\" failed", t->file_failed, t->file);
+        ngx_http_article_render_cache_fault(p->cache, NGX_HTTP_AR_FAULT_WRITE,
+                                            ngx_cycle->log, t->file_err,
+                                            t->file_failed, t->file,
+                                            &p->key.path);
     }
 
     p->body.data = (u_char *) t->out.data;
@@ -406,11 +423,13 @@ ngx_http_article_render_codings_keep(ngx_event_t *ev)
 
 /*
  * Test builds: while the article's file has a ".hold" beside it, the
- * task waits (30 s at most), so that tests see its response go before it.
+ * task waits (30 s at most), so that tests see its response go before
+ * it; while it has a ".filed", the task waits so once its page file is
+ * written, still holding the mark.
  */
 
 static void
-ngx_http_article_render_codings_test_hold(ngx_http_article_render_codings_t *t)
+ngx_http_article_render_codings_test_hold(u_char *name)
 {
     ngx_uint_t       i;
     struct timespec  tick;
@@ -418,9 +437,7 @@ ngx_http_article_render_codings_test_hold(ngx_http_article_render_codings_t *t)
     tick.tv_sec = 0;
     tick.tv_nsec = 10000000;
 
-    for (i = 0; t->hold && i < 3000 && access((char *) t->hold, F_OK) == 0;
-         i++)
-    {
+    for (i = 0; name && i < 3000 && access((char *) name, F_OK) == 0; i++) {
         nanosleep(&tick, NULL);
     }
 }

@@ -13,10 +13,6 @@
 /* ten digits, as nginx names its temporary files */
 #define NGX_HTTP_AR_FILE_NAME_LEN  10
 
-/* names tried before a page stays out of files */
-#define NGX_HTTP_AR_FILE_TRIES     8
-
-
 void
 ngx_http_article_render_version(ngx_file_info_t *fi,
     ngx_http_article_render_version_t *v)
@@ -66,37 +62,25 @@ ngx_http_article_render_file_write(u_char *name, u_char *data, size_t len,
     ngx_http_article_render_version_t *v, ngx_err_t *err,
     const char **failed)
 {
-    u_char          *digits;
     size_t           n;
     ssize_t          w;
     ngx_fd_t         fd;
-    ngx_uint_t       tries;
     ngx_file_info_t  fi;
 
     /*
      * The zone's counter makes names unique within the zone; a name an
-     * earlier zone left (a binary upgrade, whose new zone counts afresh)
-     * is passed over for another, as ngx_create_temp_file() does.
+     * earlier zone left is not taken over (O_EXCL): the page then stays
+     * out of files, and the mark that reserved the name can delete it
+     * for a worker that died.
      */
 
-    digits = name + ngx_strlen(name) - NGX_HTTP_AR_FILE_NAME_LEN;
+    fd = ngx_open_file(name, NGX_FILE_WRONLY, NGX_FILE_CREATE_OR_OPEN|O_EXCL,
+                       NGX_FILE_DEFAULT_ACCESS);
 
-    for (tries = 1; /* void */; tries++) {
-        fd = ngx_open_file(name, NGX_FILE_WRONLY, NGX_FILE_CREATE_OR_OPEN
-                           |O_EXCL, NGX_FILE_DEFAULT_ACCESS);
-
-        if (fd != NGX_INVALID_FILE) {
-            break;
-        }
-
+    if (fd == NGX_INVALID_FILE) {
         *err = ngx_errno;
-
-        if (*err != NGX_EEXIST || tries == NGX_HTTP_AR_FILE_TRIES) {
-            *failed = ngx_open_file_n;
-            return NGX_ERROR;
-        }
-
-        ngx_sprintf(digits, "%010uD", (uint32_t) ngx_random());
+        *failed = ngx_open_file_n;
+        return NGX_ERROR;
     }
 
     for (n = 0; n < len; n += w) {

@@ -65,6 +65,9 @@ static ngx_int_t ngx_http_article_render_headers(ngx_http_request_t *r,
 static ngx_int_t ngx_http_article_render_acceptable(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_int_t coding);
 static ngx_int_t ngx_http_article_render_alternate(ngx_http_request_t *r);
+#if (AR_TEST_HOOKS)
+static void ngx_http_article_render_test_renderer(ngx_http_request_t *r);
+#endif
 
 
 ngx_int_t
@@ -527,7 +530,11 @@ ngx_http_article_render_process(ngx_http_request_t *r,
             return rc;
         }
 
-        /* rendered inline */
+        /* rendered inline; a failed remake looks up the stale page */
+
+        if (ctx->state == NGX_HTTP_AR_LOOKUP) {
+            return ngx_http_article_render_process(r, ctx, arlcf);
+        }
 
         /* fall through */
 
@@ -614,7 +621,8 @@ ngx_http_article_render_lookup(ngx_http_request_t *r,
             }
         }
 
-        ctx->cache_status = NGX_HTTP_AR_CACHE_HIT;
+        ctx->cache_status = p->stale ? NGX_HTTP_AR_CACHE_STALE
+                                     : NGX_HTTP_AR_CACHE_HIT;
 
         return ngx_http_article_render_send(r, ctx, arlcf, 1);
 
@@ -746,6 +754,10 @@ ngx_http_article_render_render(ngx_http_request_t *r,
 
 #if (AR_TEST_HOOKS)
     ctx->renders++;
+
+    if (arlcf->test_delay) {
+        ngx_http_article_render_test_renderer(r);
+    }
 #endif
 
     if (ngx_http_article_render_listing_job(r, ctx, arlcf) != NGX_OK) {
@@ -829,6 +841,17 @@ ngx_http_article_render_job_done(ngx_event_t *ev)
     arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
     ngx_http_article_render_settle(r, ctx, arlcf);
 
+    /* finalized or terminated meanwhile, as in the copy filter */
+
+#if (nginx_version >= 1025003)
+    if (r->done || r->main->terminated) {
+#else
+    if (r->done) {
+#endif
+        c->write->handler(c->write);
+        return;
+    }
+
     r->write_event_handler(r);
 
     ngx_http_run_posted_requests(c);
@@ -851,8 +874,22 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf)
 {
+    ngx_uint_t  remake;
+
+    remake = ctx->page.remake;
+
     ctx->rc = ngx_http_article_render_job_status(r, ctx, arlcf);
     ctx->state = NGX_HTTP_AR_SEND;
+
+    if (remake && ctx->rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        /*
+         * A listing that failed to be made again: the page it was to
+         * replace is sent, as proxy_cache_use_stale error does.
+         */
+
+        ctx->page.stale = 1;
+        ctx->state = NGX_HTTP_AR_LOOKUP;
+    }
 
     if (ctx->rc == NGX_OK && ctx->page.cache && ctx->job.stable
         && ngx_http_article_render_codings_rest(r, ctx, arlcf) != NGX_OK)
@@ -979,7 +1016,7 @@ failed:
         listing = p->version.listing;
         p->version = job->version;
         p->version.listing = listing;
-        ngx_http_article_render_cache_fail(p, &job->limits,
+        (void) ngx_http_article_render_cache_fail(p, &job->limits,
                                         job->rc == NGX_HTTP_AR_JOB_TIME);
     }
 
@@ -1011,6 +1048,9 @@ ngx_http_article_render_keep(ngx_http_request_t *r,
         p->file_version = job->file_version;
         ngx_str_null(&p->body);
 
+        ngx_http_article_render_cache_fault_end(p->cache,
+                                                NGX_HTTP_AR_FAULT_WRITE);
+
         if (ngx_http_article_render_cache_store(p) != NGX_OK) {
             ngx_http_article_render_file_delete(job->file,
                                                 r->connection->log);
@@ -1026,8 +1066,10 @@ ngx_http_article_render_keep(ngx_http_request_t *r,
     }
 
     if (job->file_failed) {
-        ngx_log_error(NGX_LOG_CRIT, r->connection->log, job->file_err,
-                      "%s \"%s\" failed", job->file_failed, job->file);
+        ngx_http_article_render_cache_fault(p->cache, NGX_HTTP_AR_FAULT_WRITE,
+                                            r->connection->log,
+                                            job->file_err, job->file_failed,
+                                            job->file, &p->key.path);
     }
 
     if (ngx_http_article_render_cache_store(p) != NGX_OK) {
@@ -1264,3 +1306,37 @@ ngx_http_article_render_alternate(ngx_http_request_t *r)
     return ngx_http_article_render_add_header(r, "Link", (char *) link)
            ? NGX_OK : NGX_ERROR;
 }
+
+
+#if (AR_TEST_HOOKS)
+
+/*
+ * Test builds: a slow render (article_render_test_delay) names the
+ * worker that renders it, and holds its mark, in "renderer" under the
+ * prefix, so that a test can kill it while it renders.
+ */
+
+static void
+ngx_http_article_render_test_renderer(ngx_http_request_t *r)
+{
+    u_char    *name, pid[NGX_INT64_LEN + 1];
+    ngx_fd_t   fd;
+
+    name = ngx_pnalloc(r->pool, ngx_cycle->prefix.len + sizeof("renderer"));
+    if (name == NULL) {
+        return;
+    }
+
+    ngx_sprintf(name, "%Vrenderer%Z", &ngx_cycle->prefix);
+
+    fd = ngx_open_file(name, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE) {
+        return;
+    }
+
+    (void) ngx_write_fd(fd, pid, ngx_sprintf(pid, "%P", ngx_pid) - pid);
+    (void) ngx_close_file(fd);
+}
+
+#endif

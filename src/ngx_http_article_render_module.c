@@ -85,6 +85,7 @@ static char *ngx_http_article_render_merge_srv_conf(ngx_conf_t *cf,
 static ngx_int_t ngx_http_article_render_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_article_render_init_module(ngx_cycle_t *cycle);
 static void ngx_http_article_render_exit_process(ngx_cycle_t *cycle);
+static void ngx_http_article_render_exit_master(ngx_cycle_t *cycle);
 static char *ngx_http_article_render_highlight(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_article_render_languages(ngx_conf_t *cf, void *post,
@@ -329,7 +330,7 @@ ngx_module_t  ngx_http_article_render_module = {
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     ngx_http_article_render_exit_process,  /* exit process */
-    NULL,                                  /* exit master */
+    ngx_http_article_render_exit_master,   /* exit master */
     NGX_MODULE_V1_PADDING
 };
 
@@ -880,7 +881,8 @@ ngx_http_article_render_cache_variable(ngx_http_request_t *r,
         ngx_string("MISS"),
         ngx_string("BYPASS"),
         ngx_string("EXPIRED"),
-        ngx_string("HIT")
+        ngx_string("HIT"),
+        ngx_string("STALE")
     };
 
     ngx_http_article_render_ctx_t  *ctx;
@@ -1383,6 +1385,13 @@ static void
 ngx_http_article_render_exit_process(ngx_cycle_t *cycle)
 {
     ar_listing_store_reset(0);
+}
+
+
+static void
+ngx_http_article_render_exit_master(ngx_cycle_t *cycle)
+{
+    ngx_http_article_render_cache_exit(cycle);
 }
 
 

@@ -79,6 +79,7 @@ typedef enum {
     NGX_HTTP_AR_CACHE_BYPASS,
     NGX_HTTP_AR_CACHE_EXPIRED,
     NGX_HTTP_AR_CACHE_HIT,
+    NGX_HTTP_AR_CACHE_STALE,      /* a remake failed: the old page */
     NGX_HTTP_AR_CACHE_NSTATUS
 } ngx_http_article_render_cache_status_e;
 

@@ -30,9 +30,18 @@
 #
 #     make stress STRESS_SECONDS=300      a longer run
 #
+# Chaos (STRESS_CHAOS=1, "make chaos CHAOS_SECONDS=N"): the same, and
+# a worker killed (-9) every STRESS_KILL seconds (2), a binary upgrade
+# half way, the zone's page file directory read-only 1.5 s in every 5
+# (workers as nobody), large articles whose pages go to files; the zone
+# keeps its size over reloads.  A connection cut by a kill is not an
+# error; the report adds the pages stale once the writer stopped, the
+# zone keeping pages after it all, and the page files left once nginx
+# stopped (none: every file is a node's, and goes with the zone).
+#
 # Environment: STRESS_SECONDS, STRESS_CLIENTS (4), STRESS_WORKERS (4),
-# STRESS_ARTICLES (200), STRESS_RELOAD (seconds between reloads, 3).
-# Loopback only; it stops by itself.
+# STRESS_ARTICLES (200), STRESS_RELOAD (seconds between reloads, 3),
+# STRESS_CHAOS, STRESS_KILL.  Loopback only; it stops by itself.
 
 use strict;
 use warnings;
@@ -47,13 +56,18 @@ use POSIX qw(:sys_wait_h);
 use Fcntl qw(O_WRONLY O_CREAT O_EXCL O_TRUNC);
 use Time::HiRes qw(time sleep);
 use Digest::MD5 qw(md5_hex);
-use ArticleRender::Test qw(article_html);
+use ArticleRender::Test qw(article_html cache_status);
 
 my $SECONDS = $ENV{STRESS_SECONDS} || 20;
 my $CLIENTS = $ENV{STRESS_CLIENTS} || 4;
 my $WORKERS = $ENV{STRESS_WORKERS} || 4;
 my $ARTICLES = $ENV{STRESS_ARTICLES} || 200;
 my $RELOAD = $ENV{STRESS_RELOAD} || 3;
+my $CHAOS = $ENV{STRESS_CHAOS};
+my $KILL = $ENV{STRESS_KILL} || 2;
+
+# chaos: the large articles, whose pages go to files
+my $BIGS = $CHAOS ? 8 : 0;
 
 my $SLOW = ArticleRender::Test::slow();
 
@@ -64,7 +78,13 @@ my $DELETABLE = 4;
 
 my $PAGE = POSIX::sysconf(POSIX::_SC_PAGESIZE) || 4096;
 
-my $t = ArticleRender::Test->new(workers => $WORKERS);
+my $t = ArticleRender::Test->new(workers => $WORKERS,
+    $CHAOS ? (daemon => 1, user => 'nobody') : ());
+
+if ($CHAOS) {
+    $t->allow_alerts(qr/exited on signal 9/);
+    $t->allow_alerts(qr/\[crit\].*failed, article ".*", directory ".*"/);
+}
 
 # the articles that render slowly, and the delay
 
@@ -81,6 +101,9 @@ my @VARIANTS = (
       template => 'article_render_template %%TESTDIR%%/page.html;' },
 );
 
+# chaos: a zone that keeps its size, and its page files, over reloads
+shift @VARIANTS if $CHAOS;
+
 $t->write_file('page.html', "<!doctype html>\n<title>{{title}}</title>\n"
     . "<!--content-->\n{{content}}<!--/content-->\n");
 
@@ -96,13 +119,15 @@ http {
     log_format stress '$status $article_render_cache $uri $request_time';
     access_log %%TESTDIR%%/stress.log stress buffer=64k;
 
-    article_render_cache_zone stress:ZONE max_entry=6k;
+    article_render_cache_zone stress:ZONE PATH;
 
     server {
         listen 127.0.0.1:%%PORT%% backlog=1024;
         root %%TESTDIR%%/site;
 
         keepalive_requests 1000;
+
+        add_header X-Cache $article_render_cache always;
 
         article_render on;
         article_render_cache stress;
@@ -119,6 +144,8 @@ http {
 EOF
 
     $conf =~ s/ZONE/$v->{zone}/;
+    $conf =~ s/PATH/$CHAOS ? 'max_entry=120k path=%%TESTDIR%%\/pages'
+                           : 'max_entry=6k'/e;
     $conf =~ s/TEMPLATE/$v->{template}/;
     $conf =~ s/DELAY/$delay ? "article_render_test_delay ${DELAY_MS}ms;" : ''/e;
 
@@ -186,9 +213,18 @@ for my $i (0 .. $ARTICLES - 1) {
     $size{$i} = length $text;
 }
 
+# chaos: about 40 KB of Markdown each, a page of 32 KB or more
+
+for my $k (0 .. $BIGS - 1) {
+    $t->write_file("site/big$k.md", "# Big $k\n\n"
+        . join('', map { "Paragraph $_ of big $k, *with* some text.\n\n" }
+            1 .. 900)
+        . "BIG-$k-END\n");
+}
+
 config($VARIANTS[0]);
 
-$t->plan(10)->run();
+$t->plan(10 + ($CHAOS ? 3 : 0))->run();
 
 my $start = time;
 my $deadline = $start + $SECONDS;
@@ -207,12 +243,17 @@ for my $n (1 .. $CLIENTS) {
     push @pids, spawn(sub { client($n, $n % 2 == 0) });
 }
 
-# the reloader is this process
+# the reloader is this process; in chaos, the killer too
 
 my ($reloads, $variant) = (0, 0);
+my ($kills, $upgrades, $faults) = (0, 0, 0);
 
 while (time + $RELOAD < $deadline) {
-    sleep($RELOAD);
+    if ($CHAOS) {
+        chaos($start + ($reloads + 1) * $RELOAD);
+    } else {
+        sleep($RELOAD);
+    }
 
     $variant = ($variant + 1) % @VARIANTS;
     config($VARIANTS[$variant]);
@@ -268,7 +309,8 @@ for my $file (glob "$results/*") {
 $sum{$_} //= 0 for qw(responses ok not_modified expected_404 empty torn
     unexpected conn_errors retries etag_conflicts versions);
 
-my $alerts = () = $log =~ /\[alert\]|exited on signal/g;
+my $alerts = () = grep { !$CHAOS || !/exited on signal 9/ }
+    $log =~ /^.*(?:\[alert\]|exited on signal).*$/mg;
 my $unstable = () = $log =~ /kept changing while read/g;
 my $taken = () = $log =~ /signal 1 \(SIGHUP\) received/g;
 my $elapsed = time - $start;
@@ -277,6 +319,8 @@ my (%cache, $slow_renders, $waits);
 
 for my $line (split /\n/, $t->read_file('stress.log')) {
     my ($status, $cache, $uri, $time) = split ' ', $line;
+
+    next unless defined $time;
 
     $cache{$cache}++;
 
@@ -320,17 +364,107 @@ for my $file (glob "$torn/*.txt") {
     close $fh;
 }
 
+# connections cut by a kill, or by a worker that left after an upgrade
+
+my $cut = $CHAOS ? ($sum{err_closed_mid_answer} // 0)
+    + ($sum{err_closed_before_the_answer} // 0) : 0;
+
+chaos_report() if $CHAOS;
+
 is(join(', ', @failed), '', 'the writer and every client exited 0');
 ok($sum{responses} > 0, 'the clients got responses');
 ok($sum{versions} > 0, 'the writer wrote new versions');
 is($sum{torn}, 0, 'every page is the rendering of one whole version');
 is($sum{unexpected}, 0,
     'no status but 200, 304 and the 404s of deleted articles');
-is($sum{conn_errors}, 0, 'no connection error, no request lost');
+is($sum{conn_errors} - $cut, 0, 'no connection error, no request lost'
+    . ($CHAOS ? " but $cut cut by kills" : ''));
 is($sum{etag_conflicts}, 0, 'pages with one ETag are the same page');
 is($alerts, 0, 'no [alert] and no "exited on signal" line');
 ok($reloads > 0 || $SECONDS < 2 * $RELOAD, 'reloads were sent');
 is($taken, $reloads, 'every reload sent was taken');
+
+
+# Chaos until $until: a worker killed every $KILL seconds, the page file
+# directory read-only 1.5 s in every 5, a binary upgrade half way.
+
+my ($next_kill, $next_fault, $ro_until);
+
+sub chaos {
+    my ($until) = @_;
+
+    $next_kill //= $start + $KILL;
+    $next_fault //= $start + 2;
+
+    while ((my $now = time) < $until) {
+        if ($now >= $next_kill) {
+            my @w = $t->worker_pids();
+
+            if (@w) {
+                kill 'KILL', $w[rand @w];
+                $kills++;
+            }
+
+            $next_kill = $now + $KILL;
+        }
+
+        if ($ro_until && $now >= $ro_until) {
+            chmod 0755, $t->path('pages');
+            $ro_until = undef;
+
+        } elsif (!$ro_until && $now >= $next_fault) {
+            chmod 0555, $t->path('pages');
+            $faults++;
+            $ro_until = $now + 1.5;
+            $next_fault = $now + 5;
+        }
+
+        if (!$upgrades && $now >= $start + $SECONDS / 2) {
+            $t->quit_master($t->binary_upgrade());
+            $upgrades++;
+        }
+
+        sleep(0.1);
+    }
+}
+
+
+# After the chaos, with the writer stopped: no page stale, the zone still
+# keeps pages, and once nginx stopped, no page file is left.
+
+sub chaos_report {
+    chmod 0755, $t->path('pages');
+
+    my ($stale, $kept) = (0, 0);
+
+    for my $i (0 .. $ARTICLES - 1) {
+        my $r = $t->get("/a$i.md");
+        my ($v) = $r->{body} =~ /MARK-a\d+-v(\d+)-/;
+
+        $stale++ unless $r->{status} == 200 && defined $v
+            && $v == ($sum{"final_$i"} // 0);
+    }
+
+    for my $k (0 .. $BIGS - 1) {
+        $t->get("/big$k.md");
+        $kept++ if cache_status($t->get("/big$k.md")) eq 'HIT';
+    }
+
+    $t->stop();
+
+    opendir my $d, $t->path('pages') or die "no page file directory\n";
+    my $left = grep { /^\d{10}$/ } readdir $d;
+    closedir $d;
+
+    diag("chaos: $kills workers killed, $upgrades binary upgrade,"
+        . " $faults read-only spells of the page file directory;"
+        . " stale pages $stale, large pages kept after it $kept of $BIGS,"
+        . " page files left after the stop $left");
+
+    is($stale, 0, 'chaos: no page stale once the writer stopped');
+    is($kept, $BIGS, 'chaos: the zone keeps pages after it all');
+    is($left, 0, 'chaos: no page file left once nginx stopped');
+}
 
 
 sub spawn {
@@ -414,6 +548,7 @@ sub writer {
 
         $size{$i} = length $text;
         $last{$i} = time;
+        $st{"final_$i"} = $v;
         $st{versions}++;
         $st{"op_$op"}++;
 
@@ -441,6 +576,10 @@ sub client {
 
         if (rand() < 0.1) {
             ($i, $uri) = rand() < 0.5 ? ('index', '/') : ('feed', '/feed.atom');
+
+        } elsif ($BIGS && rand() < 0.1) {
+            $i = 'big' . int rand $BIGS;
+            $uri = "/$i.md";
         }
 
         my $req = "GET $uri HTTP/1.1\r\nHost: stress\r\n";
@@ -518,6 +657,11 @@ sub client {
 
             if ($i =~ /^\d+$/) {
                 check_page($i, $r, \%st);
+
+            } elsif ($i =~ /^big(\d+)$/) {
+                torn($i, $r, \%st, "an incomplete $i")
+                    unless $r->{body} =~ /BIG-$1-END/
+                        && $r->{body} =~ m{(?:</html>|<!--/content-->)\s*\z};
 
             } elsif ($r->{body}
                      !~ m{(?:</html>|<!--/content-->|</feed>)\s*\z})

@@ -1,0 +1,276 @@
+#!/usr/bin/perl
+
+# Holds that end with their holder: a worker killed (-9) while it sends a
+# page (a pin), while it renders one (a mark), or while its codings task
+# holds the mark after writing the page file.  Afterwards the zone keeps,
+# evicts and frees pages as before, a request for the page renders it at
+# once (no wait for the dead renderer, no 503), and no page file is left
+# that the zone does not own.  The holders are found through the test
+# build (the "renderer" file, the ".filed" hold) and the worker's pid in
+# a response header, never by timing.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use Socket qw(SOL_SOCKET SO_RCVBUF inet_aton sockaddr_in);
+use ArticleRender::Test qw(cache_status wait_until);
+
+my $t = ArticleRender::Test->new(workers => 2);
+
+plan(skip_all => 'no test hooks') unless $t->has_test_hooks();
+
+# a small send buffer and a client's small receive buffer: a large page
+# is being sent, and its node pinned, until the client reads it
+
+$t->config(<<'EOF');
+http {
+    %%TEST_GLOBALS_HTTP%%
+    %%TEST_HOOKS_LOG%%
+
+    article_render_cache_zone files:1m max_entry=600k
+                              path=%%TESTDIR%%/pages;
+    article_render_cache_zone mem:1m max_entry=600k;
+
+    server {
+        listen 127.0.0.1:%%PORT%% sndbuf=4k;
+        root %%TESTDIR%%/site;
+
+        add_header X-Cache $article_render_cache always;
+        add_header X-Pid $pid always;
+
+        article_render on;
+        article_render_cache files;
+        article_render_compress off;
+        article_render_timeout 60s;
+
+        location /mem/ {
+            alias %%TESTDIR%%/site/;
+            article_render_cache mem;
+        }
+
+        location /slow/ {
+            alias %%TESTDIR%%/site/;
+            article_render_test_delay 50s;
+        }
+
+        location /c/ {
+            alias %%TESTDIR%%/site/;
+            article_render_compress gzip;
+        }
+    }
+}
+EOF
+
+# about 300 KB of page: three fill a zone, or its files' budget, of 1m
+
+sub article {
+    my ($name, $extra) = @_;
+    return "# $name\n\n"
+        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
+            1 .. 6000)
+        . ($extra // '');
+}
+
+for my $name (qw(p1 p2 p3 q1 q2 m1 m2 m3)) {
+    $t->write_file("site/$name.md", article($name));
+}
+
+for my $i (1 .. 10) {
+    $t->write_file("site/s$i.md", "# Small $i\n\nA short article.\n");
+}
+
+$t->write_file('site/x.md', "# Slow\n\nRendered slowly in /slow/.\n");
+$t->write_file('site/k.md', article('k'));
+
+$t->allow_alerts(qr/exited on signal 9/);
+
+$t->plan(12)->run();
+
+# the page files under the zone's path, name => content
+
+sub page_files {
+    my %files;
+
+    opendir my $d, $t->path('pages') or return %files;
+
+    for my $name (grep { /^\d{10}$/ } readdir $d) {
+        $files{$name} = $t->read_file("pages/$name");
+    }
+
+    return %files;
+}
+
+# a client that reads the headers of a large page and then nothing: its
+# worker holds the page pinned; returns the socket and the worker's pid
+
+sub slow_reader {
+    my ($uri) = @_;
+
+    my $s = IO::Socket::INET->new(Proto => 'tcp') or die "socket: $!\n";
+    setsockopt($s, SOL_SOCKET, SO_RCVBUF, 4096) or die "setsockopt: $!\n";
+    connect($s, sockaddr_in($t->port(), inet_aton('127.0.0.1')))
+        or die "connect: $!\n";
+
+    binmode $s;
+    $s->autoflush(1);
+    print $s "GET $uri HTTP/1.0\r\nHost: localhost\r\n\r\n";
+
+    my $head = '';
+
+    local $SIG{ALRM} = sub { die "timeout\n" };
+    alarm(10 * ArticleRender::Test::slow());
+
+    while ($head !~ /\r\n\r\n/) {
+        my $n = sysread($s, my $c, 1);
+        die "read: $!\n" unless $n;
+        $head .= $c;
+    }
+
+    alarm(0);
+
+    my ($pid) = $head =~ /^X-Pid: (\d+)/mi;
+    my ($cache) = $head =~ /^X-Cache: (\w+)/mi;
+
+    die "not a hit: $head\n" unless ($cache // '') eq 'HIT';
+
+    return ($s, $pid);
+}
+
+# kills workers and waits until the master has put others in their place
+
+sub kill_workers {
+    my (@pids) = @_;
+
+    my %dead = map { $_ => 1 } @pids;
+
+    kill 'KILL', keys %dead;
+
+    return wait_until(sub {
+        my @now = $t->worker_pids();
+        @now == 2 && !grep { $dead{$_} } @now;
+    });
+}
+
+sub kept {
+    my ($uri) = @_;
+    $t->get($uri);
+    return cache_status($t->get($uri)) eq 'HIT';
+}
+
+###############################################################################
+
+# pins of a worker killed while it sends pages from files: the pages are
+# replaced meanwhile (an edit), so that their nodes wait for their last
+# reader, and hold the files' budget
+
+my %old;
+
+for my $name (qw(p1 p2 p3)) {
+    $t->get("/$name.md");
+    $old{$name} = $t->get("/$name.md")->{body};
+}
+
+my (@readers, %holders);
+
+for my $name (qw(p1 p2 p3)) {
+    my ($s, $pid) = slow_reader("/$name.md");
+    push @readers, $s;
+    $holders{$pid} = 1;
+}
+
+for my $name (qw(p1 p2 p3)) {
+    $t->write_file("site/$name.md", article($name, "Edited.\n"));
+}
+
+$t->get("/$_.md") for qw(p1 p2 p3);
+
+ok(kill_workers(keys %holders), 'pins in files: the holders killed');
+close $_ for @readers;
+
+ok(kept('/q1.md') && kept('/q2.md'),
+    'pins in files of a killed worker: new pages kept in files');
+
+my @stale = grep { my $c = $_; grep { $c eq $_ } values %old }
+    values %{ { page_files() } };
+is(scalar @stale, 0, 'pins in files of a killed worker: their files deleted');
+
+my %want = map { $_ => $t->get("/$_.md")->{body} } qw(p1 p2 p3 q1 q2);
+my %files = page_files();
+my @unowned = grep { my $c = $_; !grep { $c eq $_ } values %want }
+    values %files;
+ok(keys %files <= 3 && !@unowned,
+    'pins in files: every page file left is a page of the zone ('
+    . scalar(keys %files) . ')');
+
+# pins of a worker killed while it sends pages from the zone: the zone is
+# full of them, and they are evicted as any other once their holder died
+
+for my $name (qw(m1 m2 m3)) {
+    $t->get("/mem/$name.md");
+}
+
+(@readers, %holders) = ();
+
+for my $name (qw(m1 m2 m3)) {
+    next unless cache_status($t->get("/mem/$name.md")) eq 'HIT';
+    my ($s, $pid) = slow_reader("/mem/$name.md");
+    push @readers, $s;
+    $holders{$pid} = 1;
+}
+
+ok(@readers && kill_workers(keys %holders),
+    'pins in the zone: the holders killed (' . scalar(@readers) . ')');
+close $_ for @readers;
+
+ok(kept('/mem/q1.md') && kept('/mem/q2.md')
+    && 10 == grep({ kept("/mem/s$_.md") } 1 .. 10),
+    'pins in the zone of a killed worker: new pages kept');
+
+# a mark of a worker killed while it renders: a request for the page
+# renders it at once, rather than waiting for the dead worker (the
+# timeout is 60 s, the client's patience 10 s)
+
+unlink $t->path('renderer');
+my $slow = $t->start_get('/slow/x.md');
+my $renderer;
+wait_until(sub {
+    -s $t->path('renderer')
+        and ($renderer) = $t->read_file('renderer') =~ /(\d+)/;
+});
+
+ok($renderer && kill_workers($renderer), 'a mark: the renderer killed');
+close $slow;
+
+my $r = $t->get('/x.md');
+is($r->{status} . ' ' . cache_status($r), '200 MISS',
+    'a mark of a killed worker: the page rendered at once');
+is(cache_status($t->get('/x.md')), 'HIT',
+    'a mark of a killed worker: then kept');
+
+# a mark held by the codings task of a worker killed after it wrote the
+# page file: the next request renders at once, and the file of the dead
+# task is deleted
+
+$t->write_file('site/k.md.filed', '');
+$r = $t->get('/c/k.md');
+my $writer = $r->{headers}{'x-pid'};
+my $written = wait_until(sub { scalar keys %{ { page_files() } } });
+
+ok($written && kill_workers($writer), 'a mark of a task: the writer killed'
+    . ' after writing its page file');
+unlink $t->path('site/k.md.filed');
+
+$r = $t->get('/c/k.md');
+is($r->{status} . ' ' . cache_status($r), '200 MISS',
+    'a mark of a killed task: the page rendered at once');
+
+wait_until(sub { cache_status($t->get('/c/k.md')) eq 'HIT' });
+my $k = $t->get('/c/k.md')->{body};
+my @k = grep { index($_, $k) == 0 } values %{ { page_files() } };
+is(scalar @k, 1, 'a mark of a killed task: its page file deleted');
+
+###############################################################################
