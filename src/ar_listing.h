@@ -68,7 +68,8 @@ typedef struct {
     /*
      * How articles are read, as the scope renders them: 0 for
      * CommonMark, 1 + ar_block_transform()'s flags for
-     * "article_render_newline block".
+     * "article_render_newline block"; with AR_LISTING_EMOJI where
+     * shortcodes become emoji.
      */
     unsigned          block;
 
@@ -79,6 +80,9 @@ typedef struct {
     const ar_str_t   *suffixes;
     size_t            nsuffixes;
 } ar_listing_conf_t;
+
+
+#define AR_LISTING_EMOJI  0x8000
 
 
 typedef struct {

@@ -18,6 +18,7 @@
 #include <cmark-gfm.h>
 
 #include "ar_block.h"
+#include "ar_emoji.h"
 #include "ar_frontmatter.h"
 #include "ar_listing_store.h"
 
@@ -65,7 +66,7 @@ static int ar_listing_read(const char *path, unsigned block,
     unsigned nofollow, ar_listing_id_t *id, ar_listing_meta_t *meta,
     ar_buf_t *strings);
 static int ar_listing_markdown(const char *src, size_t len, int title,
-    int desc, ar_listing_meta_t *meta, ar_buf_t *strings);
+    int desc, unsigned emoji, ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_plain(cmark_node *node, ar_buf_t *b);
 static void ar_listing_cut_title(ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_meta_text(const ar_meta_t *fm, const char *key,
@@ -448,7 +449,7 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
     int                    rc;
     size_t                 body, i;
     int64_t                t;
-    unsigned               timed;
+    unsigned               timed, emoji;
     ar_buf_t               v;
     ar_meta_t              fm;
     const ar_meta_item_t  *item;
@@ -456,6 +457,9 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
     if (ar_frontmatter_parse(src, len, &fm, &body) != AR_OK) {
         return AR_ERROR;
     }
+
+    emoji = block & AR_LISTING_EMOJI;
+    block &= ~AR_LISTING_EMOJI;
 
     memset(&v, 0, sizeof(ar_buf_t));
 
@@ -566,7 +570,7 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
     }
 
     rc = ar_listing_markdown(src + body, len - body, meta->title_len == 0,
-                             meta->desc_len == 0, meta, strings);
+                             meta->desc_len == 0, emoji, meta, strings);
 
     ar_buf_free(&v);
 
@@ -582,11 +586,12 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
 
 static int
 ar_listing_markdown(const char *src, size_t len, int title, int desc,
-    ar_listing_meta_t *meta, ar_buf_t *strings)
+    unsigned emoji, ar_listing_meta_t *meta, ar_buf_t *strings)
 {
     int          rc, done;
     size_t       n, start;
     ar_buf_t     text;
+    cmark_mem   *mem;
     cmark_node  *doc, *node, *heading, *para;
 
     memset(&text, 0, sizeof(ar_buf_t));
@@ -642,8 +647,17 @@ ar_listing_markdown(const char *src, size_t len, int title, int desc,
     }
 
     rc = AR_OK;
+    mem = cmark_get_default_mem_allocator();
 
-    if (title && heading) {
+    if (emoji && heading != NULL && title) {
+        rc = ar_emoji_replace(heading, mem);
+    }
+
+    if (rc == AR_OK && emoji && para != NULL && desc) {
+        rc = ar_emoji_replace(para, mem);
+    }
+
+    if (rc == AR_OK && title && heading) {
         start = strings->len;
         rc = ar_listing_plain(heading, strings);
 

@@ -465,6 +465,10 @@ ngx_http_article_render_listing_conf(ngx_http_request_t *r,
         lc->block = 1 + (arlcf->noheadings ? 0 : AR_BLOCK_HEADINGS);
     }
 
+    if (arlcf->emoji) {
+        lc->block |= AR_LISTING_EMOJI;
+    }
+
     return NGX_OK;
 }
 

@@ -159,6 +159,20 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       0,
       &ngx_http_article_render_newlines },
 
+    { ngx_string("article_render_emoji"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, emoji),
+      NULL },
+
+    { ngx_string("article_render_mermaid"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, mermaid),
+      NULL },
+
     { ngx_string("article_render_template"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_article_render_template,
@@ -935,6 +949,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     conf->gfm = 0;
+     *     conf->mermaid = { 0, NULL };
      *     conf->render = { 0 };
      *     conf->conf_id = 0;
      *     conf->feed = { 0, NULL };
@@ -947,6 +962,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->highlight = NGX_CONF_UNSET;
     conf->newline = NGX_CONF_UNSET_UINT;
     conf->noheadings = NGX_CONF_UNSET;
+    conf->emoji = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
     conf->live_reload = NGX_CONF_UNSET_MSEC;
     conf->compress = NGX_CONF_UNSET_UINT;
@@ -993,6 +1009,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
                          ar_render_highlight_available());
     ngx_conf_merge_uint_value(conf->newline, prev->newline, AR_NEWLINE_SOFT);
     ngx_conf_merge_value(conf->noheadings, prev->noheadings, 0);
+    ngx_conf_merge_value(conf->emoji, prev->emoji, 1);
+    ngx_conf_merge_str_value(conf->mermaid, prev->mermaid, "off");
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
                               4 * 1024 * 1024);
     ngx_conf_merge_msec_value(conf->live_reload, prev->live_reload, 0);
@@ -1033,6 +1051,18 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     conf->render.noheadings = conf->noheadings ? 1 : 0;
     conf->render.notoc = !ar_template_uses(&conf->template->tpl, AR_TPL_TOC);
     conf->render.highlight = conf->highlight ? 1 : 0;
+    conf->render.emoji = conf->emoji ? 1 : 0;
+
+    /* the argument is NUL-terminated, as every one nginx reads */
+
+    if (conf->mermaid.len == 3
+        && ngx_strncmp(conf->mermaid.data, "off", 3) == 0)
+    {
+        conf->render.mermaid = NULL;
+
+    } else {
+        conf->render.mermaid = (const char *) conf->mermaid.data;
+    }
 
     /*
      * The identity of everything that shapes the page: it goes into the
@@ -1050,6 +1080,9 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_crc32_update(&crc, (u_char *) &conf->noheadings, sizeof(ngx_flag_t));
     ngx_crc32_update(&crc, (u_char *) &conf->compress, sizeof(ngx_uint_t));
     ngx_crc32_update(&crc, (u_char *) &conf->highlight, sizeof(ngx_flag_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->emoji, sizeof(ngx_flag_t));
+    ngx_crc32_update(&crc, conf->mermaid.data, conf->mermaid.len);
+    ngx_crc32_update(&crc, (u_char *) "", 1);
 
     /* an index article lists its directory where indexes are on */
     ngx_crc32_update(&crc, (u_char *) &conf->index, sizeof(ngx_flag_t));
