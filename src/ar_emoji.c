@@ -166,7 +166,7 @@ static int
 ar_emoji_run(cmark_node *first, cmark_mem *mem)
 {
     int              rc;
-    size_t           pos;
+    size_t           pos, colons;
     ar_buf_t         text, tmp;
     const char      *s;
     cmark_node      *node, *last;
@@ -174,6 +174,29 @@ ar_emoji_run(cmark_node *first, cmark_mem *mem)
 
     memset(&text, 0, sizeof(ar_buf_t));
     memset(&tmp, 0, sizeof(ar_buf_t));
+
+    /*
+     * Most runs have no two colons, and are left before anything is
+     * copied; the copy is read after the nodes' literals are replaced.
+     */
+
+    colons = 0;
+
+    for (node = first;
+         colons < 2 && node != NULL && ar_emoji_plain(node);
+         node = cmark_node_next(node))
+    {
+        for (s = cmark_node_get_literal(node);
+             s != NULL && (s = strchr(s, ':')) != NULL;
+             s++)
+        {
+            colons++;
+        }
+    }
+
+    if (colons < 2) {
+        return AR_OK;
+    }
 
     rc = AR_OK;
 
