@@ -24,7 +24,14 @@
 
 
 /* longer than the longest name (40 bytes) */
-#define AR_EMOJI_NAME_MAX  64
+#define AR_EMOJI_NAME_MAX     64
+
+/*
+ * How far back a shortcode's word is read for an address: a text of
+ * shortcodes without a blank would otherwise be read back to its start
+ * for each one
+ */
+#define AR_EMOJI_ADDRESS_MAX  512
 
 
 typedef struct {
@@ -350,7 +357,7 @@ ar_emoji_next(const char *s, size_t len, size_t i, ar_emoji_code_t *code)
 }
 
 
-/* whether the word of the text up to s[i] is an address */
+/* whether the word of the text up to s[i], its last bytes, is an address */
 
 static int
 ar_emoji_in_address(const char *s, size_t i)
@@ -359,7 +366,8 @@ ar_emoji_in_address(const char *s, size_t i)
 
     k = i;
 
-    while (k > 0 && s[k - 1] != ' ' && s[k - 1] != '\t'
+    while (k > 0 && i - k < AR_EMOJI_ADDRESS_MAX
+           && s[k - 1] != ' ' && s[k - 1] != '\t'
            && s[k - 1] != '\n' && s[k - 1] != '(' && s[k - 1] != '<')
     {
         k--;

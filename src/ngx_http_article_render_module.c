@@ -72,6 +72,8 @@ static ngx_int_t ngx_http_article_render_init(ngx_conf_t *cf);
 static void ngx_http_article_render_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_article_render_highlight(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_article_render_mermaid(ngx_conf_t *cf, void *post,
+    void *data);
 static void ngx_http_article_render_pin_library(ngx_conf_t *cf, void *sym);
 
 
@@ -90,6 +92,9 @@ static ngx_conf_bitmask_t  ngx_http_article_render_gfm_mask[] = {
 
 static ngx_conf_post_t  ngx_http_article_render_highlight_post =
     { ngx_http_article_render_highlight };
+
+static ngx_conf_post_t  ngx_http_article_render_mermaid_post =
+    { ngx_http_article_render_mermaid };
 
 
 static ngx_conf_enum_t  ngx_http_article_render_newlines[] = {
@@ -171,7 +176,7 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_article_render_loc_conf_t, mermaid),
-      NULL },
+      &ngx_http_article_render_mermaid_post },
 
     { ngx_string("article_render_template"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -1230,6 +1235,19 @@ ngx_http_article_render_highlight(ngx_conf_t *cf, void *post, void *data)
 
     if (*fp && !ar_render_highlight_available()) {
         return "is on, but the module was built without GNU source-highlight";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_article_render_mermaid(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *url = data;
+
+    if (url->len == 0) {
+        return "has an empty URL, it must be a URL or \"off\"";
     }
 
     return NGX_CONF_OK;

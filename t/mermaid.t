@@ -75,6 +75,15 @@ if (!$browser_skip && !-f $script) {
         . 'registry ("npm pack mermaid@11")' unless -f $script;
 }
 
+$t->plan(24);
+
+$t->bad_directive('article_render_mermaid "";',
+    '"article_render_mermaid" directive has an empty URL, it must be a URL '
+    . 'or "off"');
+$t->bad_directive('article_render_emoji maybe;',
+    'invalid value "maybe" in "article_render_emoji" directive, it must be '
+    . '"on" or "off"');
+
 $t->config(<<"EOF");
 http {
     %%TEST_GLOBALS_HTTP%%
@@ -115,7 +124,7 @@ http {
 }
 EOF
 
-$t->plan(20)->run();
+$t->run();
 
 # a pattern of the patterns one after the other
 
