@@ -144,7 +144,8 @@ unlike($off->{body}, qr{<script src=|mermaid\.min\.js},
 for my $mode ('soft', 'hard', 'block') {
     my $r = $t->get(($mode eq 'soft' ? '/m' : "/$mode") . '/diagram.md');
 
-    like($r->{body}, re_cat(qr{<p>Before\.</p>\n<pre class="mermaid">graph TD\n},
+    like($r->{body}, re_cat(qr{<p>Before\.</p>\n},
+            qr{<pre class="mermaid">graph TD\n},
             qr{    A\[Start\] --&gt; B\[End\]\n</pre>\n<p>After\.</p>}),
         "$mode: the block is <pre class=\"mermaid\">, its source escaped");
     like($r->{body}, re_cat(qr{</article>\n<script>.*</script>\n}s,
@@ -162,7 +163,8 @@ my $r = $t->get('/m/escaped.md');
 like($r->{body}, re_cat(qr{<pre class="mermaid">graph LR\n},
         qr{    A\[&quot;a &lt; b &amp; c&quot;\] --&gt; B\n</pre>}),
     'a block with more words in its info string; <, & and " escaped');
-like($r->{body}, re_cat(qr{<blockquote>\n<ul>\n<li>\n<p>in a list in a quote:</p>\n},
+like($r->{body}, re_cat(qr{<blockquote>\n<ul>\n<li>\n},
+        qr{<p>in a list in a quote:</p>\n},
         qr{<pre class="mermaid">graph LR\n    C --&gt; D\n</pre>}),
     'a block in a list in a quote');
 like($r->{body}, qr{<pre><code class="language-mermaidx">not a diagram},
@@ -196,7 +198,7 @@ SKIP: {
     # the script draws after the load event: the page is asked until it has
 
     my $drawn = $b->send('Runtime.evaluate', awaitPromise => JSON::PP::true,
-        returnByValue => JSON::PP::true, expression => <<"EOF")->{result}{value};
+        returnByValue => JSON::PP::true, expression => <<"EOF");
 new Promise(function (done) {
     var end = Date.now() + $limit * 1000;
     (function check() {
@@ -211,7 +213,7 @@ new Promise(function (done) {
 })
 EOF
 
-    ok($drawn, 'Chromium: the diagram is drawn as SVG');
+    ok($drawn->{result}{value}, 'Chromium: the diagram is drawn as SVG');
     is($b->evaluate('document.querySelectorAll("pre.mermaid svg").length'),
         1, 'Chromium: one SVG in the diagram\'s block');
     like($b->evaluate('document.querySelector("pre.mermaid svg")'
