@@ -1,10 +1,13 @@
 # Build, test and demo for ngx_http_article_render_module.
 #
 #   make            build build/ngx_http_article_render_module.so
-#   make deps       install the Debian packages the build and tests need
-#   make test       deps, build, lint, unit tests and t/ through prove
+#   make deps       install the Debian packages the build needs
+#   make test       the test tools too, build, lint, unit tests and t/
+#                   through prove (make check: the same, nothing installed)
 #   make demo       deps, build, serve conf.example/articles on :8080
-#   make bench      deps, build, wrk against the module and static files
+#                   (make serve: nothing installed)
+#   make bench      deps, wrk, build, wrk against the module and static
+#                   files (make bench-run: nothing installed)
 #   make bench-render  the core's cold render against cmark-gfm alone
 #   make bench-browser  the browser's part of make bench alone: the
 #                   module's precompressed pages against gzip_static
@@ -19,8 +22,9 @@
 #   make install    the module and its load snippet (DESTDIR, PREFIX)
 #   make uninstall  removes what make install put
 #   make deb        the Debian package libnginx-mod-http-article-render
-#   make test-matrix  t/ against upstream nginx (NGINX_SRC) and in a
-#                   Debian 13 chroot; one line for each
+#   make test-matrix  the README's commands on a new machine (fresh
+#                   Debian 12 and 13 chroots) and t/ against upstream
+#                   nginx (NGINX_SRC), full and minimal; one line each
 #
 # The module is built against the packaged nginx (nginx-dev's
 # /usr/share/nginx/src), or against a source tree given as
@@ -63,10 +67,10 @@ CMARK_LIBS  += $(if $(findstring cmark-gfm-extensions,$(CMARK_LIBS)),,\
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 # the content codings, as config finds them (AR_WITHOUT_BROTLI=1 and
 # AR_WITHOUT_ZSTD=1 leave one out, in the module and the unit tests)
-BROTLI_LIBS := $(if $(AR_WITHOUT_BROTLI),,\
-                 $(shell pkg-config --libs libbrotlienc 2>/dev/null))
-ZSTD_LIBS   := $(if $(AR_WITHOUT_ZSTD),,\
-                 $(shell pkg-config --libs libzstd 2>/dev/null))
+BROTLI_LIBS := $(strip $(if $(AR_WITHOUT_BROTLI),,\
+                 $(shell pkg-config --libs libbrotlienc 2>/dev/null)))
+ZSTD_LIBS   := $(strip $(if $(AR_WITHOUT_ZSTD),,\
+                 $(shell pkg-config --libs libzstd 2>/dev/null)))
 CODING_CFLAGS := $(if $(BROTLI_LIBS),-DAR_HAVE_BROTLI=1) \
                  $(if $(ZSTD_LIBS),-DAR_HAVE_ZSTD=1)
 CODING_LIBS := -lz $(BROTLI_LIBS) $(ZSTD_LIBS)
@@ -79,9 +83,9 @@ CORE_LIBS   = $(CMARK_LIBS) $(YAML_LIBS) $(CODING_LIBS) $(GUMBO_LIBS) -lpthread
 # GNU source-highlight (C++) for highlighted code, where installed;
 # HIGHLIGHT=no builds without it
 HIGHLIGHT   ?= $(if $(wildcard /usr/include/srchilite/sourcehighlighter.h),yes,no)
-HL_LIBS     := $(if $(filter yes,$(HIGHLIGHT)),\
+HL_LIBS     := $(strip $(if $(filter yes,$(HIGHLIGHT)),\
                  $(shell pkg-config --libs source-highlight 2>/dev/null \
-                   || echo -lsource-highlight -lboost_regex) -lstdc++)
+                   || echo -lsource-highlight -lboost_regex) -lstdc++))
 HL_CFLAGS   := $(if $(filter yes,$(HIGHLIGHT)),-DAR_HAVE_HIGHLIGHT=1)
 HL_OBJ      := $(if $(filter yes,$(HIGHLIGHT)),$(BUILD)/ar_highlight.o)
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -91,19 +95,6 @@ UNIT_TESTS  := $(patsubst t/unit/%.c,$(BUILD)/%,\
                  $(wildcard t/unit/ar_unit_*.c))
 # the TAP framework every unit binary is linked with
 UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
-
-DEB_PKGS    := nginx nginx-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-               libyaml-dev pkg-config gcc make perl cppcheck wrk curl \
-               chromium tidy clang valgrind dpkg-dev debootstrap \
-               zlib1g-dev libbrotli-dev libzstd-dev brotli zstd \
-               libgumbo-dev g++ libsource-highlight-dev libxml2-utils
-
-# clang's runtime (libFuzzer), of the clang installed or to be installed:
-# libclang-rt-14-dev on Debian 12, libclang-rt-19-dev on Debian 13
-CLANG_RT_PKG = $(shell v=$$(clang -dumpversion 2>/dev/null); \
-                 [ -n "$$v" ] || v=$$(apt-cache depends clang 2>/dev/null \
-                     | sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$$/\1/p'); \
-                 v=$${v%%.*}; [ -z "$$v" ] || echo libclang-rt-$$v-dev)
 
 # "make test-asan": the module and the unit tests built with ASan and
 # UBSan into ASAN_BUILD, t/ run with Debian's nginx loading the module
@@ -170,29 +161,40 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
                2m=$(BENCH_DIR)/2m.md headings-2000=$(BENCH_DIR)/h2000.md \
                headings-8000=$(BENCH_DIR)/h8000.md
 
-.PHONY: all deps test unit lint demo bench clean fuzz fuzz-run fuzz-seeds \
-        test-build test-asan test-valgrind stress install uninstall deb \
-        test-matrix bench-render bench-compress bench-browser
+.PHONY: all deps deps-test deps-bench deps-deb deps-matrix test check unit \
+        lint demo serve bench bench-run clean fuzz fuzz-run fuzz-seeds \
+        test-build test-asan check-asan test-valgrind check-valgrind \
+        stress check-stress install uninstall deb deb-package test-matrix \
+        bench-render bench-compress bench-compress-run bench-browser \
+        bench-browser-run
 
 all: $(SO)
 
+# The packages a target needs (tools/install-deps): "make deps" those of
+# the build, the others add their own tools.
+#
+# A target that installs packages makes the rest in a second make: the
+# flags above (pkg-config's, the headers found) were taken when this one
+# read the Makefile, before the packages were there.  "make check",
+# "make serve", "make bench-run" and the like are those second halves,
+# for a machine that has everything.
+
+SUBMAKE     := $(MAKE) --no-print-directory
+
 deps:
-	@missing=""; \
-	for p in $(DEB_PKGS) $(CLANG_RT_PKG); do \
-	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
-	        | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	        --no-install-recommends $$missing; \
-	else \
-	    echo "missing packages; as root run:"; \
-	    echo "    apt-get install$$missing"; \
-	    exit 1; \
-	fi
+	@sh tools/install-deps build
+
+deps-test:
+	@sh tools/install-deps build test
+
+deps-bench:
+	@sh tools/install-deps build bench
+
+deps-deb:
+	@sh tools/install-deps build deb
+
+deps-matrix:
+	@sh tools/install-deps build test matrix
 
 # $(call configure-tree,TREE,CC_OPT,OPTIONS): a copy of the nginx source
 # in TREE, configured with this module (tools/configure-nginx)
@@ -251,7 +253,8 @@ $(FUZZ_BIN): fuzz/ar_fuzz.c $(CORE_SRCS) $(CORE_HDRS) $(FUZZ_HL_OBJ)
 # afresh each time; a crash, leak, sanitizer report or broken check
 # fails the run and leaves the input in $(FUZZ_DIR)/artifacts/.
 
-fuzz: deps fuzz-run
+fuzz: deps-test
+	@$(SUBMAKE) fuzz-run
 
 fuzz-run: $(FUZZ_BIN)
 	rm -rf $(FUZZ_DIR)/seeds
@@ -294,14 +297,20 @@ lint: $(CONFIGURED)
 	! echo "$$out" | grep -v '^information: ' | grep . \
 	    || { echo "lint: cppcheck"; exit 1; }
 
-test: deps all $(TEST_SO) unit lint
+test: deps-test
+	@$(SUBMAKE) check
+
+check: all $(TEST_SO) unit lint
 	$(MAKE) fuzz-run FUZZ_SECONDS=$(FUZZ_QUICK)
 	BUILD=$(TEST_BUILD) AR_UNIT_DIR=$(BUILD) NGINX_BIN=$(NGINX_BIN) \
 	    prove -r t/
 
 test-build: $(TEST_SO)
 
-test-asan: deps
+test-asan: deps-test
+	@$(SUBMAKE) check-asan
+
+check-asan:
 	$(MAKE) test-build unit BUILD=$(ASAN_BUILD) \
 	    NGX_CC_OPT='$(SAN_CFLAGS)' NGX_LD_OPT='-fsanitize=address,undefined' \
 	    UNIT_CFLAGS='$(UNIT_CFLAGS) $(SAN_CFLAGS)'
@@ -309,12 +318,18 @@ test-asan: deps
 	    BUILD=$(ASAN_BUILD)/test AR_UNIT_DIR=$(ASAN_BUILD) \
 	    NGINX_BIN=$(NGINX_BIN) prove -r t/
 
-test-valgrind: deps
+test-valgrind: deps-test
+	@$(SUBMAKE) check-valgrind
+
+check-valgrind:
 	$(MAKE) test-build unit BUILD=$(VALGRIND_BUILD) NGX_CC_OPT='-g -O0'
 	TEST_NGINX_VALGRIND=1 BUILD=$(VALGRIND_BUILD)/test \
 	    AR_UNIT_DIR=$(VALGRIND_BUILD) NGINX_BIN=$(NGINX_BIN) prove -r t/
 
-stress: deps test-build
+stress: deps-test
+	@$(SUBMAKE) check-stress
+
+check-stress: test-build
 	STRESS_SECONDS=$(STRESS_SECONDS) BUILD=$(TEST_BUILD) \
 	    NGINX_BIN=$(NGINX_BIN) prove -v t/stress.t
 
@@ -332,18 +347,31 @@ uninstall:
 	    $(DESTDIR)$(AVAILABLE_DIR)/$(SNIPPET) \
 	    $(DESTDIR)$(MODULES_DIR)/$(MODULE).so
 
-deb: $(MODULE_SO)
+deb: deps-deb
+	@$(SUBMAKE) deb-package
+
+deb-package: $(MODULE_SO)
 	NGINX_BIN=$(NGINX_BIN) sh tools/build-deb $(MODULE_SO) $(DEB_VERSION) \
 	    $(DEB_DIR)
 
-# "make test-matrix": the suite against upstream nginx built from
-# NGINX_SRC, and in a Debian 13 chroot in MATRIX_DIR (tools/test-matrix)
+# "make test-matrix": the README's commands in fresh Debian 12 and 13
+# chroots, and the suite against upstream nginx built from NGINX_SRC,
+# full and minimal (tools/test-matrix, in MATRIX_DIR); the lines printed
+# go into docs/reliability.md
 MATRIX_DIR  ?= $(BUILD)/matrix
+MATRIX      ?= debian12 debian13 upstream upstream-minimal
 
-test-matrix: deps
-	NGINX_SRC=$(NGINX_SRC) sh tools/test-matrix $(MATRIX_DIR)
+test-matrix: deps-matrix
+	rm -f $(MATRIX_DIR)/*.line
+	MATRIX='$(MATRIX)' NGINX_SRC=$(NGINX_SRC) \
+	    sh tools/test-matrix $(MATRIX_DIR)
+	perl tools/record-results docs/reliability.md test-matrix \
+	    $(foreach p,$(MATRIX),$(MATRIX_DIR)/$(p).line)
 
-demo: deps all
+demo: deps
+	@$(SUBMAKE) serve
+
+serve: all
 	@mkdir -p $(BUILD)/demo/logs
 	@user=; [ "$$(id -u)" = 0 ] && user='user root;'; \
 	sed -e 's|@MODULE@|$(SO)|' -e 's|@ROOT@|$(CURDIR)/conf.example|' \
@@ -353,12 +381,18 @@ demo: deps all
 	@echo "(Ctrl-C stops it)"
 	$(NGINX_BIN) -p $(BUILD)/demo/ -c nginx.conf -g 'daemon off;'
 
-bench: deps all $(BUILD)/ar-compress $(BUILD)/compress-levels
+bench: deps-bench
+	@$(SUBMAKE) bench-run
+
+bench-run: all $(BUILD)/ar-compress $(BUILD)/compress-levels
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/run.sh
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/browser.sh
 
 # the browser's part of make bench alone
-bench-browser: deps all $(BUILD)/ar-compress $(BUILD)/compress-levels
+bench-browser: deps-bench
+	@$(SUBMAKE) bench-browser-run
+
+bench-browser-run: all $(BUILD)/ar-compress $(BUILD)/compress-levels
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/browser.sh
 
 $(BUILD)/ar-compress: bench/ar-compress.c $(CORE_SRCS) $(CORE_HDRS)
@@ -375,7 +409,10 @@ BENCH_COMPRESS_RUNS ?= 9
 # the methods at the levels article_render_compress uses by default
 BENCH_COMPRESS_SET  ?= gzip=3 br=6
 
-bench-compress: deps $(BUILD)/compress-levels
+bench-compress: deps-bench
+	@$(SUBMAKE) bench-compress-run
+
+bench-compress-run: $(BUILD)/compress-levels
 	@for n in 8192 204800; do \
 	    perl bench/gen-article.pl $$n > $(BUILD)/bench-$$n.md; \
 	    $(BUILD)/compress-levels $(BUILD)/bench-$$n.md \

@@ -11,12 +11,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ar_arena.h"
 #include "ar_listing.h"
@@ -62,6 +64,11 @@ typedef struct {
 } ar_listing_ctx_t;
 
 
+static int ar_listing_read_dir(ar_listing_ctx_t *ctx,
+    const ar_listing_id_t *id);
+static int ar_listing_scan_key(const ar_listing_conf_t *conf,
+    ar_buf_t *key);
+static DIR *ar_listing_opendir(ar_listing_ctx_t *ctx, unsigned below);
 static int ar_listing_scan(ar_listing_ctx_t *ctx, size_t dir_len,
     size_t rel, unsigned depth);
 static int ar_listing_article(ar_listing_ctx_t *ctx, size_t path_len,
@@ -86,6 +93,8 @@ static int ar_listing_feed(ar_listing_ctx_t *ctx);
 static int ar_listing_sitemap(ar_listing_ctx_t *ctx);
 static int ar_listing_text(ar_buf_t *b, const char *p, size_t n);
 static int ar_listing_url(ar_buf_t *b, const char *p, size_t n);
+static int ar_listing_link(ar_listing_ctx_t *ctx, ar_buf_t *b,
+    const char *p, size_t n);
 static int ar_listing_time(ar_buf_t *b, int64_t t, int timed);
 static int ar_listing_str(ar_buf_t *b, const char *s);
 static const char *ar_listing_find(const char *p, const char *end,
@@ -104,6 +113,7 @@ ar_listing_build(const ar_listing_conf_t *conf, const ar_limits_t *limits,
     size_t              i, n, len;
     const char         *p;
     struct stat         st;
+    ar_listing_id_t     id;
     ar_listing_ctx_t    ctx;
     ar_listing_item_t  *item;
 #if (AR_TEST_HOOKS)
@@ -146,6 +156,8 @@ ar_listing_build(const ar_listing_conf_t *conf, const ar_limits_t *limits,
         goto done;
     }
 
+    /* the directory itself is as the glue found it (disable_symlinks) */
+
     if (stat(ctx.path.data, &st) == -1) {
         rc = AR_ERROR;
         goto done;
@@ -153,20 +165,12 @@ ar_listing_build(const ar_listing_conf_t *conf, const ar_limits_t *limits,
 
     ctx.mtime = (int64_t) st.st_mtime;
 
-    rc = ar_listing_scan(&ctx, conf->dir_len, conf->dir_len + 1, 0);
+    (void) ar_listing_stat_id(&st, &id);
+
+    rc = ar_listing_read_dir(&ctx, &id);
 
     if (rc != AR_OK) {
         goto done;
-    }
-
-    if (conf->kind == AR_LISTING_INDEX && ctx.ndirs) {
-        for (i = 0; i < ctx.ndirs; i++) {
-            rc = ar_listing_subdir(&ctx, &ctx.dirs[i]);
-
-            if (rc != AR_OK) {
-                goto done;
-            }
-        }
     }
 
     /* the strings are where they stay: pointers may be taken now */
@@ -274,6 +278,141 @@ ar_listing_free(ar_listing_t *listing)
 }
 
 
+/*
+ * The directory's entries: a scan of it kept a moment ago, while the
+ * directory is as it was then, else a scan, which is kept in turn.
+ */
+
+static int
+ar_listing_read_dir(ar_listing_ctx_t *ctx, const ar_listing_id_t *id)
+{
+    int                 rc;
+    size_t              i;
+    int64_t             taken, since;
+    ar_buf_t            key;
+    ar_listing_scan_t   scan;
+
+    memset(&key, 0, sizeof(ar_buf_t));
+    memset(&scan, 0, sizeof(ar_listing_scan_t));
+
+    if (ar_listing_scan_key(ctx->conf, &key) != AR_OK) {
+        ar_buf_free(&key);
+        errno = ENOMEM;
+        return AR_ERROR;
+    }
+
+    taken = ar_listing_scan_now();
+    since = ctx->conf->reuse ? taken - ctx->conf->reuse : INT64_MAX;
+
+    if (ar_listing_scan_find(key.data, key.len, id, since, &scan) == AR_OK) {
+        ctx->items = scan.items;
+        ctx->nitems = scan.items_len / sizeof(ar_listing_item_t);
+        ctx->dirs = scan.dirs;
+        ctx->ndirs = scan.dirs_len / sizeof(ar_listing_dir_t);
+        ctx->strings.data = scan.strings;
+        ctx->strings.len = scan.strings_len;
+        ctx->strings.cap = scan.strings_len;
+        ctx->title = scan.title;
+        ctx->title_len = scan.title_len;
+
+        ar_buf_free(&key);
+
+        return AR_OK;
+    }
+
+    rc = ar_listing_scan(ctx, ctx->conf->dir_len, ctx->conf->dir_len + 1, 0);
+
+    if (rc == AR_OK && ctx->conf->kind == AR_LISTING_INDEX) {
+        for (i = 0; i < ctx->ndirs; i++) {
+            rc = ar_listing_subdir(ctx, &ctx->dirs[i]);
+
+            if (rc != AR_OK) {
+                break;
+            }
+        }
+    }
+
+    if (rc == AR_OK) {
+        scan.id = *id;
+        scan.taken = taken;
+        scan.items = ctx->items;
+        scan.items_len = ctx->nitems * sizeof(ar_listing_item_t);
+        scan.dirs = ctx->dirs;
+        scan.dirs_len = ctx->ndirs * sizeof(ar_listing_dir_t);
+        scan.strings = ctx->strings.data;
+        scan.strings_len = ctx->strings.len;
+        scan.title = ctx->title;
+        scan.title_len = ctx->title_len;
+
+        ar_listing_scan_keep(key.data, key.len, &scan);
+    }
+
+    ar_buf_free(&key);
+
+    return rc;
+}
+
+
+/* what a scan depends on: its kind, how articles are read, the path */
+
+static int
+ar_listing_scan_key(const ar_listing_conf_t *conf, ar_buf_t *key)
+{
+    size_t          i;
+    unsigned char   head[3];
+
+    head[0] = (unsigned char) conf->kind;
+    head[1] = (unsigned char) conf->block;
+    head[2] = (unsigned char) (conf->nofollow != 0);
+
+    if (ar_buf_append(key, (char *) head, sizeof(head)) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    for (i = 0; i < conf->nsuffixes; i++) {
+        if (ar_buf_append(key, conf->suffixes[i].data,
+                          conf->suffixes[i].len) != AR_OK
+            || ar_buf_append(key, "", 1) != AR_OK)
+        {
+            return AR_ERROR;
+        }
+    }
+
+    return ar_buf_append(key, conf->dir, conf->dir_len);
+}
+
+
+/*
+ * The directory at ctx->path; one below the listed directory not through
+ * a symbolic link where links are not followed.
+ */
+
+static DIR *
+ar_listing_opendir(ar_listing_ctx_t *ctx, unsigned below)
+{
+    int   fd;
+    DIR  *d;
+
+    if (!ctx->conf->nofollow || !below) {
+        return opendir(ctx->path.data);
+    }
+
+    fd = open(ctx->path.data,
+              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd == -1) {
+        return NULL;
+    }
+
+    d = fdopendir(fd);
+
+    if (d == NULL) {
+        close(fd);
+    }
+
+    return d;
+}
+
+
 static int
 ar_listing_scan(ar_listing_ctx_t *ctx, size_t dir_len, size_t rel,
     unsigned depth)
@@ -286,7 +425,7 @@ ar_listing_scan(ar_listing_ctx_t *ctx, size_t dir_len, size_t rel,
 
     sitemap = (ctx->conf->kind == AR_LISTING_SITEMAP);
 
-    d = opendir(ctx->path.data);
+    d = ar_listing_opendir(ctx, depth);
 
     if (d == NULL) {
         return depth ? AR_OK : AR_ERROR;
@@ -570,7 +709,7 @@ ar_listing_subdir(ar_listing_ctx_t *ctx, ar_listing_dir_t *dir)
 
     dir_len = ctx->path.len - 1;
 
-    d = opendir(ctx->path.data);
+    d = ar_listing_opendir(ctx, 1);
     if (d == NULL) {
         return AR_OK;
     }
@@ -847,9 +986,7 @@ ar_listing_index(ar_listing_ctx_t *ctx)
         }
 
         if (ar_listing_str(b, "<li><a href=\"") != AR_OK
-            || (memchr(item->n, ':', item->name_len) != NULL
-                && ar_listing_str(b, "./") != AR_OK)
-            || ar_listing_url(b, item->n, item->name_len) != AR_OK
+            || ar_listing_link(ctx, b, item->n, item->name_len) != AR_OK
             || ar_listing_str(b, "\">") != AR_OK
             || (item->meta.title_len
                 ? ar_listing_text(b, item->s + item->meta.title,
@@ -914,11 +1051,8 @@ ar_listing_index(ar_listing_ctx_t *ctx)
         }
 
         if (ar_listing_str(b, "<li><a href=\"") != AR_OK
-            || (memchr(ctx->strings.data + dir->name, ':', dir->name_len)
-                != NULL
-                && ar_listing_str(b, "./") != AR_OK)
-            || ar_listing_url(b, ctx->strings.data + dir->name,
-                              dir->name_len) != AR_OK
+            || ar_listing_link(ctx, b, ctx->strings.data + dir->name,
+                               dir->name_len) != AR_OK
             || ar_listing_str(b, "/\">") != AR_OK
             || (dir->title_len
                 ? ar_listing_text(b, ctx->strings.data + dir->title,
@@ -1143,6 +1277,32 @@ ar_listing_text(ar_buf_t *b, const char *p, size_t n)
     }
 
     return ar_buf_append(b, p + start, n - start);
+}
+
+
+/*
+ * An index's link to an entry: below the base where there is one, else
+ * relative, and then never read as a scheme ("./a:b.md").
+ */
+
+static int
+ar_listing_link(ar_listing_ctx_t *ctx, ar_buf_t *b, const char *p, size_t n)
+{
+    const ar_listing_conf_t  *conf;
+
+    conf = ctx->conf;
+
+    if (conf->base.len) {
+        if (ar_listing_text(b, conf->base.data, conf->base.len) != AR_OK) {
+            return AR_ERROR;
+        }
+
+    } else if (memchr(p, ':', n) != NULL && ar_listing_str(b, "./") != AR_OK)
+    {
+        return AR_ERROR;
+    }
+
+    return ar_listing_url(b, p, n);
 }
 
 

@@ -52,7 +52,8 @@ typedef struct {
     /*
      * The directory's absolute URL, percent-escaped, with its trailing
      * slash ("https://example.com/blog/"): feed and sitemap links.  The
-     * index links relatively and needs none.
+     * index links relatively where it is empty, else below it ("/blog/",
+     * where the page is not sent at its directory's URI).
      */
     ar_str_t          base;
     ar_str_t          self;        /* the feed's own absolute URL */
@@ -75,6 +76,12 @@ typedef struct {
 
     /* symbolic links are left out, as "disable_symlinks" asks */
     unsigned          nofollow;
+
+    /*
+     * A scan of the directory begun at most this long ago (ms), while
+     * the directory is as it was, is taken again; 0: it is scanned.
+     */
+    unsigned          reuse;
 
     /* the article suffixes (".md"), matched without case */
     const ar_str_t   *suffixes;
@@ -116,10 +123,12 @@ int ar_listing_wanted(const char *src, size_t len);
 
 /*
  * The store: the articles read, not taken from it, since the process
- * began; the entries it holds; emptying it (and, for tests, a smaller
- * bound when max is not 0).
+ * began; the directories scanned, not taken from the store of scans; the
+ * entries it holds; emptying both (and, for tests, a smaller bound when
+ * max is not 0).
  */
 size_t ar_listing_store_reads(void);
+size_t ar_listing_store_scans(void);
 size_t ar_listing_store_size(void);
 void ar_listing_store_reset(size_t max);
 

@@ -4,6 +4,8 @@
  * file; and the process's store of it, by path and file identity (device,
  * inode, size and modification time to the nanosecond), bounded and
  * evicted least recently used, shared by the threads under a mutex.
+ * Beside it, the scans of a few directories, so that listings of one
+ * directory made within a moment of each other read it once.
  */
 
 #include <errno.h>
@@ -17,6 +19,7 @@
 
 #include <cmark-gfm.h>
 
+#include "ar_arena.h"
 #include "ar_block.h"
 #include "ar_emoji.h"
 #include "ar_frontmatter.h"
@@ -34,6 +37,10 @@
 
 /* the longest title kept, in bytes: a store entry stays small */
 #define AR_LISTING_TITLE_MAX  1024
+
+/* the scans kept, and the most bytes they hold */
+#define AR_LISTING_SCANS      32
+#define AR_LISTING_SCANS_MAX  (16 * 1024 * 1024)
 
 
 typedef struct ar_listing_entry_s  ar_listing_entry_t;
@@ -77,9 +84,26 @@ static void ar_listing_unlink(ar_listing_entry_t *e);
 static void ar_listing_remove(ar_listing_entry_t *e);
 
 
+typedef struct {
+    char                 *key;        /* NULL: a free slot */
+    size_t                key_len;
+    uint64_t              used;       /* when last taken, in finds */
+    size_t                size;
+    ar_listing_scan_t     scan;
+} ar_listing_kept_t;
+
+
+static void *ar_listing_copy(const void *p, size_t len, int own);
+static void ar_listing_kept_free(ar_listing_kept_t *k);
+
+
 static pthread_mutex_t     ar_listing_mutex = PTHREAD_MUTEX_INITIALIZER;
 static ar_listing_store_t  ar_listing_store = { NULL, NULL, NULL, 0,
                                                 AR_LISTING_STORE_MAX, 0 };
+static ar_listing_kept_t   ar_listing_kept[AR_LISTING_SCANS];
+static size_t              ar_listing_kept_size;
+static uint64_t            ar_listing_finds;
+static size_t              ar_listing_scans;
 
 
 /*
@@ -340,12 +364,31 @@ ar_listing_store_size(void)
 }
 
 
+size_t
+ar_listing_store_scans(void)
+{
+    size_t  n;
+
+    pthread_mutex_lock(&ar_listing_mutex);
+    n = ar_listing_scans;
+    pthread_mutex_unlock(&ar_listing_mutex);
+
+    return n;
+}
+
+
 /* empties the store; a smaller bound, for tests, when max is not 0 */
 
 void
 ar_listing_store_reset(size_t max)
 {
+    size_t  i;
+
     pthread_mutex_lock(&ar_listing_mutex);
+
+    for (i = 0; i < AR_LISTING_SCANS; i++) {
+        ar_listing_kept_free(&ar_listing_kept[i]);
+    }
 
     while (ar_listing_store.tail != NULL) {
         ar_listing_remove(ar_listing_store.tail);
@@ -356,6 +399,220 @@ ar_listing_store_reset(size_t max)
     ar_listing_store.max = max ? max : AR_LISTING_STORE_MAX;
 
     pthread_mutex_unlock(&ar_listing_mutex);
+}
+
+
+/*
+ * A copy of the scan kept under the key, of the directory as it is now,
+ * begun at "since" or later: AR_OK; else AR_ERROR, and the caller
+ * scans (which is counted).  The copy is the caller's to free.
+ */
+
+int
+ar_listing_scan_find(const char *key, size_t key_len,
+    const ar_listing_id_t *id, int64_t since, ar_listing_scan_t *scan)
+{
+    int                 rc;
+    size_t              i;
+    ar_listing_kept_t  *k;
+
+    memset(scan, 0, sizeof(ar_listing_scan_t));
+
+    pthread_mutex_lock(&ar_listing_mutex);
+
+    rc = AR_ERROR;
+
+    for (i = 0; i < AR_LISTING_SCANS; i++) {
+        k = &ar_listing_kept[i];
+
+        if (k->key == NULL || k->key_len != key_len
+            || memcmp(k->key, key, key_len) != 0)
+        {
+            continue;
+        }
+
+        if (k->scan.taken < since
+            || memcmp(&k->scan.id, id, sizeof(ar_listing_id_t)) != 0)
+        {
+            break;
+        }
+
+        *scan = k->scan;
+
+        scan->items = ar_listing_copy(k->scan.items, k->scan.items_len, 0);
+        scan->dirs = ar_listing_copy(k->scan.dirs, k->scan.dirs_len, 0);
+        scan->strings = ar_listing_copy(k->scan.strings,
+                                        k->scan.strings_len, 0);
+
+        if ((k->scan.items_len && scan->items == NULL)
+            || (k->scan.dirs_len && scan->dirs == NULL)
+            || (k->scan.strings_len && scan->strings == NULL))
+        {
+            ar_listing_scan_free(scan);
+            break;
+        }
+
+        k->used = ++ar_listing_finds;
+        rc = AR_OK;
+        break;
+    }
+
+    if (rc != AR_OK) {
+        ar_listing_scans++;
+    }
+
+    pthread_mutex_unlock(&ar_listing_mutex);
+
+    return rc;
+}
+
+
+/* keeps a copy of a scan, in place of the one of its key or the oldest */
+
+void
+ar_listing_scan_keep(const char *key, size_t key_len,
+    const ar_listing_scan_t *scan)
+{
+    size_t              i, size;
+    ar_listing_kept_t  *k, *slot;
+
+    size = key_len + scan->items_len + scan->dirs_len + scan->strings_len;
+
+    if (size > AR_LISTING_SCANS_MAX / 4) {
+        return;
+    }
+
+    pthread_mutex_lock(&ar_listing_mutex);
+
+    slot = NULL;
+
+    for (i = 0; i < AR_LISTING_SCANS; i++) {
+        k = &ar_listing_kept[i];
+
+        if (k->key != NULL && k->key_len == key_len
+            && memcmp(k->key, key, key_len) == 0)
+        {
+            if (k->scan.taken > scan->taken) {
+                /* a newer one landed meanwhile */
+                pthread_mutex_unlock(&ar_listing_mutex);
+                return;
+            }
+
+            ar_listing_kept_free(k);
+            slot = k;
+            break;
+        }
+
+        if (slot == NULL || k->key == NULL
+            || (slot->key != NULL && k->used < slot->used))
+        {
+            slot = k;
+        }
+    }
+
+    ar_listing_kept_free(slot);
+
+    /* the least recently taken go until the copy fits */
+
+    while (ar_listing_kept_size + size > AR_LISTING_SCANS_MAX) {
+        k = NULL;
+
+        for (i = 0; i < AR_LISTING_SCANS; i++) {
+            if (ar_listing_kept[i].key != NULL
+                && (k == NULL || ar_listing_kept[i].used < k->used))
+            {
+                k = &ar_listing_kept[i];
+            }
+        }
+
+        ar_listing_kept_free(k);
+    }
+
+    slot->scan = *scan;
+    slot->key = ar_listing_copy(key, key_len, 1);
+    slot->scan.items = ar_listing_copy(scan->items, scan->items_len, 1);
+    slot->scan.dirs = ar_listing_copy(scan->dirs, scan->dirs_len, 1);
+    slot->scan.strings = ar_listing_copy(scan->strings, scan->strings_len,
+                                         1);
+
+    if (slot->key == NULL
+        || (scan->items_len && slot->scan.items == NULL)
+        || (scan->dirs_len && slot->scan.dirs == NULL)
+        || (scan->strings_len && slot->scan.strings == NULL))
+    {
+        ar_listing_kept_free(slot);
+
+    } else {
+        slot->key_len = key_len;
+        slot->size = size;
+        slot->used = ++ar_listing_finds;
+        ar_listing_kept_size += size;
+    }
+
+    pthread_mutex_unlock(&ar_listing_mutex);
+}
+
+
+void
+ar_listing_scan_free(ar_listing_scan_t *scan)
+{
+    ar_mem_free(scan->items);
+    ar_mem_free(scan->dirs);
+    ar_mem_free(scan->strings);
+
+    memset(scan, 0, sizeof(ar_listing_scan_t));
+}
+
+
+/* milliseconds of CLOCK_MONOTONIC, the scans' time */
+
+int64_t
+ar_listing_scan_now(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+
+/* a copy: the store's own with malloc(3), a caller's as it frees it */
+
+static void *
+ar_listing_copy(const void *p, size_t len, int own)
+{
+    void  *c;
+
+    if (len == 0) {
+        return NULL;
+    }
+
+    c = own ? malloc(len) : ar_mem_realloc(NULL, len);
+
+    if (c != NULL) {
+        memcpy(c, p, len);
+    }
+
+    return c;
+}
+
+
+static void
+ar_listing_kept_free(ar_listing_kept_t *k)
+{
+    if (k == NULL || k->key == NULL) {
+        return;
+    }
+
+    free(k->key);
+    free(k->scan.items);
+    free(k->scan.dirs);
+    free(k->scan.strings);
+
+    ar_listing_kept_size -= k->size;
+
+    memset(k, 0, sizeof(ar_listing_kept_t));
 }
 
 

@@ -1,6 +1,7 @@
 /*
- * The listings' store of article metadata (ar_listing_store.c): what a
- * listing reads of each article, kept by path and file identity.
+ * The listings' stores (ar_listing_store.c): what a listing reads of each
+ * article, kept by path and file identity; and what a scan found in a
+ * directory, kept by directory, scan and identity for a short while.
  */
 
 #ifndef _AR_LISTING_STORE_H_INCLUDED_
@@ -48,6 +49,32 @@ typedef struct {
     unsigned          draft:1;
 } ar_listing_meta_t;
 
+
+/*
+ * A directory's scan as ar_listing.c keeps it: its entries and their
+ * strings as three blocks of bytes, the index article's title, and when
+ * the scan began (CLOCK_MONOTONIC, ms).
+ */
+typedef struct {
+    ar_listing_id_t   id;          /* the directory's, as scanned */
+    int64_t           taken;
+    void             *items;
+    size_t            items_len;
+    void             *dirs;
+    size_t            dirs_len;
+    char             *strings;
+    size_t            strings_len;
+    size_t            title;
+    size_t            title_len;
+} ar_listing_scan_t;
+
+
+int ar_listing_scan_find(const char *key, size_t key_len,
+    const ar_listing_id_t *id, int64_t since, ar_listing_scan_t *scan);
+void ar_listing_scan_keep(const char *key, size_t key_len,
+    const ar_listing_scan_t *scan);
+void ar_listing_scan_free(ar_listing_scan_t *scan);
+int64_t ar_listing_scan_now(void);
 
 int ar_listing_stat_id(const struct stat *st, ar_listing_id_t *id);
 int ar_listing_meta(const char *path, size_t path_len,

@@ -184,7 +184,7 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
 #if (AR_TEST_HOOKS)
     t->hold = ngx_pnalloc(pool, p->key.path.len + sizeof(".hold"));
     if (t->hold) {
-        ngx_sprintf(t->hold, "%V.hold%Z", &p->key.path);
+        ngx_sprintf(t->hold, "%s.hold%Z", p->key.path.data);
     }
 #endif
 

@@ -61,6 +61,8 @@ static ngx_int_t ngx_http_article_render_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_article_render_cache_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 #if (AR_TEST_HOOKS)
+static ngx_int_t ngx_http_article_render_test_scans(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_article_render_test_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 #endif
@@ -68,7 +70,11 @@ static void *ngx_http_article_render_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_article_render_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
+static void *ngx_http_article_render_create_srv_conf(ngx_conf_t *cf);
+static char *ngx_http_article_render_merge_srv_conf(ngx_conf_t *cf,
+    void *parent, void *child);
 static ngx_int_t ngx_http_article_render_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_article_render_init_module(ngx_cycle_t *cycle);
 static void ngx_http_article_render_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_article_render_highlight(ngx_conf_t *cf, void *post,
     void *data);
@@ -227,6 +233,13 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       offsetof(ngx_http_article_render_loc_conf_t, sitemap),
       NULL },
 
+    { ngx_string("article_render_base_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_article_render_base_url,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, base_url),
+      NULL },
+
     { ngx_string("article_render_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_article_render_thread_pool,
@@ -286,8 +299,8 @@ static ngx_http_module_t  ngx_http_article_render_module_ctx = {
     ngx_http_article_render_create_main_conf, /* create main configuration */
     NULL,                                  /* init main configuration */
 
-    NULL,                                  /* create server configuration */
-    NULL,                                  /* merge server configuration */
+    ngx_http_article_render_create_srv_conf, /* create server configuration */
+    ngx_http_article_render_merge_srv_conf, /* merge server configuration */
 
     ngx_http_article_render_create_loc_conf, /* create location configuration */
     ngx_http_article_render_merge_loc_conf   /* merge location configuration */
@@ -300,7 +313,7 @@ ngx_module_t  ngx_http_article_render_module = {
     ngx_http_article_render_commands,      /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
+    ngx_http_article_render_init_module,   /* init module */
     NULL,                                  /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
@@ -812,6 +825,12 @@ static ngx_http_variable_t  ngx_http_article_render_vars[] = {
       offsetof(ngx_http_article_render_ctx_t, renders),
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    /* and the directories this worker has scanned for listings */
+
+    { ngx_string("article_render_test_scans"), NULL,
+      ngx_http_article_render_test_scans, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
 #endif
 
       ngx_http_null_variable
@@ -901,6 +920,25 @@ ngx_http_article_render_test_variable(ngx_http_request_t *r,
     return NGX_OK;
 }
 
+
+static ngx_int_t
+ngx_http_article_render_test_scans(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    v->data = ngx_pnalloc(r->pool, NGX_SIZE_T_LEN);
+    if (v->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = ngx_sprintf(v->data, "%uz", ar_listing_store_scans())
+             - v->data;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
 #endif
 
 
@@ -941,6 +979,84 @@ ngx_http_article_render_create_main_conf(ngx_conf_t *cf)
 
 
 static void *
+ngx_http_article_render_create_srv_conf(ngx_conf_t *cf)
+{
+    ngx_http_article_render_srv_conf_t  *arscf;
+
+    arscf = ngx_pcalloc(cf->pool, sizeof(ngx_http_article_render_srv_conf_t));
+    if (arscf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     arscf->names = NULL;
+     */
+
+    return arscf;
+}
+
+
+/*
+ * The server's names that match one name each, kept for feeds and
+ * sitemaps: nginx's own list lives only while the configuration is read.
+ */
+
+static char *
+ngx_http_article_render_merge_srv_conf(ngx_conf_t *cf, void *parent,
+    void *child)
+{
+    ngx_http_article_render_srv_conf_t *conf = child;
+
+    ngx_str_t                 *name;
+    ngx_uint_t                 i;
+    ngx_http_server_name_t    *sn;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+
+    conf->names = ngx_array_create(cf->pool, 1, sizeof(ngx_str_t));
+    if (conf->names == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    sn = cscf->server_names.elts;
+
+    for (i = 0; i < cscf->server_names.nelts; i++) {
+#if (NGX_PCRE)
+        if (sn[i].regex) {
+            continue;
+        }
+#endif
+
+        if (sn[i].name.len == 0
+            || ngx_strlchr(sn[i].name.data,
+                           sn[i].name.data + sn[i].name.len, '*'))
+        {
+            continue;
+        }
+
+        name = ngx_array_push(conf->names);
+        if (name == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        /* ".example.com" is "example.com" too */
+
+        *name = sn[i].name;
+
+        if (name->data[0] == '.') {
+            name->data++;
+            name->len--;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
 ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
 {
     ngx_http_article_render_loc_conf_t  *conf;
@@ -959,6 +1075,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
      *     conf->conf_id = 0;
      *     conf->feed = { 0, NULL };
      *     conf->sitemap = { 0, NULL };
+     *     conf->base_url = { 0, NULL };
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -1024,6 +1141,7 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_value(conf->index, prev->index, 0);
     ngx_conf_merge_str_value(conf->feed, prev->feed, "");
     ngx_conf_merge_str_value(conf->sitemap, prev->sitemap, "");
+    ngx_conf_merge_str_value(conf->base_url, prev->base_url, "");
     ngx_conf_merge_ptr_value(conf->template, prev->template, NULL);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 5000);
     ngx_conf_merge_size_value(conf->max_memory, prev->max_memory,
@@ -1173,16 +1291,6 @@ ngx_http_article_render_init(ngx_conf_t *cf)
         ngx_http_article_render_pin_library(cf, libs[i]);
     }
 
-    if (ngx_is_init_cycle(cf->cycle->old_cycle)
-        && ar_render_library_outdated())
-    {
-        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
-                      "cmark-gfm %s has known slow and exploding inputs, "
-                      "fixed in 0.29.0.gfm.13: renders rely on "
-                      "article_render_timeout and article_render_max_memory",
-                      ar_render_library_version());
-    }
-
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_CONTENT_PHASE].handlers);
@@ -1211,6 +1319,33 @@ ngx_http_article_render_init(ngx_conf_t *cf)
                               * sizeof(ngx_http_handler_pt));
 
     h[0] = ngx_http_article_render_index_handler;
+
+    return NGX_OK;
+}
+
+
+/*
+ * An old library is named once, by the master as it starts, at notice:
+ * not on the terminal of every "nginx -t" and "nginx -s" of a site that
+ * cannot upgrade it, and not again on reloads.
+ */
+
+static ngx_int_t
+ngx_http_article_render_init_module(ngx_cycle_t *cycle)
+{
+    if (ngx_test_config
+        || ngx_process == NGX_PROCESS_SIGNALLER
+        || !ngx_is_init_cycle(cycle->old_cycle)
+        || !ar_render_library_outdated())
+    {
+        return NGX_OK;
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
+                  "cmark-gfm %s has known slow and exploding inputs, "
+                  "fixed in 0.29.0.gfm.13: renders rely on "
+                  "article_render_timeout and article_render_max_memory",
+                  ar_render_library_version());
 
     return NGX_OK;
 }

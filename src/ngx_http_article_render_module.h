@@ -26,6 +26,12 @@ typedef struct {
 
 
 typedef struct {
+    ngx_array_t               *names;     /* of ngx_str_t: the server's
+                                             names that are not patterns */
+} ngx_http_article_render_srv_conf_t;
+
+
+typedef struct {
     ngx_flag_t                 enable;
     ngx_array_t               *suffixes;  /* of ngx_str_t */
     ngx_uint_t                 gfm;       /* NGX_HTTP_AR_GFM_* bits */
@@ -41,6 +47,8 @@ typedef struct {
     ngx_flag_t                 index;     /* article_render_index */
     ngx_str_t                  feed;      /* the names a directory's feed */
     ngx_str_t                  sitemap;   /* and sitemap answer; "": off */
+    ngx_str_t                  base_url;  /* of their URLs; "": the
+                                             request's scheme, host, port */
 
     ngx_http_article_render_template_t  *template;
     ngx_shm_zone_t            *cache;     /* NULL for off */
@@ -125,6 +133,8 @@ ngx_int_t ngx_http_article_render_listed(ngx_http_request_t *r,
     ngx_str_t *name);
 char *ngx_http_article_render_listing_name(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+char *ngx_http_article_render_base_url(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 /* ngx_http_article_render_markdown.c */
 ngx_uint_t ngx_http_article_render_wants_markdown(ngx_http_request_t *r);

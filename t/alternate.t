@@ -13,7 +13,8 @@ use lib "$FindBin::Bin/lib";
 use Test::More;
 use ArticleRender::Test;
 
-my $t = ArticleRender::Test->new();
+my $t = ArticleRender::Test->new()
+    ->skip_without_modules(qw(http_ssi));
 
 $t->config(<<'EOF');
 http {

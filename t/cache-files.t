@@ -17,7 +17,8 @@ use Test::More;
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
 use ArticleRender::Test qw(cache_status);
 
-my $t = ArticleRender::Test->new(workers => 2);
+my $t = ArticleRender::Test->new(workers => 2)
+    ->skip_without_modules(qw(http_gzip));
 
 $t->config(<<'EOF');
 http {

@@ -18,7 +18,8 @@ use Test::More;
 use IO::Socket::INET;
 use ArticleRender::Test qw(cache_status decode_body);
 
-my $t = ArticleRender::Test->new();
+my $t = ArticleRender::Test->new()
+    ->skip_without_modules(qw(http_gzip));
 
 $t->config(<<'EOF');
 http {

@@ -6,7 +6,7 @@
 # for byte, an ETag per representation (304, If-Range, Range), HEAD,
 # nginx's gzip filter never compressing again, pages in files, edits,
 # eviction and reload.  brotli and zstd decode with their command-line
-# tools (make deps installs them).
+# tools (make test installs them).
 
 use strict;
 use warnings;
@@ -17,7 +17,8 @@ use lib "$FindBin::Bin/lib";
 use Test::More;
 use ArticleRender::Test qw(cache_status decode_body);
 
-my $t = ArticleRender::Test->new();
+my $t = ArticleRender::Test->new()
+    ->skip_without_modules(qw(http_gzip));
 
 $t->config(<<'EOF');
 http {

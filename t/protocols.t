@@ -13,7 +13,8 @@ use lib "$FindBin::Bin/lib";
 use Test::More;
 use ArticleRender::Test qw(cache_status);
 
-my $t = ArticleRender::Test->new();
+my $t = ArticleRender::Test->new()
+    ->skip_without_modules(qw(http_v2 http_ssi));
 
 $t->config(<<'EOF');
 http {

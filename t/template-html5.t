@@ -110,7 +110,7 @@ sub tidy {
 }
 
 SKIP: {
-    skip 'HTML Tidy is not installed (Debian package "tidy"; "make deps" '
+    skip 'HTML Tidy is not installed (Debian package "tidy"; "make test" '
         . 'installs it)', 5 unless $tidy;
 
     my ($rc, $out) = tidy($t->get('/page.md')->{body});

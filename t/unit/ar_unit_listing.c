@@ -96,6 +96,27 @@ ar_sub(const char *dir, const char *name)
 
 
 static int
+ar_build_reuse(const char *dir, unsigned kind, const char *base,
+    unsigned reuse, ar_listing_t *out)
+{
+    ar_listing_conf_t  conf;
+
+    memset(&conf, 0, sizeof(ar_listing_conf_t));
+
+    conf.kind = kind;
+    conf.dir = dir;
+    conf.dir_len = strlen(dir);
+    conf.base.data = base;
+    conf.base.len = strlen(base);
+    conf.suffixes = ar_suffixes;
+    conf.nsuffixes = 2;
+    conf.reuse = reuse;
+
+    return ar_listing_build(&conf, NULL, out);
+}
+
+
+static int
 ar_build(const char *dir, unsigned kind, const ar_limits_t *limits,
     ar_listing_t *out)
 {
@@ -106,8 +127,14 @@ ar_build(const char *dir, unsigned kind, const ar_limits_t *limits,
     conf.kind = kind;
     conf.dir = dir;
     conf.dir_len = strlen(dir);
-    conf.base.data = "https://example.com/blog/";
-    conf.base.len = strlen(conf.base.data);
+
+    /* an index links relatively */
+
+    if (kind != AR_LISTING_INDEX) {
+        conf.base.data = "https://example.com/blog/";
+        conf.base.len = strlen(conf.base.data);
+    }
+
     conf.self.data = "https://example.com/blog/feed.atom";
     conf.self.len = strlen(conf.self.data);
     conf.author.data = "example.com";
@@ -868,6 +895,124 @@ ar_job(void *data)
 }
 
 
+/*
+ * A scan taken again while the directory is as it was and the scan
+ * young enough; never where reuse is 0; each kind its own.
+ */
+
+static int
+ar_test_scans(void)
+{
+    int              ok;
+    size_t           scans;
+    const char      *dir;
+    ar_listing_t     out;
+    struct timespec  ts[2];
+
+    ar_listing_store_reset(0);
+
+    dir = ar_dir();
+
+    ok = dir != NULL
+         && ar_put(dir, "a.md", "# A\n", AR_T0)
+         && ar_put(dir, "b.md", "# B\n", AR_T0);
+
+    scans = ar_listing_store_scans();
+
+    ok = ok && ar_int_is("build", ar_build_reuse(dir, AR_LISTING_FEED,
+                                                 "http://a.example/",
+                                                 60000, &out), AR_OK)
+         && ar_int_is("first scan", ar_listing_store_scans() - scans, 1);
+
+    ar_listing_free(&out);
+
+    ok = ok && ar_int_is("build", ar_build_reuse(dir, AR_LISTING_FEED,
+                                                 "http://b.example/",
+                                                 60000, &out), AR_OK)
+         && ar_int_is("taken again", ar_listing_store_scans() - scans, 1)
+         && ar_has(&out.body, "<link href=\"http://b.example/a.md\"/>")
+         && ar_lacks(&out.body, "a.example")
+         && ar_has(&out.body, "<title>B</title>");
+
+    ar_listing_free(&out);
+
+    ok = ok && ar_int_is("build", ar_build_reuse(dir, AR_LISTING_FEED,
+                                                 "http://c.example/",
+                                                 0, &out), AR_OK)
+         && ar_int_is("reuse 0: scanned", ar_listing_store_scans() - scans,
+                      2);
+
+    ar_listing_free(&out);
+
+    ok = ok && ar_int_is("build", ar_build_reuse(dir, AR_LISTING_INDEX, "",
+                                                 60000, &out), AR_OK)
+         && ar_int_is("another kind: scanned",
+                      ar_listing_store_scans() - scans, 3);
+
+    ar_listing_free(&out);
+
+    /*
+     * An article added changes the directory: scanned.  Its time is set,
+     * as two changes within a tick of the kernel's clock look like one.
+     */
+
+    ts[0].tv_sec = AR_T0 + 100;
+    ts[0].tv_nsec = 0;
+    ts[1] = ts[0];
+
+    ok = ok && ar_put(dir, "c.md", "# C\n", 0)
+         && utimensat(AT_FDCWD, dir, ts, 0) == 0
+         && ar_int_is("build", ar_build_reuse(dir, AR_LISTING_FEED,
+                                              "http://a.example/", 60000,
+                                              &out), AR_OK)
+         && ar_int_is("changed: scanned", ar_listing_store_scans() - scans,
+                      4)
+         && ar_has(&out.body, "<title>C</title>");
+
+    ar_listing_free(&out);
+
+    return ok;
+}
+
+
+/* an index links relatively, or below the base it is given */
+
+static int
+ar_test_index_base(void)
+{
+    int            ok;
+    const char    *dir;
+    ar_listing_t   out;
+
+    dir = ar_dir();
+
+    ok = dir != NULL
+         && ar_put(dir, "a b.md", "# A\n", AR_T0)
+         && ar_put(dir, "x:y.md", "# X\n", AR_T0)
+         && ar_sub(dir, "sub")
+         && ar_put(dir, "sub/s.md", "# S\n", AR_T0);
+
+    ok = ok && ar_int_is("build", ar_build_reuse(dir, AR_LISTING_INDEX, "",
+                                                 0, &out), AR_OK)
+         && ar_has(&out.body, "href=\"a%20b.md\"")
+         && ar_has(&out.body, "href=\"./x:y.md\"")
+         && ar_has(&out.body, "href=\"sub/\"");
+
+    ar_listing_free(&out);
+
+    ok = ok && ar_int_is("build", ar_build_reuse(dir, AR_LISTING_INDEX,
+                                                 "/my%20blog/", 0, &out),
+                         AR_OK)
+         && ar_has(&out.body, "href=\"/my%20blog/a%20b.md\"")
+         && ar_has(&out.body, "href=\"/my%20blog/x:y.md\"")
+         && ar_has(&out.body, "href=\"/my%20blog/sub/\"");
+
+    ar_listing_free(&out);
+
+    return ok;
+}
+
+
 static int
 ar_test_threads(void)
 {
@@ -1021,6 +1166,9 @@ static const ar_test_t  ar_tests[] = {
     { "store: threads at once, bounded", ar_test_threads },
     { "budgets: time, memory; unreadable directory", ar_test_budgets },
     { "splice of {{articles}} and the pre-check", ar_test_splice },
+    { "a directory's scan taken again while it is as it was",
+      ar_test_scans },
+    { "an index links relatively, or below its base", ar_test_index_base },
 };
 
 

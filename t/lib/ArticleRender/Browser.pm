@@ -73,7 +73,7 @@ sub skip_reason {
     my $bin = chromium();
 
     return 'Chromium is not installed (Debian package "chromium"; '
-        . '"make deps" installs it)' unless defined $bin;
+        . '"make test" installs it)' unless defined $bin;
 
     return "CHROMIUM_BIN $bin is not executable" unless -x $bin;
 

@@ -35,6 +35,7 @@ package ArticleRender::Test;
 #
 # Methods: write_file, read_file, path, testdir, module_file, port,
 # main_conf, config, test_config, bad_directive, has_test_hooks,
+# has_module, skip_without_modules,
 # nginx_debug, run, stop, restart, reload, binary_upgrade, quit_master,
 # master_pid, http, request, get, start_get, ready, finish_get,
 # error_log, worker_pid, renders.
@@ -767,11 +768,6 @@ sub test_config {
 }
 
 
-# has_test_hooks(): whether the module is the test build (AR_TEST_HOOKS),
-# whose article_render_test_delay makes renders slow on purpose.  "nginx
-# -t" is asked about a configuration of its own, so the test's is left
-# as it is; a probe failing for any other reason dies.
-
 # The version of the cmark-gfm the module links, as its file name says
 # (libcmark-gfm.so.0.29.0.gfm.6 on Debian 12), or undef.
 
@@ -792,6 +788,49 @@ sub nginx_debug {
     return `"$self->{bin}" -V 2>&1` =~ /--with-debug\b/ ? 1 : 0;
 }
 
+
+# has_module(NAME): whether the nginx under test has ngx_NAME_module
+# ("http_v2", "http_gzip") built in, as "nginx -V" says: nginx builds the
+# ones below unless configured --without-NAME_module, and the others
+# only --with-NAME_module ("=dynamic" ones are not loaded by the tests).
+# skip_without_modules(NAME ...) skips the whole test file, saying which
+# module it needs, where one is missing.
+
+my %BUILT_BY_DEFAULT = map { ("http_$_" => 1) } qw(charset gzip ssi
+    userid access auth_basic mirror autoindex geo map split_clients
+    referer rewrite proxy fastcgi uwsgi scgi grpc memcached limit_conn
+    limit_req empty_gif browser upstream_hash upstream_ip_hash
+    upstream_least_conn upstream_random upstream_keepalive upstream_zone);
+
+sub has_module {
+    my ($self, $name) = @_;
+
+    $self->{nginx_v} //= `"$self->{bin}" -V 2>&1`;
+
+    return $self->{nginx_v} !~ /--without-\Q$name\E_module\b/
+        if $BUILT_BY_DEFAULT{$name};
+
+    return $self->{nginx_v} =~ /--with-\Q$name\E_module(?!=)/ ? 1 : 0;
+}
+
+
+sub skip_without_modules {
+    my ($self, @names) = @_;
+
+    my @missing = grep { !$self->has_module($_) } @names;
+
+    Test::More::plan(skip_all => "$self->{bin} has no "
+        . join(', ', map { "ngx_${_}_module" } @missing) . ' (nginx -V)')
+        if @missing;
+
+    return $self;
+}
+
+
+# has_test_hooks(): whether the module is the test build (AR_TEST_HOOKS),
+# whose article_render_test_delay makes renders slow on purpose.  "nginx
+# -t" is asked about a configuration of its own, so the test's is left
+# as it is; a probe failing for any other reason dies.
 
 sub has_test_hooks {
     my ($self) = @_;
