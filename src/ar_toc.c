@@ -198,9 +198,9 @@ ar_toc_reserve(cmark_node *ref, int options, ar_slugs_t *slugs)
 
 /*
  * The heading's plain text, in one pass: for the slug as it is, without
- * images, with an emoji's name for the emoji, as GitHub's ids; for the
- * label (the table of contents and the page title) HTML-escaped, with
- * images' descriptions.  Line breaks are spaces, raw HTML is left out.
+ * images; for the label (the table of contents and the page title)
+ * HTML-escaped, with images' descriptions.  Line breaks are spaces, raw
+ * HTML is left out.
  */
 
 static int
@@ -246,7 +246,7 @@ ar_toc_text(cmark_node *heading, ar_buf_t *slug, ar_buf_t *label)
 
             len = strlen(s);
 
-            /* an emoji's node keeps its name (ar_emoji.c) */
+            /* an emoji's node keeps its name, as GitHub's ids do */
 
             name = cmark_node_get_user_data(node);
 
