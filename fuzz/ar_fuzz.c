@@ -24,9 +24,13 @@
  *            bit 6     raw HTML escaped, not sanitized, when not unsafe
  *                      ("article_render_html escape")
  *            bit 7     code in a named language highlighted
- *                      ("article_render_highlight")
+ *                      ("article_render_highlight"), and mermaid
+ *                      blocks kept for a script ("article_render_mermaid")
  *   byte 2   the template's length (with bit 7 of byte 0)
  *   3...     [template] Markdown
+ *
+ * Emoji shortcodes are always replaced ("article_render_emoji", on by
+ * default), in the render and in the listing's reading.
  *
  * Beyond what ASan and UBSan catch, each input is checked for the core's
  * promises; a broken one aborts, which libFuzzer reports as a crash:
@@ -265,6 +269,8 @@ ar_fuzz_conf(const uint8_t *data, ar_render_conf_t *conf,
 
     conf->highlight = (data[1] & AR_FUZZ_HIGHLIGHT) ? 1 : 0;
     conf->math = 1;
+    conf->mermaid = conf->highlight ? "/mermaid.min.js" : NULL;
+    conf->emoji = 1;
 
     limits->max_memory = budgets[(data[1] & AR_FUZZ_BUDGET) >> 2];
 
@@ -345,6 +351,10 @@ ar_fuzz_one(const ar_render_conf_t *conf, const ar_limits_t *limits,
             expect += article.toc.len;
             break;
 
+        case AR_TPL_SCRIPTS:
+            expect += article.scripts.len;
+            break;
+
         case AR_TPL_META:
             item = ar_meta_find(&article.meta,
                                 tpl->text + tpl->parts[i].offset,
@@ -355,6 +365,10 @@ ar_fuzz_one(const ar_render_conf_t *conf, const ar_limits_t *limits,
         default:
             break;
         }
+    }
+
+    if (!ar_template_uses(tpl, AR_TPL_SCRIPTS)) {
+        expect += article.scripts.len;
     }
 
     if (page->len != expect) {
@@ -385,6 +399,10 @@ ar_fuzz_listing(const ar_render_conf_t *conf, const char *md, size_t len)
 
     if (conf->math) {
         block |= AR_LISTING_MATH;
+    }
+
+    if (conf->emoji) {
+        block |= AR_LISTING_EMOJI;
     }
 
     memset(&strings, 0, sizeof(ar_buf_t));

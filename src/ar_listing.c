@@ -359,11 +359,13 @@ static int
 ar_listing_scan_key(const ar_listing_conf_t *conf, ar_buf_t *key)
 {
     size_t          i;
-    unsigned char   head[3];
+    unsigned char   head[2 + sizeof(unsigned)];
+
+    /* "block" has AR_LISTING_EMOJI above its low byte */
 
     head[0] = (unsigned char) conf->kind;
-    head[1] = (unsigned char) conf->block;
-    head[2] = (unsigned char) (conf->nofollow != 0);
+    head[1] = (unsigned char) (conf->nofollow != 0);
+    memcpy(head + 2, &conf->block, sizeof(unsigned));
 
     if (ar_buf_append(key, (char *) head, sizeof(head)) != AR_OK) {
         return AR_ERROR;

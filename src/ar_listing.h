@@ -74,7 +74,8 @@ typedef struct {
      * How articles are read, as the scope renders them: 0 for
      * CommonMark, 1 + ar_block_transform()'s flags for
      * "article_render_newline block"; with AR_LISTING_MATH added where
-     * formulas are read ("article_render_math").
+     * formulas are read ("article_render_math") and AR_LISTING_EMOJI
+     * where shortcodes become emoji.
      */
     unsigned          block;
 
@@ -91,6 +92,9 @@ typedef struct {
     const ar_str_t   *suffixes;
     size_t            nsuffixes;
 } ar_listing_conf_t;
+
+
+#define AR_LISTING_EMOJI  0x8000
 
 
 typedef struct {

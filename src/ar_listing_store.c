@@ -21,6 +21,7 @@
 
 #include "ar_arena.h"
 #include "ar_block.h"
+#include "ar_emoji.h"
 #include "ar_math_syntax.h"
 #include "ar_frontmatter.h"
 #include "ar_listing_store.h"
@@ -75,8 +76,8 @@ static int ar_listing_read(const char *path, unsigned block,
 static cmark_node *ar_listing_document(const char *src, size_t len,
     int math);
 static int ar_listing_markdown(const char *src, size_t len, int math,
-    int title,
-    int desc, ar_listing_meta_t *meta, ar_buf_t *strings);
+    int title, int desc, unsigned emoji, ar_listing_meta_t *meta,
+    ar_buf_t *strings);
 static int ar_listing_plain(cmark_node *node, ar_buf_t *b);
 static void ar_listing_cut_title(ar_listing_meta_t *meta, ar_buf_t *strings);
 static int ar_listing_meta_text(const ar_meta_t *fm, const char *key,
@@ -709,7 +710,7 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
     int                    rc, math;
     size_t                 body, i;
     int64_t                t;
-    unsigned               timed;
+    unsigned               timed, emoji;
     ar_buf_t               v;
     ar_meta_t              fm;
     const ar_meta_item_t  *item;
@@ -717,6 +718,9 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
     if (ar_frontmatter_parse(src, len, &fm, &body) != AR_OK) {
         return AR_ERROR;
     }
+
+    emoji = block & AR_LISTING_EMOJI;
+    block &= ~AR_LISTING_EMOJI;
 
     memset(&v, 0, sizeof(ar_buf_t));
 
@@ -831,8 +835,8 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
     }
 
     rc = ar_listing_markdown(src + body, len - body, math,
-                             meta->title_len == 0, meta->desc_len == 0, meta,
-                             strings);
+                             meta->title_len == 0, meta->desc_len == 0,
+                             emoji, meta, strings);
 
     ar_buf_free(&v);
 
@@ -848,11 +852,12 @@ ar_listing_parse(const char *src, size_t len, unsigned block,
 
 static int
 ar_listing_markdown(const char *src, size_t len, int math, int title,
-    int desc, ar_listing_meta_t *meta, ar_buf_t *strings)
+    int desc, unsigned emoji, ar_listing_meta_t *meta, ar_buf_t *strings)
 {
     int          rc, done;
     size_t       n, start;
     ar_buf_t     text;
+    cmark_mem   *mem;
     cmark_node  *doc, *node, *heading, *para;
 
     memset(&text, 0, sizeof(ar_buf_t));
@@ -908,8 +913,17 @@ ar_listing_markdown(const char *src, size_t len, int math, int title,
     }
 
     rc = AR_OK;
+    mem = cmark_get_default_mem_allocator();
 
-    if (title && heading) {
+    if (emoji && heading != NULL && title) {
+        rc = ar_emoji_replace(heading, mem);
+    }
+
+    if (rc == AR_OK && emoji && para != NULL && desc) {
+        rc = ar_emoji_replace(para, mem);
+    }
+
+    if (rc == AR_OK && title && heading) {
         start = strings->len;
         rc = ar_listing_plain(heading, strings);
 

@@ -3,14 +3,16 @@
  *
  * The steps: the front matter is taken off (ar_frontmatter.c); with
  * "newline block" the rest is turned into CommonMark (ar_block.c);
- * cmark-gfm parses it; one walk over the tree finds the nodes the later
- * steps change (ar_render_walk()); raw HTML is made text in safe mode;
- * quotes that open with an alert marker become alerts (ar_alert.c);
- * code in a named language is highlighted (ar_code.c); headings get ids
- * and anchors, the table of contents is built and, unless the front
- * matter has one, the title taken from the first heading (ar_toc.c);
- * formulas, read by an extension of ours, become MathML
- * (ar_math_syntax.c); cmark-gfm renders the HTML.
+ * cmark-gfm parses it; emoji shortcodes become emoji (ar_emoji.c); one
+ * walk over the tree finds the nodes the later steps change
+ * (ar_render_walk()); raw HTML is made text in safe mode; quotes that
+ * open with an alert marker become alerts (ar_alert.c); Mermaid
+ * diagrams are kept for the browser (ar_mermaid.c); code in a named
+ * language is highlighted (ar_code.c); headings get ids and anchors,
+ * the table of contents is built and, unless the front matter has one,
+ * the title taken from the first heading (ar_toc.c); formulas, read by
+ * an extension of ours, become MathML (ar_math_syntax.c); cmark-gfm
+ * renders the HTML.
  *
  * Every step after the front matter runs in the render's arena
  * (ar_arena.c), within its time and memory budgets.
@@ -38,7 +40,9 @@
 #include "ar_arena.h"
 #include "ar_block.h"
 #include "ar_code.h"
+#include "ar_emoji.h"
 #include "ar_math_syntax.h"
+#include "ar_mermaid.h"
 #include "ar_render.h"
 #include "ar_sanitize.h"
 #include "ar_slug.h"
@@ -52,6 +56,7 @@ typedef struct {
     size_t       html_len;
     ar_buf_t     title;
     ar_buf_t     toc;
+    ar_buf_t     scripts;
 } ar_render_out_t;
 
 
@@ -338,26 +343,31 @@ ar_render_feed(ar_arena_t *arena, cmark_parser *parser, const char *src,
 static int
 ar_render_export(const ar_render_out_t *out, ar_article_t *article)
 {
-    ar_buf_t  html, title, toc;
+    ar_buf_t  html, title, toc, scripts;
 
     memset(&html, 0, sizeof(ar_buf_t));
     memset(&title, 0, sizeof(ar_buf_t));
     memset(&toc, 0, sizeof(ar_buf_t));
+    memset(&scripts, 0, sizeof(ar_buf_t));
 
     if (ar_buf_append_utf8(&html, out->html, out->html_len) != AR_OK
         || ar_buf_append_utf8(&title, out->title.data, out->title.len)
            != AR_OK
-        || ar_buf_append_utf8(&toc, out->toc.data, out->toc.len) != AR_OK)
+        || ar_buf_append_utf8(&toc, out->toc.data, out->toc.len) != AR_OK
+        || ar_buf_append(&scripts, out->scripts.data, out->scripts.len)
+           != AR_OK)
     {
         ar_buf_free(&html);
         ar_buf_free(&title);
         ar_buf_free(&toc);
+        ar_buf_free(&scripts);
         return AR_ERROR;
     }
 
     article->html = html;
     article->title = title;
     article->toc = toc;
+    article->scripts = scripts;
 
     return AR_OK;
 }
@@ -442,6 +452,10 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         return AR_ERROR;
     }
 
+    if (conf->emoji && ar_emoji_replace(doc, mem) != AR_OK) {
+        return AR_ERROR;
+    }
+
     memset(&walk, 0, sizeof(ar_render_walk_t));
 
     rc = ar_render_walk(conf, doc, &walk);
@@ -452,6 +466,10 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     if (rc == AR_OK) {
         rc = ar_alert_transform(doc);
+    }
+
+    if (rc == AR_OK && conf->mermaid != NULL) {
+        rc = ar_mermaid_blocks(doc, mem, conf->mermaid, &out->scripts);
     }
 
     if (rc == AR_OK && conf->highlight) {
@@ -763,6 +781,7 @@ ar_article_free(ar_article_t *article)
     ar_buf_free(&article->html);
     ar_buf_free(&article->title);
     ar_buf_free(&article->toc);
+    ar_buf_free(&article->scripts);
     ar_meta_free(&article->meta);
 }
 

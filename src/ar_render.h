@@ -36,6 +36,8 @@ typedef struct {
     unsigned    notoc:1;      /* the template has no {{toc}} */
     unsigned    highlight:1;  /* highlight code in a named language */
     unsigned    math:1;       /* formulas as MathML: "article_render_math" */
+    unsigned    emoji:1;      /* :shortcodes: become emoji */
+    const char *mermaid;      /* the Mermaid script's URL, or NULL */
 } ar_render_conf_t;
 
 
@@ -54,6 +56,7 @@ typedef struct {
     ar_buf_t    title;        /* the front matter's title, or the plain
                                  text of the first heading; escaped */
     ar_buf_t    toc;          /* <nav> of the h2-h3 headings, or empty */
+    ar_buf_t    scripts;      /* the script tags the page needs */
     ar_meta_t   meta;         /* the front matter's keys; meta.invalid
                                  and meta.error when it did not parse */
     size_t      mem_peak;     /* the most memory the render held */

@@ -4,9 +4,11 @@
  * A placeholder is "{{", a name of letters, digits, "_", "." or "-"
  * (blanks around it allowed), and "}}".  Any other "{{" is literal text,
  * so inline scripts and styles pass through untouched.  The names are
- * "content", "title", "toc" and "meta." followed by a front matter key.
- * An unknown name is an error that names the template's line, as is a
- * template without {{content}}.
+ * "content", "title", "toc", "scripts" and "meta." followed by a front
+ * matter key.  "scripts" is where the script tags an article needs go
+ * (Mermaid's, for a page with diagrams); in a template without it they
+ * follow the content.  An unknown name is an error that names the
+ * template's line, as is a template without {{content}}.
  */
 
 #include <stdio.h>
@@ -28,7 +30,8 @@ static const struct {
 } ar_template_names[] = {
     { "content", AR_TPL_CONTENT },
     { "title", AR_TPL_TITLE },
-    { "toc", AR_TPL_TOC }
+    { "toc", AR_TPL_TOC },
+    { "scripts", AR_TPL_SCRIPTS }
 };
 
 
@@ -233,16 +236,19 @@ int
 ar_template_expand(const ar_template_t *tpl, const ar_article_t *article,
     const char *fallback_title, size_t fallback_len, ar_buf_t *page)
 {
-    int                   rc;
+    int                   rc, scripts;
     size_t                i;
     const ar_tpl_part_t  *part;
 
     if (ar_buf_reserve(page, tpl->fixed_len + article->html.len
-                             + article->title.len + article->toc.len + 1)
+                             + article->title.len + article->toc.len
+                             + article->scripts.len + 1)
         != AR_OK)
     {
         return AR_ERROR;
     }
+
+    scripts = ar_template_uses(tpl, AR_TPL_SCRIPTS);
 
     for (i = 0; i < tpl->nparts; i++) {
         part = &tpl->parts[i];
@@ -251,6 +257,17 @@ ar_template_expand(const ar_template_t *tpl, const ar_article_t *article,
 
         case AR_TPL_CONTENT:
             rc = ar_buf_append(page, article->html.data, article->html.len);
+
+            if (rc == AR_OK && !scripts) {
+                rc = ar_buf_append(page, article->scripts.data,
+                                   article->scripts.len);
+            }
+
+            break;
+
+        case AR_TPL_SCRIPTS:
+            rc = ar_buf_append(page, article->scripts.data,
+                               article->scripts.len);
             break;
 
         case AR_TPL_TITLE:

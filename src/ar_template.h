@@ -16,6 +16,7 @@ typedef enum {
     AR_TPL_CONTENT,
     AR_TPL_TITLE,
     AR_TPL_TOC,
+    AR_TPL_SCRIPTS,
     AR_TPL_META
 } ar_tpl_part_type_e;
 

@@ -6,7 +6,10 @@
  * code blocks on their own background, task-list checkboxes, footnotes,
  * heading self-links ("a.anchor") shown on hover, a dark scheme through
  * prefers-color-scheme, GitHub's alert boxes and highlighted code in
- * both schemes, and a print stylesheet.
+ * both schemes, and a print stylesheet.  One inline script, as GitHub's
+ * pages do, follows a link to "#Mixed-Case" to the heading whose id is
+ * "mixed-case", and one to "#name" to the author's "user-content-name"
+ * (ar_sanitize.c), when no element has the id itself.
  *
  * conf.example/template.html holds the same text as a file, as a
  * starting point for "article_render_template"; a unit test of the core
@@ -143,5 +146,14 @@ const char ar_template_builtin[] =
 "<body>\n"
 "<article>\n"
 "{{content}}</article>\n"
-"</body>\n"
+"<script>\n"
+"(function(){function go(){var h=location.hash.slice(1),d=document,e;\n"
+"try{h=decodeURIComponent(h)}catch(x){}\n"
+"e=h&&!d.getElementById(h)&&(d.getElementById(\"user-content-\"+h)\n"
+"||d.getElementById(h.toLowerCase())\n"
+"||d.getElementById(\"user-content-\"+h.toLowerCase()));\n"
+"if(e){e.scrollIntoView()}}\n"
+"addEventListener(\"hashchange\",go);go()})();\n"
+"</script>\n"
+"{{scripts}}</body>\n"
 "</html>\n";

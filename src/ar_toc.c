@@ -208,7 +208,7 @@ ar_toc_text(cmark_node *heading, ar_buf_t *slug, ar_buf_t *label)
 {
     int                rc;
     size_t             images, len;
-    const char        *s;
+    const char        *s, *name;
     cmark_node        *node;
     cmark_iter        *iter;
     cmark_event_type   ev;
@@ -246,8 +246,13 @@ ar_toc_text(cmark_node *heading, ar_buf_t *slug, ar_buf_t *label)
 
             len = strlen(s);
 
+            /* an emoji's node keeps its name, as GitHub's ids do */
+
+            name = cmark_node_get_user_data(node);
+
             if (!images) {
-                rc = ar_buf_append(slug, s, len);
+                rc = (name != NULL) ? ar_buf_append(slug, name, strlen(name))
+                                    : ar_buf_append(slug, s, len);
             }
 
             if (rc == AR_OK && label) {

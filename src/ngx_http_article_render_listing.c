@@ -469,6 +469,14 @@ ngx_http_article_render_listing_job(ngx_http_request_t *r,
         lc->block = 1 + (arlcf->noheadings ? 0 : AR_BLOCK_HEADINGS);
     }
 
+    if (arlcf->emoji) {
+        lc->block |= AR_LISTING_EMOJI;
+    }
+
+    if (arlcf->math) {
+        lc->block |= AR_LISTING_MATH;
+    }
+
     /*
      * What this worker read of the directory a moment ago serves a
      * listing that is not kept or is made for the first time; one made
@@ -476,9 +484,6 @@ ngx_http_article_render_listing_job(ngx_http_request_t *r,
      */
 
     lc->reuse = ctx->page.expired ? 0 : NGX_HTTP_AR_LISTING_FRESH;
-    if (arlcf->math) {
-        lc->block |= AR_LISTING_MATH;
-    }
 
     return NGX_OK;
 }

@@ -92,6 +92,8 @@ static char *ngx_http_article_render_languages(ngx_conf_t *cf, void *post,
     void *data);
 static ngx_int_t ngx_http_article_render_load_languages(ngx_conf_t *cf,
     ngx_http_article_render_main_conf_t *armcf);
+static char *ngx_http_article_render_mermaid(ngx_conf_t *cf, void *post,
+    void *data);
 static void ngx_http_article_render_pin_library(ngx_conf_t *cf, void *sym);
 
 
@@ -110,6 +112,9 @@ static ngx_conf_bitmask_t  ngx_http_article_render_gfm_mask[] = {
 
 static ngx_conf_post_t  ngx_http_article_render_highlight_post =
     { ngx_http_article_render_highlight };
+
+static ngx_conf_post_t  ngx_http_article_render_mermaid_post =
+    { ngx_http_article_render_mermaid };
 
 
 static ngx_conf_post_t  ngx_http_article_render_languages_post =
@@ -195,6 +200,20 @@ static ngx_command_t  ngx_http_article_render_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       &ngx_http_article_render_newlines },
+
+    { ngx_string("article_render_emoji"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, emoji),
+      NULL },
+
+    { ngx_string("article_render_mermaid"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_article_render_loc_conf_t, mermaid),
+      &ngx_http_article_render_mermaid_post },
 
     { ngx_string("article_render_template"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -1098,6 +1117,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     conf->gfm = 0;
+     *     conf->mermaid = { 0, NULL };
      *     conf->render = { 0 };
      *     conf->conf_id = 0;
      *     conf->feed = { 0, NULL };
@@ -1112,6 +1132,7 @@ ngx_http_article_render_create_loc_conf(ngx_conf_t *cf)
     conf->math = NGX_CONF_UNSET;
     conf->newline = NGX_CONF_UNSET_UINT;
     conf->noheadings = NGX_CONF_UNSET;
+    conf->emoji = NGX_CONF_UNSET;
     conf->max_size = NGX_CONF_UNSET_SIZE;
     conf->live_reload = NGX_CONF_UNSET_MSEC;
     conf->compress = NGX_CONF_UNSET_UINT;
@@ -1159,6 +1180,8 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_value(conf->math, prev->math, 1);
     ngx_conf_merge_uint_value(conf->newline, prev->newline, AR_NEWLINE_SOFT);
     ngx_conf_merge_value(conf->noheadings, prev->noheadings, 0);
+    ngx_conf_merge_value(conf->emoji, prev->emoji, 1);
+    ngx_conf_merge_str_value(conf->mermaid, prev->mermaid, "off");
     ngx_conf_merge_size_value(conf->max_size, prev->max_size,
                               4 * 1024 * 1024);
     ngx_conf_merge_msec_value(conf->live_reload, prev->live_reload, 0);
@@ -1201,9 +1224,21 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     conf->render.notoc = !ar_template_uses(&conf->template->tpl, AR_TPL_TOC);
     conf->render.highlight = conf->highlight ? 1 : 0;
     conf->render.math = conf->math ? 1 : 0;
+    conf->render.emoji = conf->emoji ? 1 : 0;
 
     if (conf->enable && conf->highlight) {
         armcf->highlight = 1;
+    }
+
+    /* the argument is NUL-terminated, as every one nginx reads */
+
+    if (conf->mermaid.len == 3
+        && ngx_strncmp(conf->mermaid.data, "off", 3) == 0)
+    {
+        conf->render.mermaid = NULL;
+
+    } else {
+        conf->render.mermaid = (const char *) conf->mermaid.data;
     }
 
     /*
@@ -1223,6 +1258,9 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_crc32_update(&crc, (u_char *) &conf->compress, sizeof(ngx_uint_t));
     ngx_crc32_update(&crc, (u_char *) &conf->highlight, sizeof(ngx_flag_t));
     ngx_crc32_update(&crc, (u_char *) &conf->math, sizeof(ngx_flag_t));
+    ngx_crc32_update(&crc, (u_char *) &conf->emoji, sizeof(ngx_flag_t));
+    ngx_crc32_update(&crc, conf->mermaid.data, conf->mermaid.len);
+    ngx_crc32_update(&crc, (u_char *) "", 1);
 
     /* an index article lists its directory where indexes are on */
     ngx_crc32_update(&crc, (u_char *) &conf->index, sizeof(ngx_flag_t));
@@ -1415,6 +1453,19 @@ ngx_http_article_render_languages(ngx_conf_t *cf, void *post, void *data)
 
     if (ngx_conf_full_name(cf->cycle, path, 0) != NGX_OK) {
         return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_article_render_mermaid(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *url = data;
+
+    if (url->len == 0) {
+        return "has an empty URL, it must be a URL or \"off\"";
     }
 
     return NGX_CONF_OK;

@@ -40,6 +40,8 @@ typedef struct {
     ngx_flag_t                 math;
     ngx_uint_t                 newline;   /* AR_NEWLINE_* */
     ngx_flag_t                 noheadings;
+    ngx_flag_t                 emoji;
+    ngx_str_t                  mermaid;   /* the script's URL; "": off */
     size_t                     max_size;
     ngx_msec_t                 live_reload;  /* 0 for off */
     ngx_uint_t                 compress;  /* levels, see compress.h */

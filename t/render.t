@@ -70,7 +70,7 @@ like($body, qr{<meta name="viewport" content="width=device-width},
     'built-in template has a viewport meta');
 like($body, qr!<style>.*th,td\{border:1px solid[^\}]*\}.*</style>!s,
     'built-in stylesheet gives table cells borders');
-like($body, qr{</article>\n</body>\n</html>\n\z},
+like($body, qr{</article>\n(?:<script>.*?</script>\n)?</body>\n</html>\n\z}s,
     'page ends with the closing tags of a complete document');
 
 my $html = article_html($body);

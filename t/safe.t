@@ -67,7 +67,7 @@ $t->plan(19)->run();
 my $page = $t->get('/safe/raw.md')->{body};
 my $safe = article_html($page);
 
-unlike($page, qr/<script/i, 'safe mode: no script element in the page');
+unlike($safe, qr/<script/i, 'safe mode: no script element in the article');
 unlike($safe, qr{alert\(1\)},
     'sanitize mode: script block removed with its content');
 like($safe, qr{Inline <span>span</span> here},

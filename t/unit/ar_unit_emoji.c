@@ -1,0 +1,358 @@
+/*
+ * Unit tests of emoji shortcodes (ar_emoji) and Mermaid blocks
+ * (ar_mermaid): the generated table, and renders through
+ * ar_render_article where shortcodes must and must not change, each in
+ * every newline mode.  TAP on stdout, run by t/unit.t.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ar_buf.h"
+#include "ar_check.h"
+#include "ar_emoji.h"
+#include "ar_render.h"
+
+
+#define AR_MODES  3
+
+#define AR_ROCKET  "\xf0\x9f\x9a\x80"
+#define AR_CROSS   "\xe2\x9d\x8c"
+#define AR_SMILE   "\xf0\x9f\x98\x84"
+
+
+typedef struct {
+    const char    *name;
+    const char    *md;
+    const char    *has[4];
+    const char    *lacks[3];
+    const char    *title;
+} ar_emoji_case_t;
+
+
+static const char  *ar_mode_names[AR_MODES] = { "soft", "hard", "block" };
+
+
+static const ar_emoji_case_t  ar_emoji_cases[] = {
+
+    { "a shortcode in a paragraph",
+      "Go :rocket: now.\n",
+      { "<p>Go " AR_ROCKET " now.</p>" }, { ":rocket:" }, NULL },
+
+    { "at the start and the end of the text, side by side",
+      ":x::smile:\n",
+      { "<p>" AR_CROSS AR_SMILE "</p>" }, { ":x:" }, NULL },
+
+    { "a name with + and -",
+      ":+1: :-1: :t-rex:\n",
+      { "\xf0\x9f\x91\x8d \xf0\x9f\x91\x8e \xf0\x9f\xa6\x96" }, { 0 },
+      NULL },
+
+    { "a name with _, which may open emphasis",
+      "_a :heavy_check_mark: b_\n",
+      { "<em>a \xe2\x9c\x94\xef\xb8\x8f b</em>" }, { ":heavy" }, NULL },
+
+    { "unknown names, capitals, a lone colon stay",
+      ":nope: :Rocket: : x: :rocket\n",
+      { ":nope: :Rocket: : x: :rocket" }, { AR_ROCKET }, NULL },
+
+    { "times and words around the colons stay",
+      "10:30:45 1:100:2 a:x: :x:b\n",
+      { "10:30:45 1:100:2 a:x: :x:b" }, { AR_CROSS }, NULL },
+
+    { "code spans and code blocks stay",
+      "`:x:`\n\n```\n:x:\n```\n",
+      { "<code>:x:</code>", "<pre><code>:x:\n</code></pre>" },
+      { AR_CROSS }, NULL },
+
+    { "an autolink and addresses in the text stay",
+      "<http://a.example/:x:> http://b.example/:x: www.c.example/:x:\n",
+      { "http://a.example/:x:</a>", "b.example/:x", "c.example/:x" },
+      { AR_CROSS }, NULL },
+
+    { "a link's text changes, not its address",
+      "[:x: text](http://a.example/:x:)\n",
+      { "<a href=\"http://a.example/:x:\">" AR_CROSS " text</a>" }, { 0 },
+      NULL },
+
+    { "raw HTML stays",
+      "<b title=\":x:\">a</b>\n",
+      { "title=\":x:\"" }, { AR_CROSS }, NULL },
+
+    { "the title and the heading id",
+      "# Go :rocket: now\n",
+      { "<h1 id=\"go-rocket-now\">Go " AR_ROCKET " now" }, { 0 },
+      "Go " AR_ROCKET " now" },
+
+    { "a footnote and a table cell",
+      "a[^1]\n\n[^1]: :x:\n\n|h|\n|-|\n|:smile:|\n",
+      { AR_CROSS, "<td>" AR_SMILE "</td>" }, { ":x:", ":smile:" }, NULL }
+};
+
+
+static int
+ar_run_emoji_case(const ar_emoji_case_t *c, unsigned mode)
+{
+    int               ok;
+    size_t            i;
+    ar_limits_t       limits;
+    ar_article_t      article;
+    ar_render_conf_t  conf;
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
+
+    conf.gfm = AR_GFM_ALL;
+    conf.unsafe = 1;
+    conf.newline = mode;
+    conf.emoji = 1;
+
+    if (ar_render_article(&conf, &limits, c->md, strlen(c->md), &article)
+        != AR_OK)
+    {
+        ar_diag_str("# got: ar_render_article() failed\n");
+        return 0;
+    }
+
+    ok = 1;
+
+    for (i = 0; ok && i < sizeof(c->has) / sizeof(c->has[0]); i++) {
+        if (c->has[i] != NULL) {
+            ok = ar_has(&article.html, c->has[i]);
+        }
+    }
+
+    for (i = 0; ok && i < sizeof(c->lacks) / sizeof(c->lacks[0]); i++) {
+        if (c->lacks[i] != NULL) {
+            ok = ar_lacks(&article.html, c->lacks[i]);
+        }
+    }
+
+    if (ok && c->title != NULL) {
+        ok = ar_is(article.title.data, article.title.len,
+                   c->title, strlen(c->title));
+    }
+
+    ar_article_free(&article);
+
+    return ok;
+}
+
+
+/* the table is sorted, without repeats, of names the scan can read */
+
+static int
+ar_test_table(void)
+{
+    size_t       i;
+    const char  *p;
+
+    if (!ar_int_is("names", (long) ar_emoji_n, 1913)) {
+        return 0;
+    }
+
+    for (i = 0; i < ar_emoji_n; i++) {
+        if (i > 0
+            && strcmp(ar_emoji_table[i - 1].name, ar_emoji_table[i].name)
+               >= 0)
+        {
+            ar_diag_str("# not sorted at ");
+            ar_diag_str(ar_emoji_table[i].name);
+            ar_diag_str("\n");
+            return 0;
+        }
+
+        for (p = ar_emoji_table[i].name; *p; p++) {
+            if (strchr("abcdefghijklmnopqrstuvwxyz0123456789_+-", *p)
+                == NULL)
+            {
+                ar_diag_str("# a character outside names in ");
+                ar_diag_str(ar_emoji_table[i].name);
+                ar_diag_str("\n");
+                return 0;
+            }
+        }
+
+        if (ar_emoji_find(ar_emoji_table[i].name,
+                          strlen(ar_emoji_table[i].name))
+            != i)
+        {
+            ar_diag_str("# not found: ");
+            ar_diag_str(ar_emoji_table[i].name);
+            ar_diag_str("\n");
+            return 0;
+        }
+    }
+
+    return ar_int_is("a prefix of a name", (long) ar_emoji_find("rocke", 5),
+                     (long) ar_emoji_n)
+           && ar_int_is("a name and more",
+                        (long) ar_emoji_find("rocketx", 7),
+                        (long) ar_emoji_n);
+}
+
+
+/* off: nothing changes */
+
+static int
+ar_test_off(void)
+{
+    int               ok;
+    ar_limits_t       limits;
+    ar_article_t      article;
+    ar_render_conf_t  conf;
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
+
+    conf.gfm = AR_GFM_ALL;
+
+    if (ar_render_article(&conf, &limits, AR_S("# :x:\n\n:rocket:\n"),
+                          &article)
+        != AR_OK)
+    {
+        return 0;
+    }
+
+    ok = ar_has(&article.html, "<p>:rocket:</p>")
+         && ar_is(article.title.data, article.title.len, AR_S(":x:"));
+
+    ar_article_free(&article);
+
+    return ok;
+}
+
+
+/* quotes nested as deep as the parser goes: the walk keeps no stack */
+
+static int
+ar_test_deep(void)
+{
+    int               ok;
+    char             *md;
+    size_t            n, i;
+    ar_limits_t       limits;
+    ar_article_t      article;
+    ar_render_conf_t  conf;
+
+    n = 100000;
+
+    md = malloc(n + sizeof(":x:\n"));
+    if (md == NULL) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        md[i] = '>';
+    }
+
+    memcpy(md + n, ":x:\n", sizeof(":x:\n"));
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
+
+    conf.gfm = AR_GFM_ALL;
+    conf.emoji = 1;
+    limits.timeout_ms = 20000;
+
+    ok = ar_render_article(&conf, &limits, md, strlen(md), &article)
+         == AR_OK;
+
+    free(md);
+
+    if (ok) {
+        ok = ar_has(&article.html, "<p>" AR_CROSS "</p>");
+        ar_article_free(&article);
+    }
+
+    return ok;
+}
+
+
+/* Mermaid: the blocks, the one script, and pages without */
+
+static int
+ar_test_mermaid(void)
+{
+    int               ok;
+    ar_limits_t       limits;
+    ar_article_t      article;
+    ar_render_conf_t  conf;
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&limits, 0, sizeof(ar_limits_t));
+
+    conf.gfm = AR_GFM_ALL;
+    conf.highlight = 1;
+    conf.mermaid = "/m.js?a&b";
+
+    if (ar_render_article(&conf, &limits,
+                          AR_S("```mermaid\na --> b<\n```\n\n"
+                               "- ```mermaid\n  c\n  ```\n"),
+                          &article)
+        != AR_OK)
+    {
+        return 0;
+    }
+
+    ok = ar_has(&article.html,
+                "<pre class=\"mermaid\">a --&gt; b&lt;\n</pre>\n")
+         && ar_has(&article.html, "<li>\n<pre class=\"mermaid\">c\n</pre>")
+         && ar_buf_is(&article.scripts,
+                      "<script src=\"/m.js?a&amp;b\"></script>\n");
+
+    ar_article_free(&article);
+
+    if (!ok) {
+        return 0;
+    }
+
+    if (ar_render_article(&conf, &limits, AR_S("```js\nx\n```\n"),
+                          &article)
+        != AR_OK)
+    {
+        return 0;
+    }
+
+    ok = ar_int_is("scripts without a diagram",
+                   (long) article.scripts.len, 0);
+
+    ar_article_free(&article);
+
+    return ok;
+}
+
+
+int
+main(void)
+{
+    char      name[256];
+    size_t    i, n;
+    unsigned  mode;
+
+    n = sizeof(ar_emoji_cases) / sizeof(ar_emoji_cases[0]);
+
+    ar_tap_plan(n * AR_MODES + 4);
+
+    if (ar_render_init() != AR_OK) {
+        printf("Bail out! ar_render_init() failed\n");
+        return 1;
+    }
+
+    ar_tap_result("the table: 1,913 names, sorted, each found",
+                  ar_test_table());
+    ar_tap_result("article_render_emoji off: shortcodes stay", ar_test_off());
+    ar_tap_result("a shortcode in 100,000 nested quotes", ar_test_deep());
+    ar_tap_result("mermaid blocks and their one script", ar_test_mermaid());
+
+    for (i = 0; i < n; i++) {
+        for (mode = 0; mode < AR_MODES; mode++) {
+            snprintf(name, sizeof(name), "%s (newline %s)",
+                     ar_emoji_cases[i].name, ar_mode_names[mode]);
+            ar_tap_result(name, ar_run_emoji_case(&ar_emoji_cases[i], mode));
+        }
+    }
+
+    return ar_tap_done();
+}
