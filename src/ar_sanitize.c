@@ -443,6 +443,29 @@ ar_sanitize_piece(ar_sanitize_t *s, const char *literal, size_t len,
 
 
 /*
+ * Whether an inline raw HTML node is shown as text, its "<" escaped by
+ * the tagfilter: the title and the heading's id take it as the page
+ * shows it.
+ */
+
+int
+ar_sanitize_filtered(const char *literal)
+{
+    int       rc;
+    ar_buf_t  b;
+
+    memset(&b, 0, sizeof(ar_buf_t));
+
+    rc = ar_sanitize_tagfilter(&b, literal, strlen(literal));
+    rc = (rc == AR_OK && b.len >= 4 && memcmp(b.data, "&lt;", 4) == 0);
+
+    ar_buf_free(&b);
+
+    return rc;
+}
+
+
+/*
  * GFM's tagfilter: the "<" of a start or end tag of the nine elements
  * that change how HTML after them is read is escaped.  The name ends
  * where an HTML tokenizer ends it, which is a little more than
