@@ -32,10 +32,11 @@
  * promises; a broken one aborts, which libFuzzer reports as a crash:
  * rendering succeeds, the page and the title are valid UTF-8 without NUL
  * bytes, the title holds no markup, safe mode lets no script, iframe or
- * javascript: link through, a sanitized article's tags pair up and
- * carry no event handler or style, the page has exactly the length of
- * the template's parts, and a second render of the same input gives the
- * same page (nothing carries over from one render to the next).
+ * javascript: link through, a sanitized article's tags pair up, hold
+ * no block inside a <p> and carry no event handler or style, the page
+ * has exactly the length of the template's parts, and a second render of
+ * the same input gives the same page (nothing carries over from one
+ * render to the next).
  *
  * The same Markdown is then read as a listing reads an article
  * (ar_listing_parse: front matter, first heading, first paragraph):
@@ -81,6 +82,9 @@ static void ar_fuzz_listing(const ar_render_conf_t *conf, const char *md,
 static void ar_fuzz_check_text(const char *what, const ar_buf_t *b);
 static void ar_fuzz_check_safe(const ar_buf_t *b);
 static void ar_fuzz_check_sanitized(const ar_buf_t *b);
+static void ar_fuzz_check_p(const char **stack, const size_t *lens,
+    size_t depth);
+static int ar_fuzz_block(const char *name, size_t len);
 static int ar_fuzz_void(const char *name, size_t len);
 static const char *ar_fuzz_find_nocase(const ar_buf_t *b, const char *s);
 static size_t ar_fuzz_utf8_len(const unsigned char *p, size_t n);
@@ -537,6 +541,10 @@ ar_fuzz_check_sanitized(const ar_buf_t *b)
             depth--;
 
         } else if (p[j - 1] != '/' && !ar_fuzz_void(name, len)) {
+            if (ar_fuzz_block(name, len)) {
+                ar_fuzz_check_p(stack, lens, depth);
+            }
+
             if (depth == sizeof(stack) / sizeof(stack[0])) {
                 return;
             }
@@ -555,6 +563,55 @@ ar_fuzz_check_sanitized(const ar_buf_t *b)
                 (int) lens[n - 1], stack[n - 1]);
         ar_fuzz_fail("an element left open in a sanitized article");
     }
+}
+
+
+/*
+ * A browser closes an open <p> at a block's start tag: a page written
+ * with a block inside a <p> would not read as it was written.
+ */
+
+static void
+ar_fuzz_check_p(const char **stack, const size_t *lens, size_t depth)
+{
+    size_t  i;
+
+    static const char  *scopes[] = { "table", "td", "th", "caption", "svg" };
+
+    for ( /* void */ ; depth > 0; depth--) {
+        if (lens[depth - 1] == 1 && stack[depth - 1][0] == 'p') {
+            ar_fuzz_fail("a block inside a <p> in a sanitized article");
+        }
+
+        for (i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
+            if (strlen(scopes[i]) == lens[depth - 1]
+                && memcmp(scopes[i], stack[depth - 1], lens[depth - 1]) == 0)
+            {
+                return;
+            }
+        }
+    }
+}
+
+
+static int
+ar_fuzz_block(const char *name, size_t len)
+{
+    size_t  i;
+
+    static const char  *names[] = {
+        "p", "div", "ul", "ol", "li", "dl", "dd", "dt", "table", "pre",
+        "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "details",
+        "summary", "figure", "figcaption", "section", "nav"
+    };
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
