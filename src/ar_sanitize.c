@@ -70,6 +70,7 @@ typedef struct {
     GumboNode          **open;     /* the elements written and open */
     size_t               nopen;
     ar_buf_t             piece;    /* one raw HTML node, being closed */
+    ar_buf_t             tail;     /* the end tags that close it */
     ar_buf_t             out;
 } ar_sanitize_t;
 
@@ -633,6 +634,10 @@ ar_sanitize_probe(ar_sanitize_t *s)
         goto done;
     }
 
+    /* the names point into the node's text: written aside, then added */
+
+    s->tail.len = 0;
+
     for (n = node->parent; /* void */ ; n = n->parent) {
 
         if (n->v.element.tag != GUMBO_TAG_UNKNOWN
@@ -646,9 +651,9 @@ ar_sanitize_probe(ar_sanitize_t *s)
             gumbo_tag_from_original_text(&name);
         }
 
-        if (ar_buf_append(&s->piece, "</", 2) != AR_OK
-            || ar_buf_append(&s->piece, name.data, name.length) != AR_OK
-            || ar_buf_append(&s->piece, ">", 1) != AR_OK)
+        if (ar_buf_append(&s->tail, "</", 2) != AR_OK
+            || ar_buf_append(&s->tail, name.data, name.length) != AR_OK
+            || ar_buf_append(&s->tail, ">", 1) != AR_OK)
         {
             rc = AR_ERROR;
             goto done;
@@ -659,7 +664,8 @@ ar_sanitize_probe(ar_sanitize_t *s)
         }
     }
 
-    rc = AR_SANITIZE_OPEN;
+    rc = ar_buf_append(&s->piece, s->tail.data, s->tail.len) == AR_OK
+         ? AR_SANITIZE_OPEN : AR_ERROR;
 
 done:
 
