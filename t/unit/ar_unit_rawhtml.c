@@ -15,6 +15,7 @@
 
 #include "ar_buf.h"
 #include "ar_check.h"
+#include "ar_listing_store.h"
 #include "ar_render.h"
 
 
@@ -502,6 +503,32 @@ t_title_without_hidden_text(void)
 }
 
 
+static int
+t_listing_as_the_page(void)
+{
+    int                ok;
+    ar_buf_t           strings;
+    ar_listing_meta_t  meta;
+
+    static const char  md[] =
+        "# Head <script>alert(4)</script> <b>b</b>\n\n"
+        "Text <style>x</style> <i>i</i>.\n";
+
+    memset(&strings, 0, sizeof(ar_buf_t));
+    memset(&meta, 0, sizeof(ar_listing_meta_t));
+
+    ok = ar_listing_parse(md, sizeof(md) - 1, 0, &meta, &strings) == AR_OK
+         && ar_is(strings.data + meta.title, meta.title_len,
+                  AR_S("Head <script>alert(4)</script> b"))
+         && ar_is(strings.data + meta.desc, meta.desc_len,
+                  AR_S("Text <style>x</style> i."));
+
+    ar_buf_free(&strings);
+
+    return ok;
+}
+
+
 static const ar_test_t  ar_tests[] = {
     { "picture: sources per colour scheme kept", t_picture_kept },
     { "picture: a srcset with an address not allowed is removed",
@@ -524,7 +551,9 @@ static const ar_test_t  ar_tests[] = {
     { "a tag the tagfilter shows is text in the title and the id",
       t_title_of_filtered_tag },
     { "inline raw HTML: its Markdown text stays in the title",
-      t_title_without_hidden_text }
+      t_title_without_hidden_text },
+    { "a listing's title and description show the tags the tagfilter "
+      "shows", t_listing_as_the_page }
 };
 
 
