@@ -383,7 +383,7 @@ ar_sanitize_splice(ar_sanitize_t *s, const char *html, cmark_node **raw,
  * One raw HTML node, put back so that it cannot take the Markdown after
  * it: GitHub's tagfilter first; then, unless the node is a tag that
  * cannot leave anything open, the node is parsed alone, followed by a
- * probe, a character of text.  Where the probe is not text (the node
+ * probe, a digit.  Where the probe is not text (the node
  * ends inside a tag, a comment or raw text), the node is ended as each
  * of the endings below would end it, the first that puts the probe in
  * text is taken; where the probe is inside elements that would take
@@ -602,7 +602,9 @@ ar_sanitize_probe(ar_sanitize_t *s)
 
     at = s->piece.len;
 
-    if (ar_buf_append(&s->piece, "x", 1) != AR_OK) {
+    /* a digit: after a "<" it makes no tag */
+
+    if (ar_buf_append(&s->piece, "1", 1) != AR_OK) {
         return AR_ERROR;
     }
 

@@ -91,7 +91,10 @@ static const ar_vector_t  ar_vectors[] = {
     { "<div><table><tr><td><svg>", 0 },
     { "<img src=\"x.png\" alt=\"", 0 },
     { "<div><svg><a title=\"", 0 },
-    { "<details><svg><desc><table><td><select>", 0 }
+    { "<details><svg><desc><table><td><select>", 0 },
+    { "<div>a <", 0 },
+    { "<div>a </", 0 },
+    { "<div>a <!", 0 }
 };
 
 
@@ -504,6 +507,14 @@ t_title_without_hidden_text(void)
 
 
 static int
+t_lone_lt_kept(void)
+{
+    return ar_run_case(AR_SANITIZE, "<div>\na <\n\n*x*\n",
+                       "<div>\na &lt;\n<p><em>x</em></p>", NULL);
+}
+
+
+static int
 t_listing_as_the_page(void)
 {
     int                ok;
@@ -552,6 +563,8 @@ static const ar_test_t  ar_tests[] = {
       t_title_of_filtered_tag },
     { "inline raw HTML: its Markdown text stays in the title",
       t_title_without_hidden_text },
+    { "a raw HTML block that ends with a \"<\" shows it as text",
+      t_lone_lt_kept },
     { "a listing's title and description show the tags the tagfilter "
       "shows", t_listing_as_the_page }
 };
