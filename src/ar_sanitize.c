@@ -94,6 +94,10 @@ static int ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_end_tag(ar_sanitize_t *s, GumboNode *node, int kind);
 static int ar_sanitize_close_p(ar_sanitize_t *s, GumboTag tag);
+static size_t ar_sanitize_find(ar_sanitize_t *s, GumboTag tag, int item);
+static int ar_sanitize_special(GumboTag tag);
+static int ar_sanitize_heading(GumboNode *node);
+static int ar_sanitize_close_to(ar_sanitize_t *s, size_t n);
 static void ar_sanitize_name(GumboElement *e, GumboStringPiece *name);
 static int ar_sanitize_picture(GumboNode *node);
 static int ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node);
@@ -996,18 +1000,70 @@ ar_sanitize_end_tag(ar_sanitize_t *s, GumboNode *node, int kind)
 
 
 /*
- * A browser closes an open <p> at the start tag of a block; where the
- * tree has the block inside the <p> (its boundary, a <button> or
- * foreign content, was removed), the <p> and what it holds are closed
- * first, so that the page reads in a browser as it is written.
+ * A browser closes some open elements at a start tag: a <p> at a
+ * block's, a heading at a heading's, a list item at a list item's, a
+ * link at a link's, a ruby's text at another.  Where the tree has one
+ * inside the other (the boundary between them, a <button>, an unknown
+ * element or foreign content, was removed), the open one and what it
+ * holds are closed first, so that the page reads in a browser as it is
+ * written.
  */
 
 static int
 ar_sanitize_close_p(ar_sanitize_t *s, GumboTag tag)
 {
-    size_t         i;
-    GumboNode     *node;
-    GumboElement  *e;
+    size_t  i;
+
+    i = 0;
+
+    switch (tag) {
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+        if (s->nopen && ar_sanitize_heading(s->open[s->nopen - 1])
+            && ar_sanitize_close_to(s, s->nopen) != AR_OK)
+        {
+            return AR_ERROR;
+        }
+
+        break;
+
+    case GUMBO_TAG_LI: case GUMBO_TAG_DD: case GUMBO_TAG_DT:
+        i = ar_sanitize_find(s, tag, 1);
+        break;
+
+    case GUMBO_TAG_A:
+        i = ar_sanitize_find(s, tag, 0);
+        break;
+
+    case GUMBO_TAG_RT: case GUMBO_TAG_RP:
+        if (ar_sanitize_find(s, GUMBO_TAG_RUBY, 0) == 0) {
+            break;
+        }
+
+        for (i = s->nopen; i > 0; i--) {
+            switch (s->open[i - 1]->v.element.tag) {
+            case GUMBO_TAG_RT: case GUMBO_TAG_RP: case GUMBO_TAG_RB:
+            case GUMBO_TAG_RTC: case GUMBO_TAG_P: case GUMBO_TAG_LI:
+            case GUMBO_TAG_DD: case GUMBO_TAG_DT:
+                continue;
+
+            default:
+                break;
+            }
+
+            break;
+        }
+
+        i = (i < s->nopen) ? i + 1 : 0;
+        break;
+
+    default:
+        break;
+    }
+
+    if (i && ar_sanitize_close_to(s, i) != AR_OK) {
+        return AR_ERROR;
+    }
 
     switch (tag) {
     case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
@@ -1030,32 +1086,104 @@ ar_sanitize_close_p(ar_sanitize_t *s, GumboTag tag)
         return AR_OK;
     }
 
+    i = ar_sanitize_find(s, GUMBO_TAG_P, 0);
+
+    return i ? ar_sanitize_close_to(s, i) : AR_OK;
+}
+
+
+/*
+ * The open element of the tag, as a browser looks for it: 1 + its
+ * index, or 0 when a table's cell, a table, a button or foreign
+ * content comes first; for a list item, when any block but a <div>,
+ * <p> or <address> does.
+ */
+
+static size_t
+ar_sanitize_find(ar_sanitize_t *s, GumboTag tag, int item)
+{
+    size_t         i;
+    GumboElement  *e;
+
     for (i = s->nopen; i > 0; i--) {
         e = &s->open[i - 1]->v.element;
 
         if (e->tag_namespace != GUMBO_NAMESPACE_HTML) {
-            return AR_OK;
+            return 0;
         }
 
-        if (e->tag == GUMBO_TAG_P) {
-            break;
+        if (e->tag == tag
+            || (item && (tag == GUMBO_TAG_DD || tag == GUMBO_TAG_DT)
+                && (e->tag == GUMBO_TAG_DD || e->tag == GUMBO_TAG_DT)))
+        {
+            return i;
         }
 
         switch (e->tag) {
         case GUMBO_TAG_TABLE: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
         case GUMBO_TAG_CAPTION: case GUMBO_TAG_BUTTON:
-            return AR_OK;
+            return 0;
+
+        case GUMBO_TAG_DIV: case GUMBO_TAG_P: case GUMBO_TAG_ADDRESS:
+            break;
 
         default:
+            if (item && ar_sanitize_special(e->tag)) {
+                return 0;
+            }
+
             break;
         }
     }
 
-    if (i == 0) {
-        return AR_OK;
-    }
+    return 0;
+}
 
-    while (s->nopen >= i) {
+
+/* the blocks of the allowlist a browser stops at looking for an item */
+
+static int
+ar_sanitize_special(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DETAILS: case GUMBO_TAG_DL:
+    case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6: case GUMBO_TAG_LI: case GUMBO_TAG_OL:
+    case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT: case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TR: case GUMBO_TAG_UL: case GUMBO_TAG_NAV:
+        return 1;
+
+    default:
+        return 0;
+    }
+}
+
+
+static int
+ar_sanitize_heading(GumboNode *node)
+{
+    switch (node->v.element.tag) {
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+        return node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML;
+
+    default:
+        return 0;
+    }
+}
+
+
+/* closes the open elements down to the n-th, which a later leave skips */
+
+static int
+ar_sanitize_close_to(ar_sanitize_t *s, size_t n)
+{
+    GumboNode  *node;
+
+    while (s->nopen >= n) {
         node = s->open[--s->nopen];
 
         if (ar_sanitize_end_tag(s, node, ar_sanitize_kind(s, node))

@@ -506,6 +506,48 @@ t_title_without_hidden_text(void)
 }
 
 
+/* what a browser closes at a start tag is closed where it is written */
+
+static int
+t_closed_as_a_browser_closes(void)
+{
+    size_t        i;
+    ar_article_t  a;
+
+    static const char  *cases[][2] = {
+        { "<p><button><div>x</div></button></p>\n",
+          "<p></p><div>x</div>" },
+        { "<h1><button><h2>x</h2></button></h1>\n",
+          "<h1></h1><h2>x</h2>" },
+        { "<ul><li><section><li>x</li></section></li></ul>\n",
+          "<ul><li></li><li>x</li></ul>" },
+        { "<dl><dd><x-a><dt>y</dt></x-a></dd></dl>\n",
+          "<dl><dd></dd><dt>y</dt></dl>" },
+        { "<div><a href=\"#a\"><x-y><a href=\"#b\">x</a></x-y></a></div>\n",
+          "<div><a href=\"#a\"></a><a href=\"#b\">x</a></div>" },
+        { "<ruby>a<rt><button><rt>x</rt></button></rt></ruby>\n",
+          "<ruby>a<rt></rt><rt>x</rt></ruby>" },
+        { "a <marquee><div>b</div></marquee> c\n",
+          "<p>a </p><div>b</div> c" }
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (!ar_render_mode(AR_SANITIZE, cases[i][0], &a)) {
+            return 0;
+        }
+
+        if (!ar_has(&a.html, cases[i][1]) || !ar_well_formed(&a.html)) {
+            ar_article_free(&a);
+            return 0;
+        }
+
+        ar_article_free(&a);
+    }
+
+    return 1;
+}
+
+
 static int
 t_lone_lt_kept(void)
 {
@@ -563,6 +605,8 @@ static const ar_test_t  ar_tests[] = {
       t_title_of_filtered_tag },
     { "inline raw HTML: its Markdown text stays in the title",
       t_title_without_hidden_text },
+    { "an element a browser closes at a start tag is closed there",
+      t_closed_as_a_browser_closes },
     { "a raw HTML block that ends with a \"<\" shows it as text",
       t_lone_lt_kept },
     { "a listing's title and description show the tags the tagfilter "
