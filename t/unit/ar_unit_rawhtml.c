@@ -549,6 +549,34 @@ t_closed_as_a_browser_closes(void)
 
 
 static int
+t_tagfilter_always(void)
+{
+    int               ok;
+    ar_limits_t       none;
+    ar_article_t      a;
+    ar_render_conf_t  conf;
+
+    static const char  md[] = "a <style>b</style> c\n";
+
+    memset(&conf, 0, sizeof(ar_render_conf_t));
+    memset(&none, 0, sizeof(ar_limits_t));
+
+    conf.gfm = AR_GFM_ALL & ~AR_GFM_TAGFILTER;
+    conf.sanitize = 1;
+
+    if (ar_render_article(&conf, &none, md, sizeof(md) - 1, &a) != AR_OK) {
+        return 0;
+    }
+
+    ok = ar_buf_is(&a.html, "<p>a &lt;style&gt;b&lt;/style&gt; c</p>\n");
+
+    ar_article_free(&a);
+
+    return ok;
+}
+
+
+static int
 t_lone_lt_kept(void)
 {
     return ar_run_case(AR_SANITIZE, "<div>\na <\n\n*x*\n",
@@ -607,6 +635,8 @@ static const ar_test_t  ar_tests[] = {
       t_title_without_hidden_text },
     { "an element a browser closes at a start tag is closed there",
       t_closed_as_a_browser_closes },
+    { "sanitize applies the tagfilter without the tagfilter extension",
+      t_tagfilter_always },
     { "a raw HTML block that ends with a \"<\" shows it as text",
       t_lone_lt_kept },
     { "a listing's title and description show the tags the tagfilter "
