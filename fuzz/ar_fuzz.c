@@ -36,10 +36,11 @@
  * promises; a broken one aborts, which libFuzzer reports as a crash:
  * rendering succeeds, the page and the title are valid UTF-8 without NUL
  * bytes, the title holds no markup, safe mode lets no script, iframe or
- * javascript: link through, a sanitized article's tags pair up and
- * carry no event handler or style, the page has exactly the length of
- * the template's parts, and a second render of the same input gives the
- * same page (nothing carries over from one render to the next).
+ * javascript: link through, a sanitized article's tags pair up, hold
+ * no block inside a <p>, parse (gumbo) to the tree they were written as
+ * and carry no event handler or style, the page has exactly the length
+ * of the template's parts, and a second render of the same input gives
+ * the same page (nothing carries over from one render to the next).
  *
  * Formulas are read and converted to MathML, as by default
  * ("article_render_math on").  The same bytes are also given to the
@@ -58,6 +59,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <gumbo.h>
 
 #include "ar_block.h"
 #include "ar_buf.h"
@@ -94,6 +97,12 @@ static void ar_fuzz_math(const char *tex, size_t len);
 static void ar_fuzz_check_text(const char *what, const ar_buf_t *b);
 static void ar_fuzz_check_safe(const ar_buf_t *b);
 static void ar_fuzz_check_sanitized(const ar_buf_t *b);
+static void ar_fuzz_check_p(const char **stack, const size_t *lens,
+    size_t depth);
+static void ar_fuzz_check_tree(const ar_buf_t *b);
+static void ar_fuzz_written(const ar_buf_t *b, ar_buf_t *out);
+static void ar_fuzz_parsed(GumboNode *root, ar_buf_t *out);
+static int ar_fuzz_block(const char *name, size_t len);
 static int ar_fuzz_void(const char *name, size_t len);
 static const char *ar_fuzz_find_nocase(const ar_buf_t *b, const char *s);
 static size_t ar_fuzz_utf8_len(const unsigned char *p, size_t n);
@@ -321,6 +330,7 @@ ar_fuzz_one(const ar_render_conf_t *conf, const ar_limits_t *limits,
 
     if (conf->sanitize) {
         ar_fuzz_check_sanitized(&article.html);
+        ar_fuzz_check_tree(&article.html);
     }
 
     if (ar_template_expand(tpl, &article, ar_fuzz_fallback,
@@ -610,6 +620,10 @@ ar_fuzz_check_sanitized(const ar_buf_t *b)
             depth--;
 
         } else if (p[j - 1] != '/' && !ar_fuzz_void(name, len)) {
+            if (ar_fuzz_block(name, len)) {
+                ar_fuzz_check_p(stack, lens, depth);
+            }
+
             if (depth == sizeof(stack) / sizeof(stack[0])) {
                 return;
             }
@@ -628,6 +642,228 @@ ar_fuzz_check_sanitized(const ar_buf_t *b)
                 (int) lens[n - 1], stack[n - 1]);
         ar_fuzz_fail("an element left open in a sanitized article");
     }
+}
+
+
+/*
+ * sanitize mode: the page parses (gumbo, as a <div>'s content) to the
+ * elements it was written as, nested as they were written: a browser
+ * reads it as the module wrote it.  Elements only, by name.
+ */
+
+static void
+ar_fuzz_check_tree(const ar_buf_t *b)
+{
+    size_t        i;
+    ar_buf_t      written, parsed;
+    GumboOutput  *output;
+    GumboOptions  opt;
+
+    memset(&written, 0, sizeof(ar_buf_t));
+    memset(&parsed, 0, sizeof(ar_buf_t));
+
+    opt = kGumboDefaultOptions;
+    opt.fragment_context = GUMBO_TAG_DIV;
+    opt.fragment_namespace = GUMBO_NAMESPACE_HTML;
+
+    output = gumbo_parse_with_options(&opt, b->data, b->len);
+    if (output == NULL) {
+        ar_fuzz_fail("gumbo failed");
+    }
+
+    ar_fuzz_written(b, &written);
+    ar_fuzz_parsed(output->root, &parsed);
+
+    gumbo_destroy_output(&opt, output);
+
+    if (written.len != parsed.len
+        || (written.len && memcmp(written.data, parsed.data, written.len)))
+    {
+        for (i = 0; i < written.len && i < parsed.len
+                    && written.data[i] == parsed.data[i]; i++)
+        {
+            /* void */
+        }
+
+        i = i > 60 ? i - 60 : 0;
+
+        fprintf(stderr, "ar_fuzz: written %.*s\nar_fuzz: parsed  %.*s\n",
+                (int) (written.len - i > 200 ? 200 : written.len - i),
+                written.data + i,
+                (int) (parsed.len - i > 200 ? 200 : parsed.len - i),
+                parsed.data + i);
+        ar_fuzz_fail("a sanitized article reads as another tree");
+    }
+
+    ar_buf_free(&written);
+    ar_buf_free(&parsed);
+}
+
+
+/* the tags as written: the article passed ar_fuzz_check_sanitized() */
+
+static void
+ar_fuzz_written(const ar_buf_t *b, ar_buf_t *out)
+{
+    int          end;
+    size_t       i, j, len;
+    const char  *p, *name;
+
+    p = b->data;
+
+    for (i = 0; i < b->len; i++) {
+        if (p[i] != '<') {
+            continue;
+        }
+
+        end = (p[i + 1] == '/');
+        name = p + i + 1 + end;
+
+        for (len = 0; (name[len] >= 'a' && name[len] <= 'z')
+                      || (name[len] >= '0' && name[len] <= '9'); len++)
+        {
+            /* void */
+        }
+
+        for (j = name + len - p; p[j] != '>'; j++) {
+            if (p[j] == '"') {
+                for (j++; p[j] != '"'; j++) { /* void */ }
+            }
+        }
+
+        if (ar_buf_append(out, end ? "</" : "<", end ? 2 : 1) != AR_OK
+            || ar_buf_append(out, name, len) != AR_OK
+            || ar_buf_append(out, ">", 1) != AR_OK)
+        {
+            ar_fuzz_fail("out of memory");
+        }
+
+        if (!end && (p[j - 1] == '/' || ar_fuzz_void(name, len))
+            && (ar_buf_append(out, "</", 2) != AR_OK
+                || ar_buf_append(out, name, len) != AR_OK
+                || ar_buf_append(out, ">", 1) != AR_OK))
+        {
+            ar_fuzz_fail("out of memory");
+        }
+
+        i = j;
+    }
+}
+
+
+/* the elements as parsed, without recursion: nesting may be deep */
+
+static void
+ar_fuzz_parsed(GumboNode *root, ar_buf_t *out)
+{
+    int                close;
+    size_t             next;
+    GumboNode         *node;
+    GumboVector       *children;
+    GumboStringPiece   name;
+
+    node = root;
+    close = 0;
+
+    for ( ;; ) {
+        if (node != root && node->type == GUMBO_NODE_ELEMENT) {
+            if (node->v.element.tag != GUMBO_TAG_UNKNOWN
+                && node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML)
+            {
+                name.data = gumbo_normalized_tagname(node->v.element.tag);
+                name.length = strlen(name.data);
+
+            } else {
+                name = node->v.element.original_tag;
+                gumbo_tag_from_original_text(&name);
+            }
+
+            if (ar_buf_append(out, close ? "</" : "<", close ? 2 : 1)
+                != AR_OK
+                || ar_buf_append(out, name.data, name.length) != AR_OK
+                || ar_buf_append(out, ">", 1) != AR_OK)
+            {
+                ar_fuzz_fail("out of memory");
+            }
+        }
+
+        if (!close && node->type == GUMBO_NODE_ELEMENT
+            && node->v.element.children.length)
+        {
+            node = node->v.element.children.data[0];
+            continue;
+        }
+
+        if (!close && node->type == GUMBO_NODE_ELEMENT && node != root) {
+            close = 1;
+            continue;
+        }
+
+        if (node == root) {
+            return;
+        }
+
+        children = &node->parent->v.element.children;
+        next = node->index_within_parent + 1;
+
+        if (next < children->length) {
+            node = children->data[next];
+            close = 0;
+
+        } else {
+            node = node->parent;
+            close = 1;
+        }
+    }
+}
+
+
+/*
+ * A browser closes an open <p> at a block's start tag: a page written
+ * with a block inside a <p> would not read as it was written.
+ */
+
+static void
+ar_fuzz_check_p(const char **stack, const size_t *lens, size_t depth)
+{
+    size_t  i;
+
+    static const char  *scopes[] = { "table", "td", "th", "caption", "svg" };
+
+    for ( /* void */ ; depth > 0; depth--) {
+        if (lens[depth - 1] == 1 && stack[depth - 1][0] == 'p') {
+            ar_fuzz_fail("a block inside a <p> in a sanitized article");
+        }
+
+        for (i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
+            if (strlen(scopes[i]) == lens[depth - 1]
+                && memcmp(scopes[i], stack[depth - 1], lens[depth - 1]) == 0)
+            {
+                return;
+            }
+        }
+    }
+}
+
+
+static int
+ar_fuzz_block(const char *name, size_t len)
+{
+    size_t  i;
+
+    static const char  *names[] = {
+        "p", "div", "ul", "ol", "li", "dl", "dd", "dt", "table", "pre",
+        "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "details",
+        "summary", "figure", "figcaption", "section", "nav"
+    };
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 

@@ -25,6 +25,7 @@
 #include "ar_math_syntax.h"
 #include "ar_frontmatter.h"
 #include "ar_listing_store.h"
+#include "ar_sanitize.h"
 
 
 /* the most read of an article; the first try parses a smaller part */
@@ -1030,11 +1031,15 @@ ar_listing_plain(cmark_node *node, ar_buf_t *b)
 
         switch (cmark_node_get_type(node)) {
 
+        case CMARK_NODE_HTML_INLINE:
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
             s = cmark_node_get_literal(node);
 
-            if (s != NULL) {
+            if (s != NULL
+                && (cmark_node_get_type(node) != CMARK_NODE_HTML_INLINE
+                    || ar_sanitize_filtered(s)))
+            {
                 rc = ar_buf_append(b, s, strlen(s));
             }
 

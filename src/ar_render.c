@@ -592,6 +592,11 @@ ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
             rc = conf->unsafe ? AR_OK : ar_nodes_add(&walk->html, node);
             break;
 
+        case CMARK_NODE_LINK:
+        case CMARK_NODE_IMAGE:
+            rc = conf->unsafe ? AR_OK : ar_sanitize_link(node);
+            break;
+
         case CMARK_NODE_HEADING:
             rc = ar_nodes_add(&walk->headings, node);
             break;

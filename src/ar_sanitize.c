@@ -42,10 +42,17 @@
 #define AR_SANITIZE_SKIP    1
 
 
+/* from ar_sanitize_probe(): where the parse stands after a raw HTML node */
+#define AR_SANITIZE_SETTLED 1   /* in text, nothing that takes what follows */
+#define AR_SANITIZE_OPEN    2   /* inside elements that take it: closed */
+#define AR_SANITIZE_INSIDE  3   /* inside a tag, a comment or raw text */
+
+
 /* which addresses an attribute takes */
 #define AR_SANITIZE_URL_NONE  0
 #define AR_SANITIZE_URL_LINK  1   /* http, https, mailto, relative */
 #define AR_SANITIZE_URL_SRC   2   /* http, https, relative */
+#define AR_SANITIZE_URL_SET   3   /* a srcset: each of its addresses SRC */
 
 
 typedef struct {
@@ -59,6 +66,11 @@ typedef struct {
     ar_sanitize_span_t  *spans;    /* the raw HTML in it, in order */
     size_t               nspans;
     ar_slugs_t           ids;      /* the author's ids and names */
+    ar_slugs_t           page;     /* the ids of the module's markup */
+    GumboNode          **open;     /* the elements written and open */
+    size_t               nopen;
+    ar_buf_t             piece;    /* one raw HTML node, being closed */
+    ar_buf_t             tail;     /* the end tags that close it */
     ar_buf_t             out;
 } ar_sanitize_t;
 
@@ -67,9 +79,27 @@ static int ar_sanitize_put_aside(cmark_node *doc, cmark_mem *mem,
     cmark_node ***raw, size_t *n);
 static int ar_sanitize_splice(ar_sanitize_t *s, const char *html,
     cmark_node **raw, size_t n);
+static int ar_sanitize_piece(ar_sanitize_t *s, const char *literal,
+    size_t len, int block);
+static int ar_sanitize_tagfilter(ar_buf_t *b, const char *p, size_t len);
+static size_t ar_sanitize_tag_name(const char *p, size_t len);
+static int ar_sanitize_settled(const char *p, size_t len);
+static int ar_sanitize_probe(ar_sanitize_t *s);
+static int ar_sanitize_sticky(GumboNode *node);
+static GumboNode *ar_sanitize_find_text(GumboNode *root, const char *at);
+static GumboOutput *ar_sanitize_parse(GumboOptions *opt, const char *p,
+    size_t len);
 static int ar_sanitize_walk(ar_sanitize_t *s, GumboNode *root, int write);
 static int ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_end_tag(ar_sanitize_t *s, GumboNode *node, int kind);
+static int ar_sanitize_close_p(ar_sanitize_t *s, GumboTag tag);
+static size_t ar_sanitize_find(ar_sanitize_t *s, GumboTag tag, int item);
+static int ar_sanitize_special(GumboTag tag);
+static int ar_sanitize_heading(GumboNode *node);
+static int ar_sanitize_close_to(ar_sanitize_t *s, size_t n);
+static void ar_sanitize_name(GumboElement *e, GumboStringPiece *name);
+static int ar_sanitize_picture(GumboNode *node);
 static int ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_authored(ar_sanitize_t *s, GumboNode *node);
@@ -80,10 +110,13 @@ static int ar_sanitize_content_dropped(GumboTag tag);
 static int ar_sanitize_void(GumboTag tag);
 static int ar_sanitize_attr_allowed(GumboTag tag, const char *name);
 static int ar_sanitize_url_allowed(const char *url, int rule);
-static int ar_sanitize_start_tag(ar_sanitize_t *s, GumboElement *e,
+static int ar_sanitize_srcset_allowed(const char *v);
+static int ar_sanitize_start_tag(ar_sanitize_t *s, GumboNode *node,
     int authored);
-static int ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag,
+static int ar_sanitize_attr(ar_sanitize_t *s, GumboElement *e,
     GumboAttribute *a, int authored);
+static int ar_sanitize_author_id(ar_sanitize_t *s, const char *id,
+    size_t len);
 static int ar_sanitize_rewritten(ar_sanitize_t *s, GumboElement *e);
 static int ar_sanitize_dangerous(GumboTag tag, GumboAttribute *a);
 static int ar_sanitize_strcmp(const void *one, const void *two);
@@ -160,16 +193,8 @@ ar_sanitize_render(cmark_node *doc, int options, cmark_llist *extensions,
         return AR_ERROR;
     }
 
-    opt = kGumboDefaultOptions;
-    opt.allocator = ar_sanitize_alloc;
-    opt.deallocator = ar_sanitize_free;
-    opt.userdata = NULL;
-    opt.max_errors = 0;
-    opt.fragment_context = GUMBO_TAG_DIV;
-    opt.fragment_namespace = GUMBO_NAMESPACE_HTML;
-
-    output = gumbo_parse_with_options(&opt, s.src.data, s.src.len);
-    if (output == NULL || output->root == NULL) {
+    output = ar_sanitize_parse(&opt, s.src.data, s.src.len);
+    if (output == NULL) {
         return AR_ERROR;
     }
 
@@ -300,6 +325,7 @@ static int
 ar_sanitize_splice(ar_sanitize_t *s, const char *html, cmark_node **raw,
     size_t n)
 {
+    int                  block;
     char                *end;
     size_t               i, len;
     const char          *p, *q, *literal;
@@ -327,12 +353,11 @@ ar_sanitize_splice(ar_sanitize_t *s, const char *html, cmark_node **raw,
         }
 
         len = strlen(literal);
+        block = (cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK);
 
         /* cmark-gfm writes the newline a block's literal ends with */
 
-        if (cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK
-            && len && literal[len - 1] == '\n')
-        {
+        if (block && len && literal[len - 1] == '\n') {
             len--;
         }
 
@@ -348,7 +373,7 @@ ar_sanitize_splice(ar_sanitize_t *s, const char *html, cmark_node **raw,
         s->spans = more;
         s->spans[s->nspans].start = s->src.len;
 
-        if (ar_buf_append(&s->src, literal, len) != AR_OK) {
+        if (ar_sanitize_piece(s, literal, len, block) != AR_OK) {
             return AR_ERROR;
         }
 
@@ -356,6 +381,408 @@ ar_sanitize_splice(ar_sanitize_t *s, const char *html, cmark_node **raw,
     }
 
     return ar_buf_append(&s->src, p, strlen(p));
+}
+
+
+/*
+ * One raw HTML node, put back so that it cannot take the Markdown after
+ * it: GitHub's tagfilter first; then, unless the node is a tag that
+ * cannot leave anything open, the node is parsed alone, followed by a
+ * probe, a digit.  Where the probe is not text (the node
+ * ends inside a tag, a comment or raw text), the node is ended as each
+ * of the endings below would end it, the first that puts the probe in
+ * text is taken; where the probe is inside elements that would take
+ * the Markdown after them out of the page or out of HTML (foreign
+ * content, a select, a template, elements removed with their content),
+ * end tags close them.  A node that nothing settles is shown as text.
+ */
+
+static int
+ar_sanitize_piece(ar_sanitize_t *s, const char *literal, size_t len,
+    int block)
+{
+    int      rc;
+    size_t   i, n, base;
+
+    static const char  *ends[] = { "", "-->", "]]>", "\">", "'>" };
+
+    s->piece.len = 0;
+
+    if (ar_sanitize_tagfilter(&s->piece, literal, len) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    if (!block && ar_sanitize_settled(s->piece.data, s->piece.len)) {
+        return ar_buf_append(&s->src, s->piece.data, s->piece.len);
+    }
+
+    base = s->piece.len;
+
+    for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+        s->piece.len = base;
+
+        if (ar_buf_append(&s->piece, ends[i], strlen(ends[i])) != AR_OK) {
+            return AR_ERROR;
+        }
+
+        /* each round closes the elements found open, and looks again */
+
+        for (n = 0; n < 3; n++) {
+            rc = ar_sanitize_probe(s);
+
+            if (rc == AR_ERROR) {
+                return AR_ERROR;
+            }
+
+            if (rc == AR_SANITIZE_SETTLED) {
+                return ar_buf_append(&s->src, s->piece.data, s->piece.len);
+            }
+
+            if (rc == AR_SANITIZE_INSIDE) {
+                break;
+            }
+        }
+    }
+
+    return ar_buf_append_entities(&s->src, s->piece.data, base, 0);
+}
+
+
+/*
+ * Whether an inline raw HTML node is shown as text, its "<" escaped by
+ * the tagfilter: the title and the heading's id take it as the page
+ * shows it.
+ */
+
+int
+ar_sanitize_filtered(const char *literal)
+{
+    int       rc;
+    ar_buf_t  b;
+
+    memset(&b, 0, sizeof(ar_buf_t));
+
+    rc = ar_sanitize_tagfilter(&b, literal, strlen(literal));
+    rc = (rc == AR_OK && b.len >= 4 && memcmp(b.data, "&lt;", 4) == 0);
+
+    ar_buf_free(&b);
+
+    return rc;
+}
+
+
+/*
+ * GFM's tagfilter: the "<" of a start or end tag of the nine elements
+ * that change how HTML after them is read is escaped.  The name ends
+ * where an HTML tokenizer ends it, which is a little more than
+ * cmark-gfm's filter catches ("<script/x>" too).
+ */
+
+static int
+ar_sanitize_tagfilter(ar_buf_t *b, const char *p, size_t len)
+{
+    size_t  i, j, k, n, start;
+
+    static const char  *tags[] = {
+        "title", "textarea", "style", "xmp", "iframe", "noembed",
+        "noframes", "script", "plaintext"
+    };
+
+    start = 0;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] != '<') {
+            continue;
+        }
+
+        j = i + 1;
+
+        if (j < len && p[j] == '/') {
+            j++;
+        }
+
+        n = ar_sanitize_tag_name(p + j, len - j);
+
+        for (k = 0; k < sizeof(tags) / sizeof(tags[0]); k++) {
+            if (n == strlen(tags[k]) && strncasecmp(p + j, tags[k], n) == 0) {
+                break;
+            }
+        }
+
+        if (k == sizeof(tags) / sizeof(tags[0])) {
+            continue;
+        }
+
+        if (ar_buf_append(b, p + start, i - start) != AR_OK
+            || ar_buf_append(b, "&lt;", 4) != AR_OK)
+        {
+            return AR_ERROR;
+        }
+
+        start = i + 1;
+    }
+
+    return ar_buf_append(b, p + start, len - start);
+}
+
+
+/* the length of the tag name at p, as an HTML tokenizer reads it */
+
+static size_t
+ar_sanitize_tag_name(const char *p, size_t len)
+{
+    size_t  n;
+
+    for (n = 0; n < len; n++) {
+        switch (p[n]) {
+        case ' ': case '\t': case '\n': case '\r': case '\f':
+        case '/': case '>':
+            return n;
+
+        default:
+            break;
+        }
+    }
+
+    return n;
+}
+
+
+/*
+ * Whether an inline raw HTML node, which CommonMark makes one whole tag
+ * at most, settles without a parse: an end tag, a start tag of an
+ * element that takes nothing after it, or text.
+ */
+
+static int
+ar_sanitize_settled(const char *p, size_t len)
+{
+    size_t  k, n;
+
+    static const char  *sticky[] = {
+        "math", "noscript", "object", "select", "svg", "template"
+    };
+
+    if (len >= 2 && p[0] == '<' && p[1] == '/') {
+        return 1;
+    }
+
+    if (len >= 4 && memcmp(p, "&lt;", 4) == 0) {
+        return 1;
+    }
+
+    if (len < 2 || p[0] != '<'
+        || !((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')))
+    {
+        return 0;
+    }
+
+    n = ar_sanitize_tag_name(p + 1, len - 1);
+
+    for (k = 0; k < sizeof(sticky) / sizeof(sticky[0]); k++) {
+        if (n == strlen(sticky[k]) && strncasecmp(p + 1, sticky[k], n) == 0) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * Parses the node in s->piece alone with the probe after it; when the
+ * probe is inside elements that take what follows, their end tags are
+ * added to the node.
+ */
+
+static int
+ar_sanitize_probe(ar_sanitize_t *s)
+{
+    int                rc;
+    size_t             at;
+    GumboNode         *node, *outer, *n;
+    GumboOutput       *output;
+    GumboOptions       opt;
+    GumboStringPiece   name;
+
+    at = s->piece.len;
+
+    /* a digit: after a "<" it makes no tag */
+
+    if (ar_buf_append(&s->piece, "1", 1) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    output = ar_sanitize_parse(&opt, s->piece.data, s->piece.len);
+
+    s->piece.len = at;
+
+    if (output == NULL) {
+        return AR_ERROR;
+    }
+
+    node = ar_sanitize_find_text(output->root, s->piece.data + at);
+    rc = AR_SANITIZE_INSIDE;
+
+    if (node == NULL) {
+        goto done;
+    }
+
+    outer = NULL;
+
+    for (n = node->parent; n != output->root; n = n->parent) {
+        if (ar_sanitize_sticky(n)) {
+            outer = n;
+        }
+    }
+
+    if (outer == NULL) {
+        rc = AR_SANITIZE_SETTLED;
+        goto done;
+    }
+
+    /* the names point into the node's text: written aside, then added */
+
+    s->tail.len = 0;
+
+    for (n = node->parent; /* void */ ; n = n->parent) {
+
+        if (n->v.element.tag != GUMBO_TAG_UNKNOWN
+            && n->v.element.tag_namespace == GUMBO_NAMESPACE_HTML)
+        {
+            name.data = gumbo_normalized_tagname(n->v.element.tag);
+            name.length = strlen(name.data);
+
+        } else {
+            name = n->v.element.original_tag;
+            gumbo_tag_from_original_text(&name);
+        }
+
+        if (ar_buf_append(&s->tail, "</", 2) != AR_OK
+            || ar_buf_append(&s->tail, name.data, name.length) != AR_OK
+            || ar_buf_append(&s->tail, ">", 1) != AR_OK)
+        {
+            rc = AR_ERROR;
+            goto done;
+        }
+
+        if (n == outer) {
+            break;
+        }
+    }
+
+    rc = ar_buf_append(&s->piece, s->tail.data, s->tail.len) == AR_OK
+         ? AR_SANITIZE_OPEN : AR_ERROR;
+
+done:
+
+    gumbo_destroy_output(&opt, output);
+
+    return rc;
+}
+
+
+/*
+ * Elements that would take the Markdown after them: foreign content,
+ * which gumbo 0.10.1 does not leave at a <p>; a select, which ignores
+ * tags; and the elements removed with their content.
+ */
+
+static int
+ar_sanitize_sticky(GumboNode *node)
+{
+    GumboElement  *e;
+
+    e = &node->v.element;
+
+    if (node->type == GUMBO_NODE_TEMPLATE
+        || e->tag_namespace != GUMBO_NAMESPACE_HTML
+        || e->tag == GUMBO_TAG_SELECT
+        || ar_sanitize_content_dropped(e->tag))
+    {
+        return 1;
+    }
+
+    switch (e->tag) {
+    case GUMBO_TAG_XMP: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_PLAINTEXT:
+        return 1;
+
+    default:
+        return 0;
+    }
+}
+
+
+/* the text node whose source holds the byte at "at", without recursion */
+
+static GumboNode *
+ar_sanitize_find_text(GumboNode *root, const char *at)
+{
+    size_t             next;
+    GumboNode         *node;
+    GumboVector       *children;
+    GumboStringPiece  *text;
+
+    node = root;
+
+    for ( ;; ) {
+        if (node->type == GUMBO_NODE_TEXT) {
+            text = &node->v.text.original_text;
+
+            if (text->data <= at && at < text->data + text->length) {
+                return node;
+            }
+
+        } else if ((node->type == GUMBO_NODE_ELEMENT
+                    || node->type == GUMBO_NODE_TEMPLATE)
+                   && node->v.element.children.length)
+        {
+            node = node->v.element.children.data[0];
+            continue;
+        }
+
+        for ( ;; ) {
+            if (node == root) {
+                return NULL;
+            }
+
+            children = &node->parent->v.element.children;
+            next = node->index_within_parent + 1;
+
+            if (next < children->length) {
+                node = children->data[next];
+                break;
+            }
+
+            node = node->parent;
+        }
+    }
+}
+
+
+/* HTML as a <div>'s content, in the render's arena */
+
+static GumboOutput *
+ar_sanitize_parse(GumboOptions *opt, const char *p, size_t len)
+{
+    GumboOutput  *output;
+
+    *opt = kGumboDefaultOptions;
+    opt->allocator = ar_sanitize_alloc;
+    opt->deallocator = ar_sanitize_free;
+    opt->userdata = NULL;
+    opt->max_errors = 0;
+    opt->fragment_context = GUMBO_TAG_DIV;
+    opt->fragment_namespace = GUMBO_NAMESPACE_HTML;
+
+    output = gumbo_parse_with_options(opt, p, len);
+
+    if (output == NULL || output->root == NULL) {
+        return NULL;
+    }
+
+    return output;
 }
 
 
@@ -431,8 +858,8 @@ static int
 ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node)
 {
     int            kind;
+    GumboNode     *first, **more;
     GumboElement  *e;
-    GumboNode     *first;
 
     switch (node->type) {
 
@@ -471,8 +898,24 @@ ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node)
 
     e = &node->v.element;
 
-    if (ar_sanitize_start_tag(s, e, kind == AR_SANITIZE_ALLOW) != AR_OK) {
+    if (e->tag_namespace == GUMBO_NAMESPACE_HTML
+        && ar_sanitize_close_p(s, e->tag) != AR_OK)
+    {
         return AR_ERROR;
+    }
+
+    if (ar_sanitize_start_tag(s, node, kind == AR_SANITIZE_ALLOW) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    if (!ar_sanitize_void(e->tag)) {
+        more = ar_array_grow(s->open, s->nopen, sizeof(GumboNode *));
+        if (more == NULL) {
+            return AR_ERROR;
+        }
+
+        s->open = more;
+        s->open[s->nopen++] = node;
     }
 
     /* the parser drops a newline right after <pre>: give it one to drop */
@@ -496,18 +939,35 @@ ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node)
 static int
 ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node)
 {
-    int                kind;
-    GumboElement      *e;
-    GumboStringPiece   name;
+    int  kind;
 
     kind = ar_sanitize_kind(s, node);
-    e = &node->v.element;
 
     if ((kind != AR_SANITIZE_KEEP && kind != AR_SANITIZE_ALLOW)
-        || ar_sanitize_void(e->tag))
+        || ar_sanitize_void(node->v.element.tag))
     {
         return AR_OK;
     }
+
+    /* an element closed early, before a block that a <p> cannot hold */
+
+    if (s->nopen == 0 || s->open[s->nopen - 1] != node) {
+        return AR_OK;
+    }
+
+    s->nopen--;
+
+    return ar_sanitize_end_tag(s, node, kind);
+}
+
+
+static int
+ar_sanitize_end_tag(ar_sanitize_t *s, GumboNode *node, int kind)
+{
+    GumboElement      *e;
+    GumboStringPiece   name;
+
+    e = &node->v.element;
 
     /*
      * The core's SVG (an alert's icon): its "<circle ... />" closes
@@ -526,8 +986,7 @@ ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node)
         gumbo_tag_from_original_text(&name);
 
     } else {
-        name.data = gumbo_normalized_tagname(e->tag);
-        name.length = strlen(name.data);
+        ar_sanitize_name(e, &name);
     }
 
     if (ar_buf_append(&s->out, "</", 2) != AR_OK
@@ -541,18 +1000,241 @@ ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node)
 }
 
 
-/* the ids and names the author gives */
+/*
+ * A browser closes some open elements at a start tag: a <p> at a
+ * block's, a heading at a heading's, a list item at a list item's, a
+ * link at a link's, a ruby's text at another.  Where the tree has one
+ * inside the other (the boundary between them, a <button>, an unknown
+ * element or foreign content, was removed), the open one and what it
+ * holds are closed first, so that the page reads in a browser as it is
+ * written.
+ */
+
+static int
+ar_sanitize_close_p(ar_sanitize_t *s, GumboTag tag)
+{
+    size_t  i;
+
+    i = 0;
+
+    switch (tag) {
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+        if (s->nopen && ar_sanitize_heading(s->open[s->nopen - 1])
+            && ar_sanitize_close_to(s, s->nopen) != AR_OK)
+        {
+            return AR_ERROR;
+        }
+
+        break;
+
+    case GUMBO_TAG_LI: case GUMBO_TAG_DD: case GUMBO_TAG_DT:
+        i = ar_sanitize_find(s, tag, 1);
+        break;
+
+    case GUMBO_TAG_A:
+        i = ar_sanitize_find(s, tag, 0);
+        break;
+
+    case GUMBO_TAG_RT: case GUMBO_TAG_RP:
+        if (ar_sanitize_find(s, GUMBO_TAG_RUBY, 0) == 0) {
+            break;
+        }
+
+        for (i = s->nopen; i > 0; i--) {
+            switch (s->open[i - 1]->v.element.tag) {
+            case GUMBO_TAG_RT: case GUMBO_TAG_RP: case GUMBO_TAG_RB:
+            case GUMBO_TAG_RTC: case GUMBO_TAG_P: case GUMBO_TAG_LI:
+            case GUMBO_TAG_DD: case GUMBO_TAG_DT:
+                continue;
+
+            default:
+                break;
+            }
+
+            break;
+        }
+
+        i = (i < s->nopen) ? i + 1 : 0;
+        break;
+
+    default:
+        break;
+    }
+
+    if (i && ar_sanitize_close_to(s, i) != AR_OK) {
+        return AR_ERROR;
+    }
+
+    switch (tag) {
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_CENTER: case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_DIR: case GUMBO_TAG_DIV: case GUMBO_TAG_DL:
+    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HGROUP: case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU:
+    case GUMBO_TAG_NAV: case GUMBO_TAG_OL: case GUMBO_TAG_P:
+    case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_UL:
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+    case GUMBO_TAG_PRE: case GUMBO_TAG_LISTING: case GUMBO_TAG_FORM:
+    case GUMBO_TAG_LI: case GUMBO_TAG_DD: case GUMBO_TAG_DT:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_HR: case GUMBO_TAG_XMP:
+    case GUMBO_TAG_PLAINTEXT:
+        break;
+
+    default:
+        return AR_OK;
+    }
+
+    i = ar_sanitize_find(s, GUMBO_TAG_P, 0);
+
+    return i ? ar_sanitize_close_to(s, i) : AR_OK;
+}
+
+
+/*
+ * The open element of the tag, as a browser looks for it: 1 + its
+ * index, or 0 when a table's cell, a table, a button or foreign
+ * content comes first; for a list item, when any block but a <div>,
+ * <p> or <address> does.
+ */
+
+static size_t
+ar_sanitize_find(ar_sanitize_t *s, GumboTag tag, int item)
+{
+    size_t         i;
+    GumboElement  *e;
+
+    for (i = s->nopen; i > 0; i--) {
+        e = &s->open[i - 1]->v.element;
+
+        if (e->tag_namespace != GUMBO_NAMESPACE_HTML) {
+            return 0;
+        }
+
+        if (e->tag == tag
+            || (item && (tag == GUMBO_TAG_DD || tag == GUMBO_TAG_DT)
+                && (e->tag == GUMBO_TAG_DD || e->tag == GUMBO_TAG_DT)))
+        {
+            return i;
+        }
+
+        switch (e->tag) {
+        case GUMBO_TAG_TABLE: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+        case GUMBO_TAG_CAPTION: case GUMBO_TAG_BUTTON:
+            return 0;
+
+        case GUMBO_TAG_DIV: case GUMBO_TAG_P: case GUMBO_TAG_ADDRESS:
+            break;
+
+        default:
+            if (item && ar_sanitize_special(e->tag)) {
+                return 0;
+            }
+
+            break;
+        }
+    }
+
+    return 0;
+}
+
+
+/* the blocks of the allowlist a browser stops at looking for an item */
+
+static int
+ar_sanitize_special(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DETAILS: case GUMBO_TAG_DL:
+    case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6: case GUMBO_TAG_LI: case GUMBO_TAG_OL:
+    case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT: case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TR: case GUMBO_TAG_UL: case GUMBO_TAG_NAV:
+        return 1;
+
+    default:
+        return 0;
+    }
+}
+
+
+static int
+ar_sanitize_heading(GumboNode *node)
+{
+    switch (node->v.element.tag) {
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+        return node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML;
+
+    default:
+        return 0;
+    }
+}
+
+
+/* closes the open elements down to the n-th, which a later leave skips */
+
+static int
+ar_sanitize_close_to(ar_sanitize_t *s, size_t n)
+{
+    GumboNode  *node;
+
+    while (s->nopen >= n) {
+        node = s->open[--s->nopen];
+
+        if (ar_sanitize_end_tag(s, node, ar_sanitize_kind(s, node))
+            != AR_OK)
+        {
+            return AR_ERROR;
+        }
+    }
+
+    return AR_OK;
+}
+
+
+/* an HTML element's name: gumbo's, or the one allowed element it lacks */
+
+static void
+ar_sanitize_name(GumboElement *e, GumboStringPiece *name)
+{
+    if (e->tag == GUMBO_TAG_UNKNOWN) {
+        name->data = "picture";
+        name->length = 7;
+        return;
+    }
+
+    name->data = gumbo_normalized_tagname(e->tag);
+    name->length = strlen(name->data);
+}
+
+
+/*
+ * The ids and names the author gives, without the prefix they may have
+ * already; and the ids of the module's own markup (headings, footnotes).
+ */
 
 static int
 ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node)
 {
-    size_t           i;
+    int              kind;
+    size_t           i, len;
+    const char      *v;
     GumboElement    *e;
     GumboAttribute  *a;
 
-    if (node->type != GUMBO_NODE_ELEMENT
-        || ar_sanitize_kind(s, node) != AR_SANITIZE_ALLOW)
-    {
+    if (node->type != GUMBO_NODE_ELEMENT) {
+        return AR_OK;
+    }
+
+    kind = ar_sanitize_kind(s, node);
+
+    if (kind != AR_SANITIZE_ALLOW && kind != AR_SANITIZE_KEEP) {
         return AR_OK;
     }
 
@@ -560,12 +1242,31 @@ ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node)
 
     for (i = 0; i < e->attributes.length; i++) {
         a = e->attributes.data[i];
+        v = a->value;
+        len = strlen(v);
 
-        if ((strcmp(a->name, "id") == 0 || strcmp(a->name, "name") == 0)
-            && a->value[0] != '\0'
-            && ar_slugs_reserve(&s->ids, a->value, strlen(a->value))
-               != AR_OK)
+        if (kind == AR_SANITIZE_KEEP) {
+            if (strcmp(a->name, "id") == 0 && len
+                && ar_slugs_reserve(&s->page, v, len) != AR_OK)
+            {
+                return AR_ERROR;
+            }
+
+            continue;
+        }
+
+        if (strcmp(a->name, "id") != 0 && strcmp(a->name, "name") != 0) {
+            continue;
+        }
+
+        if (strncmp(v, AR_SANITIZE_PREFIX, sizeof(AR_SANITIZE_PREFIX) - 1)
+            == 0)
         {
+            v += sizeof(AR_SANITIZE_PREFIX) - 1;
+            len -= sizeof(AR_SANITIZE_PREFIX) - 1;
+        }
+
+        if (len && ar_slugs_reserve(&s->ids, v, len) != AR_OK) {
             return AR_ERROR;
         }
     }
@@ -609,6 +1310,18 @@ ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node)
         return AR_SANITIZE_DROP;
     }
 
+    /* GitHub's way to show an image per colour scheme */
+
+    if (e->tag == GUMBO_TAG_SOURCE && e->tag_namespace == GUMBO_NAMESPACE_HTML)
+    {
+        return ar_sanitize_picture(node->parent) ? AR_SANITIZE_ALLOW
+                                                 : AR_SANITIZE_DROP;
+    }
+
+    if (ar_sanitize_picture(node)) {
+        return AR_SANITIZE_ALLOW;
+    }
+
     if (e->tag_namespace == GUMBO_NAMESPACE_HTML
         && ar_sanitize_element_allowed(e->tag))
     {
@@ -616,6 +1329,34 @@ ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node)
     }
 
     return AR_SANITIZE_UNWRAP;
+}
+
+
+/* a <picture>, which gumbo 0.10.1 does not know */
+
+static int
+ar_sanitize_picture(GumboNode *node)
+{
+    GumboElement      *e;
+    GumboStringPiece   name;
+
+    if (node == NULL || node->type != GUMBO_NODE_ELEMENT) {
+        return 0;
+    }
+
+    e = &node->v.element;
+
+    if (e->tag != GUMBO_TAG_UNKNOWN
+        || e->tag_namespace != GUMBO_NAMESPACE_HTML
+        || e->original_tag.length == 0)
+    {
+        return 0;
+    }
+
+    name = e->original_tag;
+    gumbo_tag_from_original_text(&name);
+
+    return name.length == 7 && strncasecmp(name.data, "picture", 7) == 0;
 }
 
 
@@ -789,6 +1530,12 @@ ar_sanitize_attr_allowed(GumboTag tag, const char *name)
         }
         break;
 
+    case GUMBO_TAG_SOURCE:
+        if (strcmp(name, "srcset") == 0) {
+            return AR_SANITIZE_URL_SET + 1;
+        }
+        break;
+
     case GUMBO_TAG_DIV:
         if (strcmp(name, "itemscope") == 0 || strcmp(name, "itemtype") == 0) {
             return AR_SANITIZE_URL_NONE + 1;
@@ -820,18 +1567,52 @@ ar_sanitize_attr_allowed(GumboTag tag, const char *name)
 
 
 /*
+ * A Markdown link's or image's address, by the policy of raw HTML's:
+ * one it does not allow is left empty, as cmark-gfm's safe mode leaves
+ * the ones it knows to be dangerous.
+ */
+
+int
+ar_sanitize_link(cmark_node *node)
+{
+    int          rule;
+    const char  *url;
+
+    rule = (cmark_node_get_type(node) == CMARK_NODE_IMAGE)
+           ? AR_SANITIZE_URL_SRC : AR_SANITIZE_URL_LINK;
+
+    url = cmark_node_get_url(node);
+
+    if (url == NULL || ar_sanitize_url_allowed(url, rule)) {
+        return AR_OK;
+    }
+
+    return cmark_node_set_url(node, "") ? AR_OK : AR_ERROR;
+}
+
+
+/*
  * Whether an address is relative or of an allowed scheme, read as a
  * browser reads it: character references are already decoded by the
  * parser; leading spaces and controls are skipped and tabs and newlines
  * anywhere are dropped.  A scheme is what comes before a ":" that
- * precedes any "/", "?" or "#".
+ * precedes any "/", "?" or "#".  A link may also take GitHub's own
+ * schemes, as its allowlist has them.
  */
 
 static int
 ar_sanitize_url_allowed(const char *url, int rule)
 {
-    size_t         n;
-    unsigned char  c, scheme[8];
+    size_t         n, i;
+    unsigned char  c, scheme[16];
+
+    static const char  *link[] = {
+        "mailto", "github-windows", "github-mac", "x-github-client"
+    };
+
+    if (rule == AR_SANITIZE_URL_SET) {
+        return ar_sanitize_srcset_allowed(url);
+    }
 
     while (*url && (unsigned char) *url <= 0x20) {
         url++;
@@ -873,38 +1654,118 @@ ar_sanitize_url_allowed(const char *url, int rule)
         return 1;
     }
 
-    return rule == AR_SANITIZE_URL_LINK
-           && n == 6 && memcmp(scheme, "mailto", 6) == 0;
+    if (rule != AR_SANITIZE_URL_LINK) {
+        return 0;
+    }
+
+    for (i = 0; i < sizeof(link) / sizeof(link[0]); i++) {
+        if (n == strlen(link[i]) && memcmp(scheme, link[i], n) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * A srcset: addresses, each with its descriptors, apart by commas; an
+ * address ends at a space, and commas at its end are not part of it.
+ * Every address must be allowed as an image's.
+ */
+
+static int
+ar_sanitize_srcset_allowed(const char *v)
+{
+    int          paren;
+    size_t       n;
+    char         url[1024];
+    const char  *p;
+
+    p = v;
+
+    for ( ;; ) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'
+               || *p == '\f' || *p == ',')
+        {
+            p++;
+        }
+
+        if (*p == '\0') {
+            return 1;
+        }
+
+        for (n = 0; p[n] && p[n] != ' ' && p[n] != '\t' && p[n] != '\n'
+                    && p[n] != '\r' && p[n] != '\f'; n++)
+        {
+            /* void */
+        }
+
+        if (n >= sizeof(url)) {
+            return 0;
+        }
+
+        memcpy(url, p, n);
+        url[n] = '\0';
+
+        if (!ar_sanitize_url_allowed(url, AR_SANITIZE_URL_SRC)) {
+            return 0;
+        }
+
+        if (p[n - 1] == ',') {
+            p += n;
+            continue;
+        }
+
+        /* the descriptors, to the next comma outside parentheses */
+
+        p += n;
+        paren = 0;
+
+        while (*p && (paren || *p != ',')) {
+            if (*p == '(') {
+                paren = 1;
+
+            } else if (*p == ')') {
+                paren = 0;
+            }
+
+            p++;
+        }
+    }
 }
 
 
 /*
  * cmark-gfm's start tags are written as they came, but for a link to one
- * of the author's ids, which now has the prefix, and for an address its
- * safe mode would have left empty.
+ * of the author's ids, which now has the prefix, and for an address the
+ * policy does not allow.
  */
 
 static int
-ar_sanitize_start_tag(ar_sanitize_t *s, GumboElement *e, int authored)
+ar_sanitize_start_tag(ar_sanitize_t *s, GumboNode *node, int authored)
 {
-    size_t       i;
-    const char  *name;
+    size_t             i;
+    GumboElement      *e;
+    GumboStringPiece   name;
+
+    e = &node->v.element;
 
     if (!authored && !ar_sanitize_rewritten(s, e)) {
         return ar_buf_append(&s->out, e->original_tag.data,
                              e->original_tag.length);
     }
 
-    name = gumbo_normalized_tagname(e->tag);
+    ar_sanitize_name(e, &name);
 
     if (ar_buf_append(&s->out, "<", 1) != AR_OK
-        || ar_buf_append(&s->out, name, strlen(name)) != AR_OK)
+        || ar_buf_append(&s->out, name.data, name.length) != AR_OK)
     {
         return AR_ERROR;
     }
 
     for (i = 0; i < e->attributes.length; i++) {
-        if (ar_sanitize_attr(s, e->tag, e->attributes.data[i], authored)
+        if (ar_sanitize_attr(s, e, e->attributes.data[i], authored)
             != AR_OK)
         {
             return AR_ERROR;
@@ -920,18 +1781,19 @@ ar_sanitize_start_tag(ar_sanitize_t *s, GumboElement *e, int authored)
 
 
 static int
-ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag, GumboAttribute *a,
+ar_sanitize_attr(ar_sanitize_t *s, GumboElement *e, GumboAttribute *a,
     int authored)
 {
     int          rule;
-    size_t       len;
-    const char  *v;
+    size_t       i, len;
+    const char  *v, *name;
 
     v = a->value;
     len = strlen(v);
+    name = a->name;
 
     if (authored) {
-        rule = ar_sanitize_attr_allowed(tag, a->name);
+        rule = ar_sanitize_attr_allowed(e->tag, name);
 
         if (rule == 0) {
             return AR_OK;
@@ -944,19 +1806,33 @@ ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag, GumboAttribute *a,
             return AR_OK;
         }
 
-    } else if (ar_sanitize_dangerous(tag, a)) {
+        /* a name of anything but a link is an id, unless it has one */
+
+        if (strcmp(name, "name") == 0 && e->tag != GUMBO_TAG_A) {
+            for (i = 0; i < e->attributes.length; i++) {
+                if (strcmp(((GumboAttribute *) e->attributes.data[i])->name,
+                           "id") == 0)
+                {
+                    return AR_OK;
+                }
+            }
+
+            name = "id";
+        }
+
+    } else if (ar_sanitize_dangerous(e->tag, a)) {
         len = 0;
     }
 
     if (ar_buf_append(&s->out, " ", 1) != AR_OK
-        || ar_buf_append(&s->out, a->name, strlen(a->name)) != AR_OK
+        || ar_buf_append(&s->out, name, strlen(name)) != AR_OK
         || ar_buf_append(&s->out, "=\"", 2) != AR_OK)
     {
         return AR_ERROR;
     }
 
     if (authored
-        && (strcmp(a->name, "id") == 0 || strcmp(a->name, "name") == 0)
+        && (strcmp(name, "id") == 0 || strcmp(name, "name") == 0)
         && strncmp(v, AR_SANITIZE_PREFIX, sizeof(AR_SANITIZE_PREFIX) - 1)
            != 0
         && ar_buf_append(&s->out, AR_SANITIZE_PREFIX,
@@ -966,8 +1842,8 @@ ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag, GumboAttribute *a,
         return AR_ERROR;
     }
 
-    if (tag == GUMBO_TAG_A && strcmp(a->name, "href") == 0
-        && v[0] == '#' && ar_slugs_has(&s->ids, v + 1, len - 1))
+    if (e->tag == GUMBO_TAG_A && strcmp(name, "href") == 0 && len
+        && v[0] == '#' && ar_sanitize_author_id(s, v + 1, len - 1))
     {
         if (ar_buf_append(&s->out, "#" AR_SANITIZE_PREFIX,
                           sizeof(AR_SANITIZE_PREFIX)) != AR_OK)
@@ -989,6 +1865,23 @@ ar_sanitize_attr(ar_sanitize_t *s, GumboTag tag, GumboAttribute *a,
 }
 
 
+/*
+ * Whether a link's fragment names one of the author's ids, which has the
+ * prefix in the page: not one that has it already, nor an id of the
+ * module's own markup, which the link names first.
+ */
+
+static int
+ar_sanitize_author_id(ar_sanitize_t *s, const char *id, size_t len)
+{
+    return s->ids.n
+           && strncmp(id, AR_SANITIZE_PREFIX, sizeof(AR_SANITIZE_PREFIX) - 1)
+              != 0
+           && !(s->page.n && ar_slugs_has(&s->page, id, len))
+           && ar_slugs_has(&s->ids, id, len);
+}
+
+
 static int
 ar_sanitize_rewritten(ar_sanitize_t *s, GumboElement *e)
 {
@@ -1003,8 +1896,8 @@ ar_sanitize_rewritten(ar_sanitize_t *s, GumboElement *e)
         }
 
         if (e->tag == GUMBO_TAG_A && strcmp(a->name, "href") == 0
-            && a->value[0] == '#' && s->ids.n
-            && ar_slugs_has(&s->ids, a->value + 1, strlen(a->value + 1)))
+            && a->value[0] == '#'
+            && ar_sanitize_author_id(s, a->value + 1, strlen(a->value + 1)))
         {
             return 1;
         }
@@ -1014,44 +1907,20 @@ ar_sanitize_rewritten(ar_sanitize_t *s, GumboElement *e)
 }
 
 
-/* cmark-gfm's safe mode: what it leaves out of a link or an image */
+/* the module's links and images: the same policy as the author's */
 
 static int
 ar_sanitize_dangerous(GumboTag tag, GumboAttribute *a)
 {
-    size_t       i;
-    const char  *v;
-
-    static const char  *bad[] = { "javascript:", "vbscript:", "file:" };
-    static const char  *image[] = { "png", "gif", "jpeg", "webp" };
-
-    if (!(tag == GUMBO_TAG_A && strcmp(a->name, "href") == 0)
-        && !(tag == GUMBO_TAG_IMG && strcmp(a->name, "src") == 0))
-    {
-        return 0;
+    if (tag == GUMBO_TAG_A && strcmp(a->name, "href") == 0) {
+        return !ar_sanitize_url_allowed(a->value, AR_SANITIZE_URL_LINK);
     }
 
-    v = a->value;
-
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        if (strncasecmp(v, bad[i], strlen(bad[i])) == 0) {
-            return 1;
-        }
+    if (tag == GUMBO_TAG_IMG && strcmp(a->name, "src") == 0) {
+        return !ar_sanitize_url_allowed(a->value, AR_SANITIZE_URL_SRC);
     }
 
-    if (strncasecmp(v, "data:", 5) != 0) {
-        return 0;
-    }
-
-    if (strncasecmp(v + 5, "image/", 6) == 0) {
-        for (i = 0; i < sizeof(image) / sizeof(image[0]); i++) {
-            if (strncasecmp(v + 11, image[i], strlen(image[i])) == 0) {
-                return 0;
-            }
-        }
-    }
-
-    return 1;
+    return 0;
 }
 
 

@@ -12,6 +12,8 @@
 #include "ar_buf.h"
 
 
+int ar_sanitize_link(cmark_node *node);
+int ar_sanitize_filtered(const char *literal);
 int ar_sanitize_render(cmark_node *doc, int options, cmark_llist *extensions,
     cmark_mem *mem, const char **html, size_t *len);
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "ar_arena.h"
+#include "ar_sanitize.h"
 #include "ar_slug.h"
 #include "ar_toc.h"
 
@@ -47,7 +48,7 @@ typedef struct {
 
 
 static int ar_toc_reserve(cmark_node *ref, int options, ar_slugs_t *slugs);
-static int ar_toc_text(cmark_node *heading, ar_buf_t *slug,
+static int ar_toc_text(cmark_node *heading, int options, ar_buf_t *slug,
     ar_buf_t *label);
 static int ar_toc_wrap(cmark_node *heading, int level, const ar_buf_t *slug,
     ar_buf_t *tmp);
@@ -113,7 +114,7 @@ ar_toc_headings(cmark_node *doc, int options, const ar_nodes_t *headings,
         label.len = 0;
         slug.len = 0;
 
-        rc = ar_toc_text(h, &text, top ? &label : NULL);
+        rc = ar_toc_text(h, options, &text, top ? &label : NULL);
 
         if (rc == AR_OK) {
             rc = ar_slug_text(&slug, text.data, text.len);
@@ -200,11 +201,12 @@ ar_toc_reserve(cmark_node *ref, int options, ar_slugs_t *slugs)
  * The heading's plain text, in one pass: for the slug as it is, without
  * images; for the label (the table of contents and the page title)
  * HTML-escaped, with images' descriptions.  Line breaks are spaces, raw
- * HTML is left out.
+ * HTML is left out, but for the tags the sanitizer shows as text.
  */
 
 static int
-ar_toc_text(cmark_node *heading, ar_buf_t *slug, ar_buf_t *label)
+ar_toc_text(cmark_node *heading, int options, ar_buf_t *slug,
+    ar_buf_t *label)
 {
     int                rc;
     size_t             images, len;
@@ -236,11 +238,16 @@ ar_toc_text(cmark_node *heading, ar_buf_t *slug, ar_buf_t *label)
 
             break;
 
+        case CMARK_NODE_HTML_INLINE:
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
             s = cmark_node_get_literal(node);
 
-            if (s == NULL) {
+            if (s == NULL
+                || (cmark_node_get_type(node) == CMARK_NODE_HTML_INLINE
+                    && ((options & CMARK_OPT_UNSAFE)
+                        || !ar_sanitize_filtered(s))))
+            {
                 break;
             }
 

@@ -52,7 +52,7 @@ and www.example.com.
 int main(void) { return 0; }
 ```
 
-![a pixel](data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7)
+![a pixel](pixel.gif)
 
 ---
 

@@ -1695,13 +1695,13 @@ static const ar_render_case_t  ar_render_cases[] = {
       { "<a href=\"\">javascript:alert(1)</a>" },
       { "href=\"javascript" }, NULL, NULL },
 
-    { "safe mode: a data:image/png source is kept, a data:text/html link"
-      " emptied",
+    { "safe mode: a data: image source and a data: link are emptied, as"
+      " GitHub's allowlist has it",
       AR_GFM_ALL, 0,
       AR_S("![p](data:image/png;base64,iVBORw0K) "
            "[h](data:text/html;base64,PHA+)\n"),
-      { "src=\"data:image/png;base64,iVBORw0K\"", "<a href=\"\">h</a>" },
-      { "data:text/html" }, NULL, NULL },
+      { "<img src=\"\" alt=\"p\" />", "<a href=\"\">h</a>" },
+      { "data:" }, NULL, NULL },
 
     { "safe mode: ordinary http, https, mailto and relative links are kept",
       AR_GFM_ALL, 0,
