@@ -112,7 +112,7 @@ http {
 }
 EOF
 
-$t->plan(29)->run();
+$t->plan(30)->run();
 
 my $r = $t->get('/formulas.md');
 my $html = article_html($r->{body});
@@ -131,7 +131,8 @@ like($html, re(qr{<annotation encoding="application/x-tex">},
 like($html, re(qr{It costs \$5 and \$10\. Run <code>echo \$HOME</code> then },
       qr{echo \$PATH too\.}), 'prices, shell variables and code stay text');
 like($html, qr{Escaped: \$x\$\.}, 'an escaped dollar is a dollar');
-unlike($r->{body}, qr{<script}, 'no script on the page');
+unlike($html, qr{<script}, 'no script in the article');
+unlike($r->{body}, qr{<script[^>]*\bsrc=}, 'the page loads no script');
 
 # errors
 
