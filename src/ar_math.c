@@ -179,6 +179,8 @@ static const ar_math_env_t *ar_math_find_env(const char *name, size_t n);
 static unsigned ar_math_prescan(const char *p, const char *end);
 static void ar_math_space(ar_math_t *m);
 static int ar_math_fail(ar_math_t *m, const char *error);
+static void ar_math_element(ar_math_t *m, const char *open, const char *text,
+    const char *close);
 static void ar_math_put(ar_math_t *m, const char *s, size_t n);
 static void ar_math_put_escaped(ar_math_t *m, const char *s, size_t n);
 static void ar_math_insert(ar_math_t *m, size_t at, const char *s,
@@ -1253,27 +1255,19 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
     switch (cmd->kind) {
 
     case AR_MATH_MI:
-        ar_math_puts(m, "<mi>");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "</mi>");
+        ar_math_element(m, "<mi>", cmd->text, "</mi>");
         return AR_OK;
 
     case AR_MATH_MI_UP:
-        ar_math_puts(m, "<mi mathvariant=\"normal\">");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "</mi>");
+        ar_math_element(m, "<mi mathvariant=\"normal\">", cmd->text, "</mi>");
         return AR_OK;
 
     case AR_MATH_MO:
-        ar_math_puts(m, "<mo>");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "</mo>");
+        ar_math_element(m, "<mo>", cmd->text, "</mo>");
         return AR_OK;
 
     case AR_MATH_FENCE:
-        ar_math_puts(m, "<mo stretchy=\"false\">");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "</mo>");
+        ar_math_element(m, "<mo stretchy=\"false\">", cmd->text, "</mo>");
         return AR_OK;
 
     case AR_MATH_BIGOP:
@@ -1281,22 +1275,18 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
         /* fall through */
 
     case AR_MATH_INTOP:
-        ar_math_puts(m, "<mo largeop=\"true\" movablelimits=\"true\">");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "</mo>");
+        ar_math_element(m, "<mo largeop=\"true\" movablelimits=\"true\">",
+                        cmd->text, "</mo>");
         return AR_OK;
 
     case AR_MATH_FUNC:
-        ar_math_puts(m, "<mi>");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "</mi>");
+        ar_math_element(m, "<mi>", cmd->text, "</mi>");
         *post = "<mo>&#x2061;</mo>";
         return AR_OK;
 
     case AR_MATH_LIMFUNC:
-        ar_math_puts(m, "<mo movablelimits=\"true\" form=\"prefix\">");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "</mo>");
+        ar_math_element(m, "<mo movablelimits=\"true\" form=\"prefix\">",
+                        cmd->text, "</mo>");
         *limits = 1;
         return AR_OK;
 
@@ -1402,9 +1392,8 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
             return rc;
         }
 
-        ar_math_puts(m, "<mo stretchy=\"true\">");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "</mo></munder>");
+        ar_math_element(m, "<mo stretchy=\"true\">",
+                         cmd->text, "</mo></munder>");
         return AR_OK;
 
     case AR_MATH_BRACE:
@@ -1495,9 +1484,7 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
         return AR_OK;
 
     case AR_MATH_SPACE:
-        ar_math_puts(m, "<mspace width=\"");
-        ar_math_put(m, cmd->text, strlen(cmd->text));
-        ar_math_puts(m, "\"></mspace>");
+        ar_math_element(m, "<mspace width=\"", cmd->text, "\"></mspace>");
         return AR_OK;
 
     case AR_MATH_NBSP:
@@ -1561,9 +1548,7 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
             ar_math_puts(m, "<mo stretchy=\"true\" symmetric=\"true\""
                             " minsize=\"");
             ar_math_put(m, cmd->text, strlen(cmd->text));
-            ar_math_puts(m, "\" maxsize=\"");
-            ar_math_put(m, cmd->text, strlen(cmd->text));
-            ar_math_puts(m, "\">");
+            ar_math_element(m, "\" maxsize=\"", cmd->text, "\">");
         }
 
         ar_math_put(m, text, strlen(text));
@@ -2834,6 +2819,18 @@ ar_math_fail(ar_math_t *m, const char *error)
 
 
 /* allocation failures are remembered, and the writes after them dropped */
+
+/* an element holding one of the tables' texts: <mo>, <mi>, ... */
+
+static void
+ar_math_element(ar_math_t *m, const char *open, const char *text,
+    const char *close)
+{
+    ar_math_puts(m, open);
+    ar_math_put(m, text, strlen(text));
+    ar_math_puts(m, close);
+}
+
 
 static void
 ar_math_put(ar_math_t *m, const char *s, size_t n)
