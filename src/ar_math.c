@@ -1393,7 +1393,7 @@ ar_math_command(ar_math_t *m, int *limits, const char **post)
         }
 
         ar_math_element(m, "<mo stretchy=\"true\">",
-                         cmd->text, "</mo></munder>");
+                        cmd->text, "</mo></munder>");
         return AR_OK;
 
     case AR_MATH_BRACE:
