@@ -47,7 +47,7 @@ use POSIX qw(:sys_wait_h);
 use Fcntl qw(O_WRONLY O_CREAT O_EXCL O_TRUNC);
 use Time::HiRes qw(time sleep);
 use Digest::MD5 qw(md5_hex);
-use ArticleRender::Test qw(article_html);
+use ArticleRender::Test qw(article_html fork_child);
 
 my $SECONDS = $ENV{STRESS_SECONDS} || 20;
 my $CLIENTS = $ENV{STRESS_CLIENTS} || 4;
@@ -218,15 +218,12 @@ while (time + $RELOAD < $deadline) {
     config($VARIANTS[$variant]);
 
     my @cmd = ($t->nginx_args(), '-s', 'reload');
-    my $pid = fork();
-    die "cannot fork: $!\n" unless defined $pid;
-
-    if ($pid == 0) {
+    my $pid = fork_child(sub {
         open STDOUT, '>', '/dev/null';
         open STDERR, '>>', $t->path('stderr.log');
         $t->nginx_env();
         exec @cmd or POSIX::_exit(127);
-    }
+    });
 
     waitpid($pid, 0);
     $reloads++ if $? == 0;
@@ -336,19 +333,10 @@ is($taken, $reloads, 'every reload sent was taken');
 sub spawn {
     my ($code) = @_;
 
-    my $pid = fork();
-    die "cannot fork: $!\n" unless defined $pid;
-
-    if ($pid == 0) {
-
-        # the harness object belongs to the parent: no end check here
-
+    return fork_child(sub {
         srand($$ ^ int(time * 1000));
         $code->($$);
-        POSIX::_exit(0);
-    }
-
-    return $pid;
+    });
 }
 
 
