@@ -1294,7 +1294,7 @@ sub finish_get {
 
     eval {
         local $SIG{ALRM} = sub { die "timeout\n" };
-        alarm(20);
+        alarm(20 * slow());
 
         while (1) {
             my $n = sysread($s, my $buf, 65536);
