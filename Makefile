@@ -125,7 +125,7 @@ ASAN_SLOW   ?= 10
 # "make test-valgrind": t/ with nginx under valgrind memcheck, master and
 # workers (t/sanitizer/valgrind.supp: nginx's own leaks at exit)
 VALGRIND_BUILD ?= $(CURDIR)/build-valgrind
-VALGRIND_SLOW ?= 20
+VALGRIND_SLOW ?= 50
 
 # Both runs are bounded: each test file by SAN_FILE_TIMEOUT seconds (its
 # process group, nginx and its helpers killed), the whole run by

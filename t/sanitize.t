@@ -68,7 +68,11 @@ $t->write_file('block/lines.md', "Intro with <kbd>Ctrl</kbd>\n"
     . "<p align=\"center\"><img src=\"a.png\" onerror=\"x()\"></p>\n"
     . "Last line <script>alert(1)</script>\n");
 
-$t->config(<<'EOF');
+# the default time budget, as many times longer as nginx runs slower here
+
+my $budget = 5 * ArticleRender::Test::slow();
+
+(my $conf = <<'EOF') =~ s/%%BUDGET%%/${budget}s/;
 http {
     %%TEST_GLOBALS_HTTP%%
 
@@ -77,6 +81,7 @@ http {
         root %%TESTDIR%%/site;
 
         article_render on;
+        article_render_timeout %%BUDGET%%;
 
         location /escape/ {
             alias %%TESTDIR%%/site/;
@@ -110,6 +115,8 @@ http {
     }
 }
 EOF
+
+$t->config($conf);
 
 $t->run();
 

@@ -109,6 +109,7 @@ http {
         article_render_thread_pool stress;
         article_render_index on;
         article_render_feed feed.atom;
+        article_render_timeout BUDGET;
         TEMPLATE
 
         location ~ 7\.md$ {
@@ -118,6 +119,9 @@ http {
 }
 EOF
 
+    # the default time budget, as many times longer as nginx runs slower
+
+    $conf =~ s/BUDGET/@{[ 5 * $SLOW ]}s/;
     $conf =~ s/ZONE/$v->{zone}/;
     $conf =~ s/TEMPLATE/$v->{template}/;
     $conf =~ s/DELAY/$delay ? "article_render_test_delay ${DELAY_MS}ms;" : ''/e;
