@@ -118,13 +118,15 @@ SAN_LDFLAGS := -fsanitize=address,undefined -Wl,--as-needed
 ASAN_LIB    ?= $(shell gcc -print-file-name=libasan.so)
 ASAN_OPTS   := detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=12
 ASAN_ENV    := ASAN_OPTIONS=$(ASAN_OPTS) UBSAN_OPTIONS=print_stacktrace=1
-# how many times slower nginx runs under the sanitizers: the harness's
-# waits and the tests' budgets are scaled by it
-ASAN_SLOW   ?= 10
+# how many times slower nginx runs under the sanitizers, on its slowest
+# path (source-highlight's allocations, each stack taken the slow way):
+# the harness's waits and the tests' budgets are scaled by it
+ASAN_SLOW   ?= 30
 
 # "make test-valgrind": t/ with nginx under valgrind memcheck, master and
 # workers (t/sanitizer/valgrind.supp: nginx's own leaks at exit)
 VALGRIND_BUILD ?= $(CURDIR)/build-valgrind
+# (memcheck runs source-highlight's matching some 45 times slower)
 VALGRIND_SLOW ?= 50
 
 # Both runs are bounded: each test file by SAN_FILE_TIMEOUT seconds (its

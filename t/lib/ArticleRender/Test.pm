@@ -62,7 +62,7 @@ package ArticleRender::Test;
 #                          they report (suppressions in t/sanitizer/)
 #     TEST_NGINX_SLOW      how many times slower than plain nginx runs
 #                          here (make test-asan and make test-valgrind set
-#                          it; else 10 with a sanitizer, 50 under valgrind)
+#                          it; else 30 with a sanitizer, 50 under valgrind)
 #
 # Under a sanitizer or valgrind, nginx is slower: every wait of the
 # harness (start, stop, reload, a request) is longer by the factor
@@ -116,7 +116,7 @@ my $VALGRIND_ERROR = 99;
 sub slow {
     return $ENV{TEST_NGINX_SLOW} if $ENV{TEST_NGINX_SLOW};
     return 50 if $ENV{TEST_NGINX_VALGRIND};
-    return 10 if $ENV{TEST_NGINX_SANITIZER} || $ENV{TEST_NGINX_PRELOAD};
+    return 30 if $ENV{TEST_NGINX_SANITIZER} || $ENV{TEST_NGINX_PRELOAD};
     return 1;
 }
 
