@@ -109,13 +109,39 @@ UNIT_CHECK  := t/unit/ar_check.c t/unit/ar_check.h
 # can tell nginx's own leaks at exit (t/sanitizer/lsan.supp) from ours.
 ASAN_BUILD  ?= $(CURDIR)/build-asan
 SAN_CFLAGS  := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+# Debian's gcc links with --as-needed unless sanitizing: the module is to
+# need the same libraries in both builds (t/package.t checks them)
+SAN_LDFLAGS := -fsanitize=address,undefined -Wl,--as-needed
 ASAN_LIB    ?= $(shell gcc -print-file-name=libasan.so)
 ASAN_OPTS   := detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=12
 ASAN_ENV    := ASAN_OPTIONS=$(ASAN_OPTS) UBSAN_OPTIONS=print_stacktrace=1
+# how many times slower nginx runs under the sanitizers, on its slowest
+# path (source-highlight's allocations, each stack taken the slow way):
+# the harness's waits and the tests' budgets are scaled by it
+ASAN_SLOW   ?= 30
 
 # "make test-valgrind": t/ with nginx under valgrind memcheck, master and
 # workers (t/sanitizer/valgrind.supp: nginx's own leaks at exit)
 VALGRIND_BUILD ?= $(CURDIR)/build-valgrind
+# (memcheck runs source-highlight's matching some 45 times slower)
+VALGRIND_SLOW ?= 50
+
+# Both runs are bounded: each test file by SAN_FILE_TIMEOUT seconds (its
+# process group, nginx and its helpers killed), the whole run by
+# SAN_TIMEOUT; what prove prints goes to test-asan.log or
+# test-valgrind.log in the build, after a line naming the commit, which
+# tools/reliability-table reads
+SAN_FILE_TIMEOUT ?= 1200
+SAN_TIMEOUT ?= 7200
+# $(call san-prove,LOG,NAME): prove over t/, bounded, into LOG
+define san-prove
+	set -o pipefail; \
+	{ echo "# make $(2) on $$(git rev-parse --short HEAD 2>/dev/null)" \
+	       "$$(date -u '+%Y-%m-%d %H:%M UTC')"; \
+	  timeout -k 60 $(SAN_TIMEOUT) prove -r \
+	      --exec 'timeout -k 60 $(SAN_FILE_TIMEOUT) perl' t/; } 2>&1 \
+	| tee $(1)
+endef
 
 # libFuzzer over the core (fuzz/ar_fuzz.c); "make test" runs it briefly
 FUZZ_CC     ?= clang
@@ -216,7 +242,17 @@ define configure-tree
 	    sh tools/configure-nginx $(NGINX_SRC) $(1) $(CURDIR) $(3)
 endef
 
-$(CONFIGURED): config tools/configure-nginx
+# the compiler and linker options a tree was configured with: when they
+# change (NGX_CC_OPT, NGX_LD_OPT), the tree is configured again
+%/configure.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(NGX_CC_OPT) | $(NGX_LD_OPT)' | cmp -s - $@ \
+	    || echo '$(NGX_CC_OPT) | $(NGX_LD_OPT)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(CONFIGURED): config tools/configure-nginx $(BUILD)/configure.flags
 	$(call configure-tree,$(NGX_TREE))
 
 $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
@@ -225,7 +261,7 @@ $(SO): $(CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 
 # the build t/ runs against: test hooks on (article_render_test_delay,
 # and the variables the tests count renders and lookups by)
-$(TEST_CONFIGURED): config tools/configure-nginx
+$(TEST_CONFIGURED): config tools/configure-nginx $(TEST_BUILD)/configure.flags
 	$(call configure-tree,$(TEST_TREE),-DAR_TEST_HOOKS=1,,$(CURDIR)/lang)
 
 $(TEST_SO): $(TEST_CONFIGURED) $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS) \
@@ -329,19 +365,23 @@ test-asan: deps-test
 
 check-asan:
 	$(MAKE) test-build unit BUILD=$(ASAN_BUILD) \
-	    NGX_CC_OPT='$(SAN_CFLAGS)' NGX_LD_OPT='-fsanitize=address,undefined' \
+	    NGX_CC_OPT='$(SAN_CFLAGS)' NGX_LD_OPT='$(SAN_LDFLAGS)' \
 	    UNIT_CFLAGS='$(UNIT_CFLAGS) $(SAN_CFLAGS)'
-	$(ASAN_ENV) TEST_NGINX_PRELOAD=$(ASAN_LIB) TEST_NGINX_SANITIZER=1 \
+	export $(ASAN_ENV) TEST_NGINX_PRELOAD=$(ASAN_LIB) \
+	    TEST_NGINX_SANITIZER=1 TEST_NGINX_SLOW=$(ASAN_SLOW) \
 	    BUILD=$(ASAN_BUILD)/test AR_UNIT_DIR=$(ASAN_BUILD) \
-	    NGINX_BIN=$(NGINX_BIN) prove -r t/
+	    NGINX_BIN=$(NGINX_BIN); \
+	$(call san-prove,$(ASAN_BUILD)/test-asan.log,test-asan)
 
 test-valgrind: deps-test
 	@$(SUBMAKE) check-valgrind
 
 check-valgrind:
 	$(MAKE) test-build unit BUILD=$(VALGRIND_BUILD) NGX_CC_OPT='-g -O0'
-	TEST_NGINX_VALGRIND=1 BUILD=$(VALGRIND_BUILD)/test \
-	    AR_UNIT_DIR=$(VALGRIND_BUILD) NGINX_BIN=$(NGINX_BIN) prove -r t/
+	export TEST_NGINX_VALGRIND=1 TEST_NGINX_SLOW=$(VALGRIND_SLOW) \
+	    BUILD=$(VALGRIND_BUILD)/test AR_UNIT_DIR=$(VALGRIND_BUILD) \
+	    NGINX_BIN=$(NGINX_BIN); \
+	$(call san-prove,$(VALGRIND_BUILD)/test-valgrind.log,test-valgrind)
 
 stress: deps-test
 	@$(SUBMAKE) check-stress

@@ -101,6 +101,7 @@ http {
         add_header X-Cache $article_render_cache always;
 
         article_render on;
+        article_render_timeout %%BUDGET%%;
 
         location / {
         }
@@ -146,6 +147,12 @@ http {
     }
 }
 EOF
+
+# the default time budget, as many times longer as nginx runs slower here
+
+my $budget = 5 * ArticleRender::Test::slow();
+
+$config =~ s/%%BUDGET%%/${budget}s/;
 
 my $delay = $t->has_test_hooks();
 

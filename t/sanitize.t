@@ -93,7 +93,11 @@ $t->write_file('block/lines.md', "Intro with <kbd>Ctrl</kbd>\n"
     . "<p align=\"center\"><img src=\"a.png\" onerror=\"x()\"></p>\n"
     . "Last line <script>alert(1)</script>\n");
 
-$t->config(<<'EOF');
+# the default time budget, as many times longer as nginx runs slower here
+
+my $budget = 5 * ArticleRender::Test::slow();
+
+(my $conf = <<'EOF') =~ s/%%BUDGET%%/${budget}s/;
 http {
     %%TEST_GLOBALS_HTTP%%
 
@@ -102,6 +106,7 @@ http {
         root %%TESTDIR%%/site;
 
         article_render on;
+        article_render_timeout %%BUDGET%%;
 
         location /escape/ {
             alias %%TESTDIR%%/site/;
@@ -135,6 +140,8 @@ http {
     }
 }
 EOF
+
+$t->config($conf);
 
 $t->run();
 

@@ -56,7 +56,7 @@ use POSIX qw(:sys_wait_h);
 use Fcntl qw(O_WRONLY O_CREAT O_EXCL O_TRUNC);
 use Time::HiRes qw(time sleep);
 use Digest::MD5 qw(md5_hex);
-use ArticleRender::Test qw(article_html cache_status);
+use ArticleRender::Test qw(article_html cache_status fork_child);
 
 my $SECONDS = $ENV{STRESS_SECONDS} || 20;
 my $CLIENTS = $ENV{STRESS_CLIENTS} || 4;
@@ -134,6 +134,7 @@ http {
         article_render_thread_pool stress;
         article_render_index on;
         article_render_feed feed.atom;
+        article_render_timeout BUDGET;
         TEMPLATE
 
         location ~ 7\.md$ {
@@ -143,6 +144,9 @@ http {
 }
 EOF
 
+    # the default time budget, as many times longer as nginx runs slower
+
+    $conf =~ s/BUDGET/@{[ 5 * $SLOW ]}s/;
     $conf =~ s/ZONE/$v->{zone}/;
     $conf =~ s/PATH/$CHAOS ? 'max_entry=120k path=%%TESTDIR%%\/pages'
                            : 'max_entry=6k'/e;
@@ -259,15 +263,12 @@ while (time + $RELOAD < $deadline) {
     config($VARIANTS[$variant]);
 
     my @cmd = ($t->nginx_args(), '-s', 'reload');
-    my $pid = fork();
-    die "cannot fork: $!\n" unless defined $pid;
-
-    if ($pid == 0) {
+    my $pid = fork_child(sub {
         open STDOUT, '>', '/dev/null';
         open STDERR, '>>', $t->path('stderr.log');
         $t->nginx_env();
         exec @cmd or POSIX::_exit(127);
-    }
+    });
 
     waitpid($pid, 0);
     $reloads++ if $? == 0;
@@ -470,19 +471,10 @@ sub chaos_report {
 sub spawn {
     my ($code) = @_;
 
-    my $pid = fork();
-    die "cannot fork: $!\n" unless defined $pid;
-
-    if ($pid == 0) {
-
-        # the harness object belongs to the parent: no end check here
-
+    return fork_child(sub {
         srand($$ ^ int(time * 1000));
         $code->($$);
-        POSIX::_exit(0);
-    }
-
-    return $pid;
+    });
 }
 
 

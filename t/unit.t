@@ -5,9 +5,12 @@
 # Their TAP is passed on as one stream, numbered through, with one more
 # test for each binary: that it ran every test it planned and exited
 # normally.  Under "make test-valgrind" (TEST_NGINX_VALGRIND), memcheck
-# watches them too: any error or definite leak fails the binary; under
-# "make test-asan" (TEST_NGINX_SANITIZER), t/sanitizer/lsan-unit.supp
-# leaves out GNU source-highlight's leaks while it loads languages.
+# watches them too: any error or definite leak fails the binary.  Under
+# "make test-asan" (TEST_NGINX_SANITIZER), the sanitizers' reports go to
+# files that are read as the harness reads nginx's (the leaks of
+# t/sanitizer/lsan.supp taken out): one more test for each binary, that
+# no report is left; t/sanitizer/lsan-unit.supp leaves out GNU
+# source-highlight's leaks while it loads languages.
 #
 # Run by hand without any binary built, it skips; with $AR_UNIT_DIR set,
 # as make sets it after building them, a binary missing is a failure.
@@ -17,8 +20,14 @@ use warnings;
 
 use File::Basename qw(basename dirname);
 use File::Spec;
+use File::Temp ();
 
-my $here = dirname(File::Spec->rel2abs(__FILE__));
+my $here;
+
+BEGIN { $here = dirname(File::Spec->rel2abs(__FILE__)); }
+
+use lib "$here/lib";
+use ArticleRender::Test ();
 
 # the binaries are built beside the module make builds, not the test one
 my $build = $ENV{AR_UNIT_DIR} || $ENV{BUILD}
@@ -63,6 +72,16 @@ for my $bin (@bins) {
             "--suppressions=$here/sanitizer/valgrind.supp";
     }
 
+    my $reports;
+
+    local %ENV = %ENV;
+
+    if ($ENV{TEST_NGINX_SANITIZER}) {
+        $reports = File::Temp::tempdir("$name-XXXXXXXX", TMPDIR => 1,
+            CLEANUP => 1);
+        ArticleRender::Test::sanitizer_env($reports);
+    }
+
     if (open my $fh, '-|', @cmd) {
         while (my $line = <$fh>) {
             if ($line =~ /^1\.\.(\d+)/) {
@@ -82,6 +101,8 @@ for my $bin (@bins) {
     }
 
     my $status = $?;
+    my @found = $reports ? ArticleRender::Test::sanitizer_reports($reports)
+        : ();
 
     $n++;
     print((defined $planned && $planned == $seen && $status == 0
@@ -90,6 +111,13 @@ for my $bin (@bins) {
     print "# $name: planned ", $planned // 'nothing', ", ran $seen, "
         . "status $status\n"
         unless defined $planned && $planned == $seen && $status == 0;
+
+    next unless $reports;
+
+    $n++;
+    print((@found ? 'not ok' : 'ok'),
+        " $n - $name: no sanitizer report\n");
+    print map { s/^/# /mgr . "\n" } @found;
 }
 
 print "1..$n\n";

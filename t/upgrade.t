@@ -12,9 +12,8 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use POSIX ();
 use Time::HiRes qw(sleep);
-use ArticleRender::Test qw(cache_status wait_until);
+use ArticleRender::Test qw(cache_status wait_until fork_child);
 
 my $t = ArticleRender::Test->new(daemon => 1);
 
@@ -61,14 +60,16 @@ ok(scalar(() = glob $t->path('pages/*')), 'the big page is in a file');
 # a client asking all along: each answer must be 200 and the whole page
 
 my $tally = $t->path('client.tally');
-my $client = fork() // die "cannot fork: $!\n";
+my $parent = $$;
 
-if ($client == 0) {
+my $client = fork_child(sub {
     my ($good, $bad, $stop) = (0, 0, 0);
 
     $SIG{TERM} = sub { $stop = 1 };
 
-    until ($stop) {
+    # killed when the test file exits; stops by itself if its parent is gone
+
+    until ($stop || getppid() != $parent) {
         for my $name (qw(small big)) {
             my $r = $t->get("/$name.md");
 
@@ -80,12 +81,10 @@ if ($client == 0) {
         }
     }
 
-    open my $fh, '>', $tally or POSIX::_exit(1);
+    open my $fh, '>', $tally or die "cannot write $tally: $!\n";
     print $fh "$good $bad\n";
     close $fh;
-
-    POSIX::_exit(0);
-}
+});
 
 my $old = $t->binary_upgrade();
 my $new = $t->master_pid();

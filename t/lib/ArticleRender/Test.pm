@@ -40,7 +40,8 @@ package ArticleRender::Test;
 # master_pid, http, request, get, start_get, ready, finish_get,
 # error_log, worker_pid, renders.
 # Functions: article_html($body), http_date($time), cache_status($r),
-# wait_until($code, $seconds).
+# wait_until($code, $seconds), fork_child($code), slow(),
+# sanitizer_env($dir), sanitizer_reports($dir).
 #
 # Environment:
 #     NGINX_BIN            nginx binary (default /usr/sbin/nginx)
@@ -60,10 +61,17 @@ package ArticleRender::Test;
 #                          workers each logging to a file of its own; the
 #                          end check fails on any error or definite leak
 #                          they report (suppressions in t/sanitizer/)
+#     TEST_NGINX_SLOW      how many times slower than plain nginx runs
+#                          here (make test-asan and make test-valgrind set
+#                          it; else 30 with a sanitizer, 50 under valgrind)
 #
 # Under a sanitizer or valgrind, nginx is slower: every wait of the
 # harness (start, stop, reload, a request) is longer by the factor
-# slow() returns.
+# slow() returns, and so is every budget a test sets.
+#
+# A process a test forks (a client, a writer) is forked by fork_child(),
+# which kills it when the test file exits, however it exits: none is
+# left holding prove's pipe.
 
 use strict;
 use warnings;
@@ -82,7 +90,7 @@ use IO::Uncompress::Gunzip ();
 
 use Exporter qw(import);
 our @EXPORT_OK = qw(article_html http_date cache_status wait_until
-    decode_body);
+    decode_body fork_child);
 
 our $VERSION = '1.0';
 
@@ -92,6 +100,7 @@ my $REPO = Cwd::abs_path(
 my $MODULE = 'ngx_http_article_render_module.so';
 
 my @ALIVE;      # harness objects whose end check is still due
+my @CHILDREN;   # [ pid, parent ] of the processes fork_child() made
 
 my $LOG_BAD = qr/\[(?:alert|crit|emerg)\]|exited on signal
                  |AddressSanitizer|LeakSanitizer|runtime\ error:/x;
@@ -106,8 +115,9 @@ my $VALGRIND_ERROR = 99;
 # how much slower nginx runs here than plain
 
 sub slow {
-    return 20 if $ENV{TEST_NGINX_VALGRIND};
-    return 10 if $ENV{TEST_NGINX_SANITIZER} || $ENV{TEST_NGINX_PRELOAD};
+    return $ENV{TEST_NGINX_SLOW} if $ENV{TEST_NGINX_SLOW};
+    return 50 if $ENV{TEST_NGINX_VALGRIND};
+    return 30 if $ENV{TEST_NGINX_SANITIZER} || $ENV{TEST_NGINX_PRELOAD};
     return 1;
 }
 
@@ -125,6 +135,56 @@ sub wait_until {
         my $v = $code->();
         return $v if $v || Time::HiRes::time() >= $end;
         sleep(0.05);
+    }
+}
+
+
+# fork_child($code): runs $code in a child process, which exits 0 when
+# it returns and 1 when it dies; returns the child's pid.  A child still
+# running when the test file exits is sent TERM, then KILL.
+
+sub fork_child {
+    my ($code) = @_;
+
+    my $pid = fork();
+    die "cannot fork: $!\n" unless defined $pid;
+
+    if ($pid == 0) {
+        @CHILDREN = ();
+        $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP);
+
+        my $ok = eval { $code->(); 1 };
+        print STDERR $@ unless $ok;
+
+        POSIX::_exit($ok ? 0 : 1);
+    }
+
+    push @CHILDREN, [ $pid, $$ ];
+
+    return $pid;
+}
+
+
+# Only a pid that waitpid() says is our child still running is signalled:
+# one already reaped may belong to another process by now.
+
+sub kill_children {
+    my @pids = grep { waitpid($_, WNOHANG) == 0 }
+        map { $_->[1] == $$ ? $_->[0] : () } @CHILDREN;
+
+    @CHILDREN = ();
+
+    for my $sig (qw(TERM KILL)) {
+        last unless @pids;
+
+        kill $sig, @pids;
+
+        my $end = Time::HiRes::time() + 5;
+
+        while (@pids && Time::HiRes::time() < $end) {
+            sleep(0.05);
+            @pids = grep { waitpid($_, WNOHANG) == 0 } @pids;
+        }
     }
 }
 
@@ -388,6 +448,14 @@ sub globals {
         $g .= "user $user $group;\n";
     }
 
+    # nginx execs the binary of an upgrade with only the variables "env"
+    # names: the sanitizer's runtime and reports go on to the new master
+
+    if ($ENV{TEST_NGINX_PRELOAD} || $ENV{TEST_NGINX_SANITIZER}) {
+        $g .= "env $_;\n"
+            for qw(LD_PRELOAD ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS);
+    }
+
     $g .= $self->{main} if defined $self->{main};
 
     return $g . "\nevents {\n}\n\n";
@@ -626,20 +694,25 @@ sub nginx_env {
 
     $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD} if $ENV{TEST_NGINX_PRELOAD};
 
-    # the reports are read by the end check; LeakSanitizer's own exit
-    # status is off, so that "nginx -t" and "nginx -s" tell nginx's
+    sanitizer_env($self->report_dir()) if $ENV{TEST_NGINX_SANITIZER};
+}
 
-    if ($ENV{TEST_NGINX_SANITIZER}) {
-        my $dir = $self->report_dir();
 
-        for my $san (qw(ASAN LSAN UBSAN)) {
-            my $var = "${san}_OPTIONS";
-            my $name = lc $san;
+# sanitizer_env($dir): the sanitizers of a process started from now on
+# write their reports to files in $dir, which sanitizer_reports($dir)
+# reads; LeakSanitizer's own exit status is off, so that "nginx -t" and
+# "nginx -s" tell nginx's
 
-            $ENV{$var} = join ':', grep { length }
-                ($ENV{$var} // ''), "log_path=$dir/$name",
-                $san eq 'LSAN' ? 'exitcode=0' : ();
-        }
+sub sanitizer_env {
+    my ($dir) = @_;
+
+    for my $san (qw(ASAN LSAN UBSAN)) {
+        my $var = "${san}_OPTIONS";
+        my $name = lc $san;
+
+        $ENV{$var} = join ':', grep { length }
+            ($ENV{$var} // ''), "log_path=$dir/$name",
+            $san eq 'LSAN' ? 'exitcode=0' : ();
     }
 }
 
@@ -649,8 +722,17 @@ sub nginx_env {
 sub reports {
     my ($self) = @_;
 
+    return sanitizer_reports("$self->{dir}/reports");
+}
+
+
+# sanitizer_reports($dir): the reports in $dir, each "NAME:\nTEXT", the
+# leaks t/sanitizer/lsan.supp names taken out
+
+sub sanitizer_reports {
+    my ($dir) = @_;
+
     my @found;
-    my $dir = "$self->{dir}/reports";
 
     for my $file (sort glob("$dir/*")) {
         my $text = do {
@@ -1251,7 +1333,7 @@ sub finish_get {
 
     eval {
         local $SIG{ALRM} = sub { die "timeout\n" };
-        alarm(20);
+        alarm(20 * slow());
 
         while (1) {
             my $n = sysread($s, my $buf, 65536);
@@ -1484,6 +1566,8 @@ $SIG{$_} = sub { $SIG{PIPE} = 'IGNORE'; exit 1 } for qw(INT TERM HUP PIPE);
 
 END {
     local $?;
+
+    kill_children();
 
     for my $t (@ALIVE) {
         $t->finish() if defined $t;
