@@ -2826,9 +2826,9 @@ static void
 ar_math_element(ar_math_t *m, const char *open, const char *text,
     const char *close)
 {
-    ar_math_puts(m, open);
+    ar_math_put(m, open, strlen(open));
     ar_math_put(m, text, strlen(text));
-    ar_math_puts(m, close);
+    ar_math_put(m, close, strlen(close));
 }
 
 
