@@ -2,10 +2,12 @@
  * Emoji shortcodes, as GitHub writes them: ":name:" in the text of the
  * parsed document, for a name of gemoji's list (ar_emoji_table.c),
  * becomes the emoji's characters.  Only text nodes are read, so code
- * spans, code blocks and raw HTML are never changed, nor is the text of
- * an autolink (a link whose text ends its address).  A shortcode is not
- * taken after or before a letter, digit or "_" (so a time such as
- * 10:30:45 stays as it is), nor inside a word of the text that is an
+ * spans, code blocks and raw HTML are never changed here, nor is the
+ * text of an autolink (a link whose text ends its address); the text
+ * inside sanitized raw HTML is read by ar_sanitize.c, after its parse,
+ * with the same rules (ar_emoji_next()).  A shortcode is not taken
+ * after or before a letter, digit or "_" (so a time such as 10:30:45
+ * stays as it is), nor inside a word of the text that is an
  * address ("https://...", "www...."), as where autolinks are off.
  *
  * The parser splits text at the characters that may start markup (such
@@ -34,20 +36,10 @@
 #define AR_EMOJI_ADDRESS_MAX  512
 
 
-typedef struct {
-    size_t       start;     /* of the opening ":" */
-    size_t       end;       /* after the closing one */
-    const char  *name;
-    const char  *utf8;
-} ar_emoji_code_t;
-
-
 static int ar_emoji_run(cmark_node *first, cmark_mem *mem);
 static int ar_emoji_piece(cmark_node *first, cmark_node **last,
     cmark_mem *mem, const char *p, size_t n, const char *name,
     ar_buf_t *tmp);
-static int ar_emoji_next(const char *s, size_t len, size_t i,
-    ar_emoji_code_t *code);
 static int ar_emoji_in_address(const char *s, size_t i);
 static int ar_emoji_autolink(cmark_node *link);
 static int ar_emoji_plain(cmark_node *node);
@@ -303,9 +295,12 @@ ar_emoji_piece(cmark_node *first, cmark_node **last, cmark_mem *mem,
 }
 
 
-/* the first shortcode of the text at or after s[i], if any */
+/*
+ * The first shortcode of the text at or after s[i], if any: the rules
+ * of both the parsed text and the raw HTML's text (ar_sanitize.c).
+ */
 
-static int
+int
 ar_emoji_next(const char *s, size_t len, size_t i, ar_emoji_code_t *code)
 {
     size_t       j, k;
