@@ -18,6 +18,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm-extension_api.h>
 
@@ -43,6 +44,7 @@ static int ar_emoji_piece(cmark_node *first, cmark_node **last,
 static int ar_emoji_in_address(const char *s, size_t i);
 static int ar_emoji_autolink(cmark_node *link);
 static int ar_emoji_plain(cmark_node *node);
+static int ar_emoji_code_tag(const char *tag);
 
 
 /* the characters of a name, and what may not touch a shortcode */
@@ -60,24 +62,41 @@ static int ar_emoji_plain(cmark_node *node);
  * Replaces the shortcodes in the text below root, which may be the
  * document or one block of it; new nodes are allocated from mem.  The
  * walk keeps no stack: quotes and lists may nest a hundred thousand
- * deep.
+ * deep.  Text after an inline <code>, <tt> or <pre> tag of raw HTML,
+ * up to its end tag or the end of the block, is code to a browser, and
+ * GitHub leaves it as it is.
  */
 
 int
 ar_emoji_replace(cmark_node *root, cmark_mem *mem)
 {
+    int          code;
     cmark_node  *node, *next, *prev;
 
     node = root;
+    code = 0;
 
     for ( ;; ) {
 
+        if ((cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK)
+            == CMARK_NODE_TYPE_BLOCK)
+        {
+            code = 0;
+        }
+
         switch (cmark_node_get_type(node)) {
+
+        case CMARK_NODE_HTML_INLINE:
+            code += ar_emoji_code_tag(cmark_node_get_literal(node));
+            code = (code < 0) ? 0 : code;
+            next = NULL;
+            break;
 
         case CMARK_NODE_TEXT:
             prev = cmark_node_previous(node);
 
-            if (ar_emoji_plain(node)
+            if (code == 0
+                && ar_emoji_plain(node)
                 && (prev == NULL || !ar_emoji_plain(prev))
                 && ar_emoji_run(node, mem) != AR_OK)
             {
@@ -111,6 +130,36 @@ ar_emoji_replace(cmark_node *root, cmark_mem *mem)
 
         node = next;
     }
+}
+
+
+/* 1 for a start tag of code, tt or pre, -1 for an end tag, or 0 */
+
+static int
+ar_emoji_code_tag(const char *tag)
+{
+    int     end;
+    size_t  n;
+
+    if (tag == NULL || tag[0] != '<') {
+        return 0;
+    }
+
+    end = (tag[1] == '/');
+    tag += 1 + end;
+
+    for (n = 0; ar_emoji_word(tag[n]) || tag[n] == '-'; n++) {
+        /* void */
+    }
+
+    if ((n == 4 && strncasecmp(tag, "code", 4) == 0)
+        || (n == 2 && strncasecmp(tag, "tt", 2) == 0)
+        || (n == 3 && strncasecmp(tag, "pre", 3) == 0))
+    {
+        return end ? -1 : 1;
+    }
+
+    return 0;
 }
 
 

@@ -88,6 +88,8 @@ $t->write_file('site/raw.md', <<'EOF');
 <p><code>:rocket: in code</code> and <tt>:rocket: in tt</tt></p>
 
 <p>At 10:30:45 see https://example.org/:tada: now</p>
+
+Inline <code>:x: code</code> and <kbd>:smile:</kbd> keys.
 EOF
 $t->write_file('site/news/index.md',
     "# News :tada:\n\n{{articles}}\n");
@@ -175,7 +177,7 @@ http {
 }
 EOF
 
-$t->plan(54 + 3 * 6 + 3)->run();
+$t->plan(54 + 3 * 7 + 3)->run();
 
 # a pattern of the patterns one after the other
 
@@ -296,6 +298,8 @@ for my $mode ('soft', 'hard', 'block') {
         "$mode: sanitized raw HTML: pre, code and tt stay");
     like($html, qr{At 10:30:45 see https://example\.org/:tada: now},
         "$mode: sanitized raw HTML: a time and an address stay");
+    like($html, qr{Inline <code>:x: code</code> and <kbd>\Q$e{smile}\E</kbd>},
+        "$mode: inline raw code keeps its text, a key has the emoji");
 }
 
 like($t->get('/sanitize/off/raw.md')->{body},

@@ -154,6 +154,19 @@ static const ar_emoji_case_t  ar_emoji_cases[] = {
       { "<p align=\"center\">:rocket: Fast</p>", ":x:" },
       { AR_ROCKET, AR_CROSS }, NULL, AR_HTML_NOEMOJI },
 
+    { "inline code, tt and pre tags of raw HTML keep their text",
+      "a <code>:x: *:x:*</code> :smile: <TT>:x:</tt> <pre>:x:</pre>"
+      " <kbd>:rocket:</kbd>\n\n<code>open\n\n:rocket: next block\n",
+      { "<code>:x: <em>:x:</em></code> " AR_SMILE " <tt>:x:</tt>",
+        "<pre>:x:</pre>", "<kbd>" AR_ROCKET "</kbd>",
+        "<p>" AR_ROCKET " next block</p>" },
+      { AR_CROSS }, NULL, AR_HTML_SANITIZE },
+
+    { "inline code tags keep their text with unsafe raw HTML too",
+      "a <code>:x:</code> :smile: <code/>:x:\n",
+      { "<code>:x:</code> " AR_SMILE " <code/>:x:" }, { AR_CROSS }, NULL,
+      AR_HTML_UNSAFE },
+
     { "escaped raw HTML is shown as written",
       "<p align=\"center\">:rocket: Fast</p>\n\nand :x:\n",
       { "&lt;p align=&quot;center&quot;&gt;:rocket: Fast&lt;/p&gt;",
