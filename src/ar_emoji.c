@@ -2,10 +2,12 @@
  * Emoji shortcodes, as GitHub writes them: ":name:" in the text of the
  * parsed document, for a name of gemoji's list (ar_emoji_table.c),
  * becomes the emoji's characters.  Only text nodes are read, so code
- * spans, code blocks and raw HTML are never changed, nor is the text of
- * an autolink (a link whose text ends its address).  A shortcode is not
- * taken after or before a letter, digit or "_" (so a time such as
- * 10:30:45 stays as it is), nor inside a word of the text that is an
+ * spans, code blocks and raw HTML are never changed here, nor is the
+ * text of an autolink (a link whose text ends its address); the text
+ * inside sanitized raw HTML is read by ar_sanitize.c, after its parse,
+ * with the same rules (ar_emoji_next()).  A shortcode is not taken
+ * after or before a letter, digit or "_" (so a time such as 10:30:45
+ * stays as it is), nor inside a word of the text that is an
  * address ("https://...", "www...."), as where autolinks are off.
  *
  * The parser splits text at the characters that may start markup (such
@@ -16,6 +18,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm-extension_api.h>
 
@@ -34,23 +37,14 @@
 #define AR_EMOJI_ADDRESS_MAX  512
 
 
-typedef struct {
-    size_t       start;     /* of the opening ":" */
-    size_t       end;       /* after the closing one */
-    const char  *name;
-    const char  *utf8;
-} ar_emoji_code_t;
-
-
 static int ar_emoji_run(cmark_node *first, cmark_mem *mem);
 static int ar_emoji_piece(cmark_node *first, cmark_node **last,
     cmark_mem *mem, const char *p, size_t n, const char *name,
     ar_buf_t *tmp);
-static int ar_emoji_next(const char *s, size_t len, size_t i,
-    ar_emoji_code_t *code);
 static int ar_emoji_in_address(const char *s, size_t i);
 static int ar_emoji_autolink(cmark_node *link);
 static int ar_emoji_plain(cmark_node *node);
+static int ar_emoji_code_tag(const char *tag);
 
 
 /* the characters of a name, and what may not touch a shortcode */
@@ -68,24 +62,41 @@ static int ar_emoji_plain(cmark_node *node);
  * Replaces the shortcodes in the text below root, which may be the
  * document or one block of it; new nodes are allocated from mem.  The
  * walk keeps no stack: quotes and lists may nest a hundred thousand
- * deep.
+ * deep.  Text after an inline <code>, <tt> or <pre> tag of raw HTML,
+ * up to its end tag or the end of the block, is code to a browser, and
+ * GitHub leaves it as it is.
  */
 
 int
 ar_emoji_replace(cmark_node *root, cmark_mem *mem)
 {
+    int          code;
     cmark_node  *node, *next, *prev;
 
     node = root;
+    code = 0;
 
     for ( ;; ) {
 
+        if ((cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK)
+            == CMARK_NODE_TYPE_BLOCK)
+        {
+            code = 0;
+        }
+
         switch (cmark_node_get_type(node)) {
+
+        case CMARK_NODE_HTML_INLINE:
+            code += ar_emoji_code_tag(cmark_node_get_literal(node));
+            code = (code < 0) ? 0 : code;
+            next = NULL;
+            break;
 
         case CMARK_NODE_TEXT:
             prev = cmark_node_previous(node);
 
-            if (ar_emoji_plain(node)
+            if (code == 0
+                && ar_emoji_plain(node)
                 && (prev == NULL || !ar_emoji_plain(prev))
                 && ar_emoji_run(node, mem) != AR_OK)
             {
@@ -119,6 +130,36 @@ ar_emoji_replace(cmark_node *root, cmark_mem *mem)
 
         node = next;
     }
+}
+
+
+/* 1 for a start tag of code, tt or pre, -1 for an end tag, or 0 */
+
+static int
+ar_emoji_code_tag(const char *tag)
+{
+    int     end;
+    size_t  n;
+
+    if (tag == NULL || tag[0] != '<') {
+        return 0;
+    }
+
+    end = (tag[1] == '/');
+    tag += 1 + end;
+
+    for (n = 0; ar_emoji_word(tag[n]) || tag[n] == '-'; n++) {
+        /* void */
+    }
+
+    if ((n == 4 && strncasecmp(tag, "code", 4) == 0)
+        || (n == 2 && strncasecmp(tag, "tt", 2) == 0)
+        || (n == 3 && strncasecmp(tag, "pre", 3) == 0))
+    {
+        return end ? -1 : 1;
+    }
+
+    return 0;
 }
 
 
@@ -303,9 +344,12 @@ ar_emoji_piece(cmark_node *first, cmark_node **last, cmark_mem *mem,
 }
 
 
-/* the first shortcode of the text at or after s[i], if any */
+/*
+ * The first shortcode of the text at or after s[i], if any: the rules
+ * of both the parsed text and the raw HTML's text (ar_sanitize.c).
+ */
 
-static int
+int
 ar_emoji_next(const char *s, size_t len, size_t i, ar_emoji_code_t *code)
 {
     size_t       j, k;

@@ -506,7 +506,8 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     if (rc == AR_OK && conf->sanitize && !conf->unsafe) {
         rc = ar_sanitize_render(doc, options,
                                 cmark_parser_get_syntax_extensions(parser),
-                                mem, &out->html, &out->html_len);
+                                mem, conf->emoji, &out->html,
+                                &out->html_len);
 
     } else if (rc == AR_OK) {
         out->html = cmark_render_html_with_mem(doc, options,

@@ -24,6 +24,7 @@
 #include <gumbo.h>
 
 #include "ar_arena.h"
+#include "ar_emoji.h"
 #include "ar_sanitize.h"
 #include "ar_slug.h"
 
@@ -72,6 +73,7 @@ typedef struct {
     ar_buf_t             piece;    /* one raw HTML node, being closed */
     ar_buf_t             tail;     /* the end tags that close it */
     ar_buf_t             out;
+    unsigned             emoji:1;  /* shortcodes in its text become emoji */
 } ar_sanitize_t;
 
 
@@ -92,6 +94,8 @@ static GumboOutput *ar_sanitize_parse(GumboOptions *opt, const char *p,
 static int ar_sanitize_walk(ar_sanitize_t *s, GumboNode *root, int write);
 static int ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_leave(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_text(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_emoji_text(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_end_tag(ar_sanitize_t *s, GumboNode *node, int kind);
 static int ar_sanitize_close_p(ar_sanitize_t *s, GumboTag tag);
 static size_t ar_sanitize_find(ar_sanitize_t *s, GumboTag tag, int item);
@@ -103,6 +107,7 @@ static int ar_sanitize_picture(GumboNode *node);
 static int ar_sanitize_collect(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_authored(ar_sanitize_t *s, GumboNode *node);
+static int ar_sanitize_in_raw(ar_sanitize_t *s, const char *p);
 static int ar_sanitize_core_svg(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_core_math(ar_sanitize_t *s, GumboNode *node);
 static int ar_sanitize_element_allowed(GumboTag tag);
@@ -146,13 +151,14 @@ static const char  *ar_sanitize_attrs[] = {
 
 /*
  * Renders the tree as cmark-gfm does; when it has raw HTML, the raw HTML
- * is sanitized in place.  Without raw HTML the output is cmark-gfm's own,
- * byte for byte, and costs nothing more.
+ * is sanitized in place, and with emoji, shortcodes in its text become
+ * emoji as they do in the Markdown text (ar_emoji.c).  Without raw HTML
+ * the output is cmark-gfm's own, byte for byte, and costs nothing more.
  */
 
 int
 ar_sanitize_render(cmark_node *doc, int options, cmark_llist *extensions,
-    cmark_mem *mem, const char **html, size_t *len)
+    cmark_mem *mem, int emoji, const char **html, size_t *len)
 {
     size_t          n;
     char           *rendered;
@@ -188,6 +194,8 @@ ar_sanitize_render(cmark_node *doc, int options, cmark_llist *extensions,
     }
 
     memset(&s, 0, sizeof(ar_sanitize_t));
+
+    s.emoji = emoji ? 1 : 0;
 
     if (ar_sanitize_splice(&s, rendered, raw, n) != AR_OK) {
         return AR_ERROR;
@@ -866,10 +874,7 @@ ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node)
     case GUMBO_NODE_TEXT:
     case GUMBO_NODE_CDATA:
     case GUMBO_NODE_WHITESPACE:
-        if (ar_buf_append_entities(&s->out, node->v.text.text,
-                                   strlen(node->v.text.text), 0)
-            != AR_OK)
-        {
+        if (ar_sanitize_text(s, node) != AR_OK) {
             return AR_ERROR;
         }
 
@@ -933,6 +938,82 @@ ar_sanitize_enter(ar_sanitize_t *s, GumboNode *node)
     }
 
     return AR_OK;
+}
+
+
+/*
+ * A text node.  In the author's raw HTML, shortcodes become emoji by the
+ * rules of the Markdown text's, but in a <pre>, <code> or <tt>, as
+ * GitHub leaves them; attributes are never read for them.
+ */
+
+static int
+ar_sanitize_text(ar_sanitize_t *s, GumboNode *node)
+{
+    size_t           len, pos;
+    const char      *text;
+    ar_emoji_code_t  code;
+
+    text = node->v.text.text;
+    len = strlen(text);
+    pos = 0;
+
+    if (s->emoji && node->type == GUMBO_NODE_TEXT
+        && ar_emoji_next(text, len, 0, &code)
+        && ar_sanitize_emoji_text(s, node))
+    {
+        do {
+            if (ar_buf_append_entities(&s->out, text + pos,
+                                       code.start - pos, 0)
+                != AR_OK
+                || ar_buf_append(&s->out, code.utf8, strlen(code.utf8))
+                   != AR_OK)
+            {
+                return AR_ERROR;
+            }
+
+            pos = code.end;
+
+        } while (ar_emoji_next(text, len, pos, &code));
+    }
+
+    return ar_buf_append_entities(&s->out, text + pos, len - pos, 0);
+}
+
+
+/*
+ * Whether a text is the raw HTML's, outside code: the Markdown text had
+ * its shortcodes replaced before, and its code spans and blocks keep
+ * theirs.
+ */
+
+static int
+ar_sanitize_emoji_text(ar_sanitize_t *s, GumboNode *node)
+{
+    GumboNode  *n;
+
+    if (!ar_sanitize_in_raw(s, node->v.text.original_text.data)) {
+        return 0;
+    }
+
+    for (n = node->parent;
+         n != NULL && n->type == GUMBO_NODE_ELEMENT;
+         n = n->parent)
+    {
+        if (n->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) {
+            continue;
+        }
+
+        switch (n->v.element.tag) {
+        case GUMBO_TAG_PRE: case GUMBO_TAG_CODE: case GUMBO_TAG_TT:
+            return 0;
+
+        default:
+            break;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -1413,7 +1494,6 @@ ar_sanitize_core_math(ar_sanitize_t *s, GumboNode *node)
 static int
 ar_sanitize_authored(ar_sanitize_t *s, GumboNode *node)
 {
-    size_t         lo, hi, mid, off;
     GumboElement  *e;
 
     e = &node->v.element;
@@ -1426,7 +1506,22 @@ ar_sanitize_authored(ar_sanitize_t *s, GumboNode *node)
         return 1;
     }
 
-    off = e->original_tag.data - s->src.data;
+    return ar_sanitize_in_raw(s, e->original_tag.data);
+}
+
+
+/* whether the byte of the source at p is in the raw HTML */
+
+static int
+ar_sanitize_in_raw(ar_sanitize_t *s, const char *p)
+{
+    size_t  lo, hi, mid, off;
+
+    if (p == NULL) {
+        return 0;
+    }
+
+    off = p - s->src.data;
 
     lo = 0;
     hi = s->nspans;

@@ -15,7 +15,7 @@
 int ar_sanitize_link(cmark_node *node);
 int ar_sanitize_filtered(const char *literal);
 int ar_sanitize_render(cmark_node *doc, int options, cmark_llist *extensions,
-    cmark_mem *mem, const char **html, size_t *len);
+    cmark_mem *mem, int emoji, const char **html, size_t *len);
 
 
 #endif /* _AR_SANITIZE_H_INCLUDED_ */

@@ -2,7 +2,9 @@
 
 # article_render_emoji: ":name:" shortcodes become emoji in the text, in
 # every newline mode, and so in the title, the table of contents, the
-# index and the feed; never in code, URLs, autolinks, raw HTML or times.
+# index and the feed; never in code, URLs, autolinks, raw HTML attributes
+# or times.  In the text inside sanitized raw HTML too, but in <pre>,
+# <code> and <tt>; escaped raw HTML is shown as written.
 
 use strict;
 use warnings;
@@ -62,6 +64,33 @@ https://example.org/a/:smile: stays, www.example.org/:smile: stays.
 EOF
 
 $t->write_file('site/launch.md', $article);
+$t->write_file('site/raw.md', <<'EOF');
+<p align="center">:rocket: Fast</p>
+
+<table>
+<tr><td>:x:</td><td>:heavy_check_mark:</td></tr>
+</table>
+
+<details>
+<summary>:sparkles: Features</summary>
+
+:tada: in the details' Markdown
+
+</details>
+
+<details><summary>More</summary>:smile: in the details' own text</details>
+
+<p title=":x:"><img alt=":smile:" src="a.png"> attributes</p>
+
+<pre>:rocket: in pre
+</pre>
+
+<p><code>:rocket: in code</code> and <tt>:rocket: in tt</tt></p>
+
+<p>At 10:30:45 see https://example.org/:tada: now</p>
+
+Inline <code>:x: code</code> and <kbd>:smile:</kbd> keys.
+EOF
 $t->write_file('site/news/index.md',
     "# News :tada:\n\n{{articles}}\n");
 $t->write_file('site/news/first.md',
@@ -101,6 +130,31 @@ http {
             article_render_gfm table strikethrough tagfilter tasklist footnotes;
         }
 
+        location /sanitize/ {
+            alias %%TESTDIR%%/site/;
+            article_render_html sanitize;
+
+            location /sanitize/hard/ {
+                alias %%TESTDIR%%/site/;
+                article_render_newline hard;
+            }
+
+            location /sanitize/block/ {
+                alias %%TESTDIR%%/site/;
+                article_render_newline block;
+            }
+
+            location /sanitize/off/ {
+                alias %%TESTDIR%%/site/;
+                article_render_emoji off;
+            }
+        }
+
+        location /escape/ {
+            alias %%TESTDIR%%/site/;
+            article_render_html escape;
+        }
+
         location /off/ {
             alias %%TESTDIR%%/site/;
             article_render_emoji off;
@@ -123,7 +177,7 @@ http {
 }
 EOF
 
-$t->plan(54)->run();
+$t->plan(54 + 3 * 7 + 3)->run();
 
 # a pattern of the patterns one after the other
 
@@ -219,3 +273,47 @@ $r = $t->get('/newsoff/feed.atom');
 
 like($r->{body}, qr{<title>First :rocket: post</title>},
     'feed with article_render_emoji off: the shortcode stays');
+
+# the text inside raw HTML, sanitized
+
+$e{sparkles} = "\xe2\x9c\xa8";
+
+for my $mode ('soft', 'hard', 'block') {
+    my $prefix = $mode eq 'soft' ? '' : "/$mode";
+    my $html = ArticleRender::Test::article_html(
+        $t->get("/sanitize$prefix/raw.md")->{body}) || '';
+
+    like($html, qr{<p align="center">\Q$e{rocket}\E Fast</p>},
+        "$mode: sanitized raw HTML: a centred paragraph has the emoji");
+    like($html, qr{<td>\Q$e{x}\E</td><td>\Q$e{check}\E</td>},
+        "$mode: sanitized raw HTML: table cells have the emoji");
+    like($html, re_cat(qr{<summary>\Q$e{sparkles}\E Features</summary>.*}s,
+            qr{\Q$e{tada}\E in the details' Markdown.*}s,
+            qr{\Q$e{smile}\E in the details' own text}),
+        "$mode: sanitized raw HTML: summary and details have the emoji");
+    like($html, qr{<p title=":x:"><img alt=":smile:" src="a\.png" />},
+        "$mode: sanitized raw HTML: attributes stay");
+    like($html, re_cat(qr{<pre>:rocket: in pre\n</pre>.*}s,
+            qr{<code>:rocket: in code</code> and <tt>:rocket: in tt</tt>}),
+        "$mode: sanitized raw HTML: pre, code and tt stay");
+    like($html, qr{At 10:30:45 see https://example\.org/:tada: now},
+        "$mode: sanitized raw HTML: a time and an address stay");
+    like($html, qr{Inline <code>:x: code</code> and <kbd>\Q$e{smile}\E</kbd>},
+        "$mode: inline raw code keeps its text, a key has the emoji");
+}
+
+like($t->get('/sanitize/off/raw.md')->{body},
+    re_cat(qr{<p align="center">:rocket: Fast</p>.*}s,
+        qr{<td>:x:</td><td>:heavy_check_mark:</td>.*}s,
+        qr{<summary>:sparkles: Features</summary>}),
+    'sanitized raw HTML with article_render_emoji off: shortcodes stay');
+
+my $escaped = ArticleRender::Test::article_html(
+    $t->get('/escape/raw.md')->{body}) || '';
+
+like($escaped,
+    re_cat(qr{&lt;p align=&quot;center&quot;&gt;:rocket: Fast&lt;/p&gt;.*}s,
+        qr{&lt;td&gt;:x:&lt;/td&gt;}),
+    'escaped raw HTML: its text is shown as written, shortcodes too');
+like($escaped, qr{<p>\Q$e{tada}\E in the details' Markdown</p>},
+    'escaped raw HTML: the Markdown between it has the emoji');

@@ -20,6 +20,14 @@
 #define AR_ROCKET  "\xf0\x9f\x9a\x80"
 #define AR_CROSS   "\xe2\x9d\x8c"
 #define AR_SMILE   "\xf0\x9f\x98\x84"
+#define AR_SPARKLE "\xe2\x9c\xa8"
+
+
+/* how a case's raw HTML is rendered */
+#define AR_HTML_UNSAFE    0
+#define AR_HTML_SANITIZE  1
+#define AR_HTML_ESCAPE    2
+#define AR_HTML_NOEMOJI   3   /* sanitized, article_render_emoji off */
 
 
 typedef struct {
@@ -28,6 +36,7 @@ typedef struct {
     const char    *has[4];
     const char    *lacks[3];
     const char    *title;
+    unsigned       html;      /* AR_HTML_* */
 } ar_emoji_case_t;
 
 
@@ -38,56 +47,131 @@ static const ar_emoji_case_t  ar_emoji_cases[] = {
 
     { "a shortcode in a paragraph",
       "Go :rocket: now.\n",
-      { "<p>Go " AR_ROCKET " now.</p>" }, { ":rocket:" }, NULL },
+      { "<p>Go " AR_ROCKET " now.</p>" }, { ":rocket:" },
+      NULL, AR_HTML_UNSAFE },
 
     { "at the start and the end of the text, side by side",
       ":x::smile:\n",
-      { "<p>" AR_CROSS AR_SMILE "</p>" }, { ":x:" }, NULL },
+      { "<p>" AR_CROSS AR_SMILE "</p>" }, { ":x:" }, NULL, AR_HTML_UNSAFE },
 
     { "a name with + and -",
       ":+1: :-1: :t-rex:\n",
       { "\xf0\x9f\x91\x8d \xf0\x9f\x91\x8e \xf0\x9f\xa6\x96" }, { 0 },
-      NULL },
+      NULL, AR_HTML_UNSAFE },
 
     { "a name with _, which may open emphasis",
       "_a :heavy_check_mark: b_\n",
-      { "<em>a \xe2\x9c\x94\xef\xb8\x8f b</em>" }, { ":heavy" }, NULL },
+      { "<em>a \xe2\x9c\x94\xef\xb8\x8f b</em>" }, { ":heavy" },
+      NULL, AR_HTML_UNSAFE },
 
     { "unknown names, capitals, a lone colon stay",
       ":nope: :Rocket: : x: :rocket\n",
-      { ":nope: :Rocket: : x: :rocket" }, { AR_ROCKET }, NULL },
+      { ":nope: :Rocket: : x: :rocket" }, { AR_ROCKET }, NULL, AR_HTML_UNSAFE },
 
     { "times and words around the colons stay",
       "10:30:45 1:100:2 a:x: :x:b\n",
-      { "10:30:45 1:100:2 a:x: :x:b" }, { AR_CROSS }, NULL },
+      { "10:30:45 1:100:2 a:x: :x:b" }, { AR_CROSS }, NULL, AR_HTML_UNSAFE },
 
     { "code spans and code blocks stay",
       "`:x:`\n\n```\n:x:\n```\n",
       { "<code>:x:</code>", "<pre><code>:x:\n</code></pre>" },
-      { AR_CROSS }, NULL },
+      { AR_CROSS }, NULL, AR_HTML_UNSAFE },
 
     { "an autolink and addresses in the text stay",
       "<http://a.example/:x:> http://b.example/:x: www.c.example/:x:\n",
       { "http://a.example/:x:</a>", "b.example/:x", "c.example/:x" },
-      { AR_CROSS }, NULL },
+      { AR_CROSS }, NULL, AR_HTML_UNSAFE },
 
     { "a link's text changes, not its address",
       "[:x: text](http://a.example/:x:)\n",
       { "<a href=\"http://a.example/:x:\">" AR_CROSS " text</a>" }, { 0 },
-      NULL },
+      NULL, AR_HTML_UNSAFE },
 
     { "raw HTML stays",
       "<b title=\":x:\">a</b>\n",
-      { "title=\":x:\"" }, { AR_CROSS }, NULL },
+      { "title=\":x:\"" }, { AR_CROSS }, NULL, AR_HTML_UNSAFE },
 
     { "the title and the heading id",
       "# Go :rocket: now\n",
       { "<h1 id=\"go-rocket-now\">Go " AR_ROCKET " now" }, { 0 },
-      "Go " AR_ROCKET " now" },
+      "Go " AR_ROCKET " now", AR_HTML_UNSAFE },
 
     { "a footnote and a table cell",
       "a[^1]\n\n[^1]: :x:\n\n|h|\n|-|\n|:smile:|\n",
-      { AR_CROSS, "<td>" AR_SMILE "</td>" }, { ":x:", ":smile:" }, NULL }
+      { AR_CROSS, "<td>" AR_SMILE "</td>" }, { ":x:", ":smile:" },
+      NULL, AR_HTML_UNSAFE },
+
+    /* the text of raw HTML, sanitized as GitHub shows it */
+
+    { "sanitized raw HTML: a centred paragraph",
+      "<p align=\"center\">:rocket: Fast</p>\n",
+      { "<p align=\"center\">" AR_ROCKET " Fast</p>" }, { ":rocket:" },
+      NULL, AR_HTML_SANITIZE },
+
+    { "sanitized raw HTML: table cells",
+      "<table><tr><td>:x:</td><td>:smile:</td></tr></table>\n",
+      { "<td>" AR_CROSS "</td><td>" AR_SMILE "</td>" }, { ":x:" }, NULL,
+      AR_HTML_SANITIZE },
+
+    { "sanitized raw HTML: details and summary",
+      "<details><summary>:sparkles: Features</summary>\n:x: a\n"
+      "</details>\n\n<details>\n<summary>:x:</summary>\n\n:smile: b\n\n"
+      "</details>\n",
+      { "<summary>" AR_SPARKLE " Features</summary>\n" AR_CROSS " a",
+        "<summary>" AR_CROSS "</summary>", "<p>" AR_SMILE " b</p>" },
+      { ":x:", ":sparkles:", ":smile:" }, NULL, AR_HTML_SANITIZE },
+
+    { "sanitized raw HTML: side by side, and entities kept",
+      "<div>:x::smile: &lt;:x:&gt; &amp; a</div>\n",
+      { "<div>" AR_CROSS AR_SMILE " &lt;" AR_CROSS "&gt; &amp; a</div>" },
+      { ":x:" }, NULL, AR_HTML_SANITIZE },
+
+    { "sanitized raw HTML: attributes stay",
+      "<p title=\":x:\"><img alt=\":smile:\" src=\"a.png\">:x:</p>\n"
+      "\nInline <img alt=\":smile:\" src=\"b.png\"> too.\n",
+      { "<p title=\":x:\"><img alt=\":smile:\" src=\"a.png\" />"
+        AR_CROSS "</p>", "<img alt=\":smile:\" src=\"b.png\" /> too" },
+      { AR_SMILE }, NULL, AR_HTML_SANITIZE },
+
+    { "sanitized raw HTML: pre, code and tt stay, kbd changes",
+      "<pre>:x:\n</pre>\n\n<p><code>:x:</code> <tt>a :x:</tt>"
+      " <code><b>:x:</b></code> <kbd>:smile:</kbd></p>\n",
+      { "<pre>:x:\n</pre>", "<code>:x:</code> <tt>a :x:</tt>",
+        "<code><b>:x:</b></code>", "<kbd>" AR_SMILE "</kbd>" },
+      { AR_CROSS }, NULL, AR_HTML_SANITIZE },
+
+    { "sanitized raw HTML: times, words and addresses stay",
+      "<p>10:30:45 a:x: :x:b https://a.example/:x: www.b.example/:x:</p>\n",
+      { "10:30:45 a:x: :x:b https://a.example/:x: www.b.example/:x:" },
+      { AR_CROSS }, NULL, AR_HTML_SANITIZE },
+
+    { "sanitized raw HTML: dropped elements stay dropped",
+      "<p>a<noscript>:x:</noscript><template>:x:</template>b</p>\n",
+      { "<p>ab</p>" }, { AR_CROSS, ":x:" }, NULL, AR_HTML_SANITIZE },
+
+    { "sanitized raw HTML with emoji off: shortcodes stay",
+      "<p align=\"center\">:rocket: Fast</p>\n\n<td>:x:</td>\n",
+      { "<p align=\"center\">:rocket: Fast</p>", ":x:" },
+      { AR_ROCKET, AR_CROSS }, NULL, AR_HTML_NOEMOJI },
+
+    { "inline code, tt and pre tags of raw HTML keep their text",
+      "a <code>:x: *:x:*</code> :smile: <TT>:x:</tt> <pre>:x:</pre>"
+      " <kbd>:rocket:</kbd>\n\n<code>open\n\n:rocket: next block\n",
+      { "<code>:x: <em>:x:</em></code> " AR_SMILE " <tt>:x:</tt>",
+        "<pre>:x:</pre>", "<kbd>" AR_ROCKET "</kbd>",
+        "<p>" AR_ROCKET " next block</p>" },
+      { AR_CROSS }, NULL, AR_HTML_SANITIZE },
+
+    { "inline code tags keep their text with unsafe raw HTML too",
+      "a <code>:x:</code> :smile: <code/>:x:\n",
+      { "<code>:x:</code> " AR_SMILE " <code/>:x:" }, { AR_CROSS }, NULL,
+      AR_HTML_UNSAFE },
+
+    { "escaped raw HTML is shown as written",
+      "<p align=\"center\">:rocket: Fast</p>\n\nand :x:\n",
+      { "&lt;p align=&quot;center&quot;&gt;:rocket: Fast&lt;/p&gt;",
+        "and " AR_CROSS },
+      { AR_ROCKET }, NULL, AR_HTML_ESCAPE }
 };
 
 
@@ -104,9 +188,11 @@ ar_run_emoji_case(const ar_emoji_case_t *c, unsigned mode)
     memset(&limits, 0, sizeof(ar_limits_t));
 
     conf.gfm = AR_GFM_ALL;
-    conf.unsafe = 1;
+    conf.unsafe = (c->html == AR_HTML_UNSAFE);
+    conf.sanitize = (c->html == AR_HTML_SANITIZE
+                     || c->html == AR_HTML_NOEMOJI);
     conf.newline = mode;
-    conf.emoji = 1;
+    conf.emoji = (c->html != AR_HTML_NOEMOJI);
 
     if (ar_render_article(&conf, &limits, c->md, strlen(c->md), &article)
         != AR_OK)
