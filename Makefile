@@ -452,7 +452,7 @@ serve: all
 bench: deps-bench
 	@$(SUBMAKE) bench-run
 
-bench-run: all $(BUILD)/ar-compress $(BUILD)/compress-levels
+bench-run: all $(BUILD)/ar-compress $(BUILD)/compress-levels $(BENCH_BIN)
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/run.sh
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/browser.sh
 

@@ -10,6 +10,8 @@
 # Then a directory of 10,000 articles: its first index page, and a
 # repeated one against a cached article page of about the same size
 # (BENCH_ONLY=listing alone).
+# And a cold render through HTTP, with the pool and without it, against
+# the library alone in a process (BENCH_ONLY=cold alone).
 
 set -euo pipefail
 
@@ -101,6 +103,12 @@ http {
         location /uncached/ {
             article_render on;
             article_render_cache off;
+        }
+        location /uncached-inline/ {
+            alias html/uncached/;
+            article_render on;
+            article_render_cache off;
+            article_render_thread_pool off;
         }
         location /ws/ {
             article_render on;
@@ -271,6 +279,67 @@ listing() {
          "repeated at 0.5 or more of the article's"
 }
 
+# A cold render through HTTP ("article_render_cache off", curl without
+# Accept-Encoding, one request at a time), in the thread pool and
+# without it, against cmark-gfm alone in a process (bench/ar_bench_render,
+# the "library" column): the median of COLD_RUNS requests each, the two
+# locations alternating so that other work on the machine slows both
+# alike; and the worker's CPU time (utime + stime, its threads included)
+# and minor page faults per request over those requests.
+COLD_RUNS=${BENCH_COLD_RUNS:-15}
+
+cold() {
+    local name lib loc url i t w s0 s1 out=()
+
+    w=$(pgrep -P "$(cat "$dir/logs/nginx.pid")" | head -1)
+
+    echo
+    echo "a cold render (cache off, no Accept-Encoding), median of" \
+         "$COLD_RUNS requests, against the library in a process:"
+    printf '%-6s %-8s %9s %9s %7s %11s %10s\n' article render "ms" \
+        "library" ratio "cpu ms/req" "faults/req"
+
+    for name in 200k 2m; do
+        lib=$("$BUILD/ar_bench_render" -r "$COLD_RUNS" \
+                  "$name=$dir/html/uncached/$name.md" \
+              | awk -v n="$name" '$1 == n { print $3 }')
+
+        for loc in uncached uncached-inline; do
+            curl -sf -o /dev/null "http://127.0.0.1:$PORT/$loc/$name.md"
+        done
+
+        declare -A ms=() st=()
+        for loc in uncached uncached-inline; do
+            st[$loc]="0 0"
+        done
+
+        for i in $(seq "$COLD_RUNS"); do
+            for loc in uncached uncached-inline; do
+                s0=$(awk '{ print $10, $14 + $15 }' "/proc/$w/stat")
+                t=$(curl -sf -o /dev/null -w '%{time_total}' \
+                        "http://127.0.0.1:$PORT/$loc/$name.md")
+                s1=$(awk '{ print $10, $14 + $15 }' "/proc/$w/stat")
+                ms[$loc]+="$t "
+                st[$loc]=$(echo "${st[$loc]} $s0 $s1" | awk '{
+                    print $1 + $5 - $3, $2 + $6 - $4 }')
+            done
+        done
+
+        for loc in uncached uncached-inline; do
+            # shellcheck disable=SC2086
+            t=$(median ${ms[$loc]})
+            echo "${st[$loc]}" | awk -v n="$name" -v t="$t" -v l="$lib" \
+                -v r="$COLD_RUNS" -v hz="$(getconf CLK_TCK)" \
+                -v p="$([ "$loc" = uncached ] && echo pool || echo inline)" '{
+                printf "%-6s %-8s %9.1f %9.1f %7.2f %11.1f %10.0f\n",
+                       n, p, t * 1000, l, t * 1000 / l,
+                       $2 * 1000 / hz / r, $1 / r }'
+        done
+        unset ms st
+    done
+    echo "target: each ratio at most 1.35"
+}
+
 check_log() {
     if grep -E '\[(alert|crit|emerg)\]' "$dir/logs/error.log"; then
         echo "bench: errors in the error log" >&2
@@ -280,6 +349,12 @@ check_log() {
 
 if [ "$ONLY" = ws ]; then
     working_set
+    check_log
+    exit 0
+fi
+
+if [ "$ONLY" = cold ]; then
+    cold
     check_log
     exit 0
 fi
@@ -352,6 +427,7 @@ echo "target: p99 ratio within 2 under the paced load"
 
 working_set
 listing
+cold
 echo
 
 echo "nginx $("$NGINX_BIN" -v 2>&1 | sed 's|.*/||'), $(nproc) cores," \

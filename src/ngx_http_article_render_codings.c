@@ -1,8 +1,9 @@
 /*
  * ngx_http_article_render_module: the codings a first response does not
- * wait for.  A render in a thread pool makes only the coding its request
- * is sent in; this task makes the others (and the page file of a zone
- * with a path) once the response is on its way, and stores the page.
+ * wait for.  A render in a thread pool, or of a page nobody keeps, makes
+ * only the coding its request is sent in; this task makes the others
+ * (and the page file of a zone with a path) once the response is on its
+ * way, and stores the page.
  * It owns its memory and holds the render's mark: it outlives the
  * request, and waiters never render the version again.
  */
@@ -12,6 +13,48 @@
 #include <ngx_http.h>
 
 #include "ngx_http_article_render_module.h"
+
+
+/*
+ * Before a job runs, in a thread pool or for a page nobody keeps: it is
+ * to make the page in the coding the request will be sent, and no
+ * other.  Of the codings the request weights highest, the quickest to
+ * make is chosen: gzip, zstd, br.
+ */
+
+void
+ngx_http_article_render_codings_first(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    size_t      sizes[AR_CODING_N];
+    ngx_int_t   c, first;
+    ngx_uint_t  compress;
+
+    static const size_t  cost[AR_CODING_N] = { 4, 1, 3, 2 };
+
+    for (c = 0; c < AR_CODING_N; c++) {
+        sizes[c] = (c == AR_CODING_IDENTITY
+                    || ngx_http_article_render_compress_level(arlcf->compress,
+                                                              c) >= 0)
+                   ? cost[c] : AR_SIZE_NONE;
+    }
+
+    first = ngx_http_article_render_compress_coding(r, arlcf->compress,
+                                                    sizes);
+
+    compress = (first == AR_CODING_IDENTITY)
+               ? 0 : arlcf->compress & ((ngx_uint_t) 0xff << (first * 8));
+
+    if (compress == arlcf->compress) {
+        return;
+    }
+
+    ctx->job.compress = compress;
+
+    /* the page file holds every coding: the task writes it */
+    ctx->job.file = NULL;
+}
 
 
 #if (NGX_THREADS)
@@ -60,47 +103,6 @@ static void ngx_http_article_render_codings_keep(ngx_event_t *ev);
 #if (AR_TEST_HOOKS)
 static void ngx_http_article_render_codings_test_hold(u_char *name);
 #endif
-
-
-/*
- * Before a job is posted: it is to make the page in the coding the
- * request will be sent, and no other.  Of the codings the request
- * weights highest, the quickest to make is chosen: gzip, zstd, br.
- */
-
-void
-ngx_http_article_render_codings_first(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf)
-{
-    size_t      sizes[AR_CODING_N];
-    ngx_int_t   c, first;
-    ngx_uint_t  compress;
-
-    static const size_t  cost[AR_CODING_N] = { 4, 1, 3, 2 };
-
-    for (c = 0; c < AR_CODING_N; c++) {
-        sizes[c] = (c == AR_CODING_IDENTITY
-                    || ngx_http_article_render_compress_level(arlcf->compress,
-                                                              c) >= 0)
-                   ? cost[c] : AR_SIZE_NONE;
-    }
-
-    first = ngx_http_article_render_compress_coding(r, arlcf->compress,
-                                                    sizes);
-
-    compress = (first == AR_CODING_IDENTITY)
-               ? 0 : arlcf->compress & ((ngx_uint_t) 0xff << (first * 8));
-
-    if (compress == arlcf->compress) {
-        return;
-    }
-
-    ctx->job.compress = compress;
-
-    /* the page file holds every coding: the task writes it */
-    ctx->job.file = NULL;
-}
 
 
 /*

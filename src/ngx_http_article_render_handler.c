@@ -806,6 +806,12 @@ ngx_http_article_render_render(ngx_http_request_t *r,
 
 #endif
 
+    /* a page nobody keeps is made in the coding it is sent in alone */
+
+    if (p->cache == NULL) {
+        ngx_http_article_render_codings_first(r, ctx, arlcf);
+    }
+
     ngx_http_article_render_job_run(job);
     ngx_http_article_render_settle(r, ctx, arlcf);
 
@@ -875,11 +881,22 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf)
 {
     ngx_uint_t  remake;
+#if (AR_TEST_HOOKS)
+    ngx_int_t   c;
+#endif
 
     remake = ctx->page.remake;
 
     ctx->rc = ngx_http_article_render_job_status(r, ctx, arlcf);
     ctx->state = NGX_HTTP_AR_SEND;
+
+#if (AR_TEST_HOOKS)
+    for (c = AR_CODING_IDENTITY + 1; ctx->rc == NGX_OK && c < AR_CODING_N;
+         c++)
+    {
+        ctx->codings += (ctx->job.reps[c] != AR_SIZE_NONE);
+    }
+#endif
 
     if (remake && ctx->rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
         /*

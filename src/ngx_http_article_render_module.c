@@ -36,6 +36,7 @@ typedef struct {
     ngx_shm_zone_t                      *default_cache;
     ngx_str_t                            languages;
     ngx_flag_t                           highlight;  /* on somewhere */
+    ngx_flag_t                           threads;    /* a pool somewhere */
 } ngx_http_article_render_main_conf_t;
 
 
@@ -84,6 +85,7 @@ static char *ngx_http_article_render_merge_srv_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static ngx_int_t ngx_http_article_render_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_article_render_init_module(ngx_cycle_t *cycle);
+static ngx_int_t ngx_http_article_render_init_process(ngx_cycle_t *cycle);
 static void ngx_http_article_render_exit_process(ngx_cycle_t *cycle);
 static void ngx_http_article_render_exit_master(ngx_cycle_t *cycle);
 static char *ngx_http_article_render_highlight(ngx_conf_t *cf, void *post,
@@ -345,7 +347,7 @@ ngx_module_t  ngx_http_article_render_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     ngx_http_article_render_init_module,   /* init module */
-    NULL,                                  /* init process */
+    ngx_http_article_render_init_process,  /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     ngx_http_article_render_exit_process,  /* exit process */
@@ -844,7 +846,10 @@ static ngx_http_variable_t  ngx_http_article_render_vars[] = {
 
 #if (AR_TEST_HOOKS)
 
-    /* test builds only: what this request asked of the zone and rendered */
+    /*
+     * test builds only: what this request asked of the zone, rendered
+     * and compressed
+     */
 
     { ngx_string("article_render_test_lookups"), NULL,
       ngx_http_article_render_test_variable,
@@ -854,6 +859,11 @@ static ngx_http_variable_t  ngx_http_article_render_vars[] = {
     { ngx_string("article_render_test_renders"), NULL,
       ngx_http_article_render_test_variable,
       offsetof(ngx_http_article_render_ctx_t, renders),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("article_render_test_codings"), NULL,
+      ngx_http_article_render_test_variable,
+      offsetof(ngx_http_article_render_ctx_t, codings),
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     /* and the directories this worker has scanned for listings */
@@ -993,6 +1003,7 @@ ngx_http_article_render_create_main_conf(ngx_conf_t *cf)
      *     armcf->default_cache = NULL;
      *     armcf->languages = { 0, NULL };
      *     armcf->highlight = 0;
+     *     armcf->threads = 0;
      */
 
     armcf->suffixes = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
@@ -1319,6 +1330,10 @@ ngx_http_article_render_merge_loc_conf(ngx_conf_t *cf, void *parent,
         }
     }
 
+    if (conf->thread_pool != NGX_CONF_UNSET_PTR && conf->thread_pool) {
+        armcf->threads = 1;
+    }
+
 #endif
 
     return NGX_CONF_OK;
@@ -1409,6 +1424,22 @@ ngx_http_article_render_init_module(ngx_cycle_t *cycle)
                   "fixed in 0.29.0.gfm.13: renders rely on "
                   "article_render_timeout and article_render_max_memory",
                   ar_render_library_version());
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_article_render_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_article_render_main_conf_t  *armcf;
+
+    armcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                               ngx_http_article_render_module);
+
+    if (armcf && armcf->threads) {
+        ngx_http_article_render_job_init_threads();
+    }
 
     return NGX_OK;
 }

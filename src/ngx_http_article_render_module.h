@@ -110,6 +110,8 @@ typedef struct {
 #if (AR_TEST_HOOKS)
     ngx_uint_t                               lookups;
     ngx_uint_t                               renders;
+    ngx_uint_t                               codings;  /* compressed by
+                                                          its jobs */
 #endif
 } ngx_http_article_render_ctx_t;
 

@@ -74,6 +74,7 @@ typedef struct {
 
 
 void ngx_http_article_render_job_run(ngx_http_article_render_job_t *job);
+void ngx_http_article_render_job_init_threads(void);
 #if (NGX_THREADS)
 ngx_int_t ngx_http_article_render_job_post(ngx_thread_pool_t *tp,
     ngx_http_article_render_job_t *job, ngx_pool_t *pool,
