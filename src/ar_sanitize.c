@@ -1413,7 +1413,10 @@ ar_sanitize_kind(ar_sanitize_t *s, GumboNode *node)
 }
 
 
-/* a <picture>, which gumbo 0.10.1 does not know */
+/*
+ * A <picture>: gumbo 0.10.1 (Debian 12) does not know it, later ones
+ * (Debian 13) have a tag for it, named only by its name in our headers.
+ */
 
 static int
 ar_sanitize_picture(GumboNode *node)
@@ -1427,10 +1430,15 @@ ar_sanitize_picture(GumboNode *node)
 
     e = &node->v.element;
 
-    if (e->tag != GUMBO_TAG_UNKNOWN
-        || e->tag_namespace != GUMBO_NAMESPACE_HTML
-        || e->original_tag.length == 0)
-    {
+    if (e->tag_namespace != GUMBO_NAMESPACE_HTML) {
+        return 0;
+    }
+
+    if (e->tag != GUMBO_TAG_UNKNOWN) {
+        return strcmp(gumbo_normalized_tagname(e->tag), "picture") == 0;
+    }
+
+    if (e->original_tag.length == 0) {
         return 0;
     }
 
