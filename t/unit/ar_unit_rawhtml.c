@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cmark-gfm.h>
+
 #include "ar_buf.h"
 #include "ar_check.h"
 #include "ar_listing_store.h"
@@ -29,6 +31,13 @@
 /* an HTML block of it never ends: CommonMark's, hidden as GitHub does */
 #define AR_V_ENDLESS 2
 
+/*
+ * AR_V_RUNS where the library follows CommonMark 0.30, which made
+ * <textarea> open such a block as <script> does (cmark-gfm 0.29.0.gfm.13
+ * of Debian 13 does, gfm.6 of Debian 12 does not)
+ */
+#define AR_V_RUNS_030  4
+
 
 typedef struct {
     const char  *html;
@@ -44,7 +53,7 @@ typedef struct {
 
 static const ar_vector_t  ar_vectors[] = {
     { "<style>", AR_V_RUNS },
-    { "<textarea>", 0 },
+    { "<textarea>", AR_V_RUNS_030 },
     { "<title>", 0 },
     { "<script>", AR_V_RUNS },
     { "<noscript>", 0 },
@@ -112,6 +121,7 @@ static const char  ar_after_text[] = "Rest *em* [link](https://x.org/)";
 static int ar_render_mode(unsigned mode, const char *md,
     ar_article_t *a);
 static int ar_run_vector(const ar_vector_t *v);
+static int ar_textarea_runs(void);
 static int ar_run_placement(const ar_vector_t *v, size_t p,
     unsigned mode);
 static int ar_well_formed(const ar_buf_t *html);
@@ -162,6 +172,28 @@ ar_run_vector(const ar_vector_t *v)
 }
 
 
+/* whether the linked library's <textarea> block runs to the end */
+
+static int
+ar_textarea_runs(void)
+{
+    int          runs;
+    cmark_node  *doc, *first;
+
+    doc = cmark_parse_document("<textarea>\n\nx\n", 14,
+                               CMARK_OPT_DEFAULT);
+    first = cmark_node_first_child(doc);
+
+    runs = first != NULL
+           && cmark_node_get_type(first) == CMARK_NODE_HTML_BLOCK
+           && cmark_node_next(first) == NULL;
+
+    cmark_node_free(doc);
+
+    return runs;
+}
+
+
 static int
 ar_run_placement(const ar_vector_t *v, size_t p, unsigned mode)
 {
@@ -195,7 +227,10 @@ ar_run_placement(const ar_vector_t *v, size_t p, unsigned mode)
         return 0;
     }
 
-    if (p == 0 && (v->flags & AR_V_RUNS)) {
+    if (p == 0
+        && ((v->flags & AR_V_RUNS)
+            || ((v->flags & AR_V_RUNS_030) && ar_textarea_runs())))
+    {
         ok = ar_has(&a.html, ar_after_text);
 
     } else {
