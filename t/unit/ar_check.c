@@ -174,6 +174,38 @@ ar_lacks(const ar_buf_t *b, const char *s)
 }
 
 
+/* every string of a case's list holds (its unused places are NULL) */
+
+int
+ar_has_each(const ar_buf_t *b, const char *const *s, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] != NULL && !ar_has(b, s[i])) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+int
+ar_lacks_each(const ar_buf_t *b, const char *const *s, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] != NULL && !ar_lacks(b, s[i])) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 int
 ar_starts(const ar_buf_t *b, const char *s)
 {

@@ -18,6 +18,9 @@
 /* a string literal and its length, NUL bytes included */
 #define AR_S(s)  s, sizeof(s) - 1
 
+/* an array and its number of elements */
+#define AR_N(a)  a, sizeof(a) / sizeof(a[0])
+
 /* the self-link anchor at the end of every heading */
 #define AR_ANCHOR(id)                                                       \
     "<a class=\"anchor\" href=\"#" id "\" aria-hidden=\"true\""            \
@@ -45,6 +48,8 @@ int ar_is(const char *got, size_t got_len, const char *s, size_t len);
 int ar_buf_is(const ar_buf_t *b, const char *s);
 int ar_has(const ar_buf_t *b, const char *s);
 int ar_lacks(const ar_buf_t *b, const char *s);
+int ar_has_each(const ar_buf_t *b, const char *const *s, size_t n);
+int ar_lacks_each(const ar_buf_t *b, const char *const *s, size_t n);
 int ar_starts(const ar_buf_t *b, const char *s);
 int ar_str_has(const char *got, const char *s);
 int ar_int_is(const char *what, long got, long expected);

@@ -179,7 +179,6 @@ static int
 ar_run_emoji_case(const ar_emoji_case_t *c, unsigned mode)
 {
     int               ok;
-    size_t            i;
     ar_limits_t       limits;
     ar_article_t      article;
     ar_render_conf_t  conf;
@@ -201,19 +200,8 @@ ar_run_emoji_case(const ar_emoji_case_t *c, unsigned mode)
         return 0;
     }
 
-    ok = 1;
-
-    for (i = 0; ok && i < sizeof(c->has) / sizeof(c->has[0]); i++) {
-        if (c->has[i] != NULL) {
-            ok = ar_has(&article.html, c->has[i]);
-        }
-    }
-
-    for (i = 0; ok && i < sizeof(c->lacks) / sizeof(c->lacks[0]); i++) {
-        if (c->lacks[i] != NULL) {
-            ok = ar_lacks(&article.html, c->lacks[i]);
-        }
-    }
+    ok = ar_has_each(&article.html, AR_N(c->has))
+         && ar_lacks_each(&article.html, AR_N(c->lacks));
 
     if (ok && c->title != NULL) {
         ok = ar_is(article.title.data, article.title.len,

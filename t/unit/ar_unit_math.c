@@ -408,7 +408,6 @@ static int
 ar_run_tex_case(const ar_tex_case_t *c)
 {
     int       ok, rc;
-    size_t    i;
     ar_buf_t  out;
 
     memset(&out, 0, sizeof(ar_buf_t));
@@ -417,17 +416,8 @@ ar_run_tex_case(const ar_tex_case_t *c)
 
     ok = ar_int_is("ar_math_mathml()", rc, c->rc) && ar_balanced(&out);
 
-    for (i = 0; ok && i < sizeof(c->has) / sizeof(c->has[0]); i++) {
-        if (c->has[i] != NULL) {
-            ok = ar_has(&out, c->has[i]);
-        }
-    }
-
-    for (i = 0; ok && i < sizeof(c->lacks) / sizeof(c->lacks[0]); i++) {
-        if (c->lacks[i] != NULL) {
-            ok = ar_lacks(&out, c->lacks[i]);
-        }
-    }
+    ok = ok && ar_has_each(&out, AR_N(c->has))
+         && ar_lacks_each(&out, AR_N(c->lacks));
 
     if (ok && rc == AR_OK) {
         ok = ar_starts(&out, "<math><semantics><mrow>")
@@ -444,7 +434,6 @@ static int
 ar_run_md_case(const ar_md_case_t *c, unsigned mode)
 {
     int               ok;
-    size_t            i;
     ar_limits_t       limits;
     ar_article_t      article;
     ar_render_conf_t  conf;
@@ -464,19 +453,8 @@ ar_run_md_case(const ar_md_case_t *c, unsigned mode)
         return 0;
     }
 
-    ok = 1;
-
-    for (i = 0; ok && i < sizeof(c->has) / sizeof(c->has[0]); i++) {
-        if (c->has[i] != NULL) {
-            ok = ar_has(&article.html, c->has[i]);
-        }
-    }
-
-    for (i = 0; ok && i < sizeof(c->lacks) / sizeof(c->lacks[0]); i++) {
-        if (c->lacks[i] != NULL) {
-            ok = ar_lacks(&article.html, c->lacks[i]);
-        }
-    }
+    ok = ar_has_each(&article.html, AR_N(c->has))
+         && ar_lacks_each(&article.html, AR_N(c->lacks));
 
     if (ok && c->title != NULL) {
         ok = ar_is(article.title.data, article.title.len,

@@ -1780,22 +1780,12 @@ static int
 ar_run_render_case(const ar_render_case_t *c)
 {
     int           ok;
-    size_t        i;
     ar_article_t  a;
 
     ok = ar_render(c->gfm, c->unsafe, c->md, c->len, &a);
 
-    for (i = 0; ok && i < sizeof(c->has) / sizeof(c->has[0]); i++) {
-        if (c->has[i] != NULL) {
-            ok = ar_has(&a.html, c->has[i]);
-        }
-    }
-
-    for (i = 0; ok && i < sizeof(c->lacks) / sizeof(c->lacks[0]); i++) {
-        if (c->lacks[i] != NULL) {
-            ok = ar_lacks(&a.html, c->lacks[i]);
-        }
-    }
+    ok = ok && ar_has_each(&a.html, AR_N(c->has))
+         && ar_lacks_each(&a.html, AR_N(c->lacks));
 
     if (ok && c->html != NULL) {
         ok = ar_buf_is(&a.html, c->html);
