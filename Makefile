@@ -113,6 +113,12 @@ SAN_CFLAGS  := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 # need the same libraries in both builds (t/package.t checks them)
 SAN_LDFLAGS := -fsanitize=address,undefined -Wl,--as-needed
 ASAN_LIB    ?= $(shell gcc -print-file-name=libasan.so)
+# with libstdc++ loaded before the module: ASan's __cxa_throw interceptor
+# binds the real one when the runtime starts, and nginx (C) has no
+# libstdc++ until the module's source-highlight brings it, so the first
+# exception source-highlight throws (a language file that does not load)
+# would abort nginx in a CHECK of the runtime
+ASAN_PRELOAD ?= $(ASAN_LIB) $(shell gcc -print-file-name=libstdc++.so.6)
 ASAN_OPTS   := detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=12
 ASAN_ENV    := ASAN_OPTIONS=$(ASAN_OPTS) UBSAN_OPTIONS=print_stacktrace=1
 # how many times slower nginx runs under the sanitizers, on its slowest
@@ -367,7 +373,7 @@ check-asan:
 	$(MAKE) test-build unit BUILD=$(ASAN_BUILD) \
 	    NGX_CC_OPT='$(SAN_CFLAGS)' NGX_LD_OPT='$(SAN_LDFLAGS)' \
 	    UNIT_CFLAGS='$(UNIT_CFLAGS) $(SAN_CFLAGS)'
-	export $(ASAN_ENV) TEST_NGINX_PRELOAD=$(ASAN_LIB) \
+	export $(ASAN_ENV) TEST_NGINX_PRELOAD='$(ASAN_PRELOAD)' \
 	    TEST_NGINX_SANITIZER=1 TEST_NGINX_SLOW=$(ASAN_SLOW) \
 	    BUILD=$(ASAN_BUILD)/test AR_UNIT_DIR=$(ASAN_BUILD) \
 	    NGINX_BIN=$(NGINX_BIN); \

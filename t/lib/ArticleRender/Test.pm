@@ -849,6 +849,19 @@ sub test_config {
     close $fh;
     my $ok = $? == 0;
 
+    # the sanitizers exit with LSan's exitcode=0 even when they abort
+    # nginx, and ASan's reports go to LSan's log_path, the last one set:
+    # whatever "nginx -t", which checks no leaks, reported is a failure
+
+    for my $file (map { $self->report_dir() . "/$_.$pid" }
+                  qw(asan lsan ubsan))
+    {
+        open my $rfh, '<', $file or next;
+        local $/;
+        $out .= <$rfh> // '';
+        $ok = 0;
+    }
+
     $self->verbose("nginx -t: " . ($ok ? 'ok' : 'failed') . "\n$out");
 
     return ($ok, $out);
