@@ -1000,7 +1000,12 @@ sub run {
                 . $self->error_log();
         }
 
-        return $self if -f $self->path('nginx.pid') && $self->can_connect();
+        # "nginx -t" writes a pid file too, and the port takes
+        # connections before the modules' init_module has run: started
+        # is when the pid file names this master
+
+        return $self
+            if ($self->master_pid() // 0) == $pid && $self->can_connect();
 
         sleep(0.05);
     }
