@@ -78,7 +78,11 @@ $t->write_file('site/raw.md', "Raw <math><mi onclick=\"x\">y</mi></math>"
 $t->write_file('toc.html', "<title>{{title}}</title><aside>{{toc}}</aside>\n"
     . "<article>\n{{content}}</article>\n");
 
-$t->config(<<'EOF');
+# the default time budget, as many times longer as nginx runs slower here
+
+my $budget = 5 * ArticleRender::Test::slow();
+
+$t->config(<<'EOF' =~ s/%%BUDGET%%/${budget}s/r);
 http {
     %%TEST_GLOBALS_HTTP%%
 
@@ -87,6 +91,7 @@ http {
         root %%TESTDIR%%/site;
 
         article_render on;
+        article_render_timeout %%BUDGET%%;
         article_render_feed feed.atom;
 
         location /plain/ {
@@ -153,7 +158,7 @@ like(article_html($r->{body}),
     qr{<code class="math-error" title="nested too deeply">.*After\.}s,
     'nesting deeper than the limit is an error element');
 
-# a 1 MB formula within the default budgets (5 s, 128 MB)
+# a 1 MB formula within the default budgets (5 s, scaled, and 128 MB)
 
 $r = $t->get('/big.md');
 is($r->{status}, 200, 'a 1 MB formula: the page is 200');
