@@ -48,9 +48,13 @@ $t->write_file('site/d/b.md', "# Second\n\nAnother.\n");
 
 $t->plan(4)->run();
 
+# a second request slower than a listing's freshness (1 s: under
+# valgrind) finds it kept but expired, and makes it again
+
 $t->get('/d/');
 my $made = $t->get('/d/');
-is(cache_status($made), 'HIT', 'the listing made and kept');
+like(cache_status($made), qr/^(?:HIT|EXPIRED)\z/,
+    'the listing made and kept');
 
 $t->config($conf =~ s/%%SLOW%%/article_render_test_delay 3s;
             article_render_timeout 1s;/r);
