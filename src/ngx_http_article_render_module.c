@@ -11,7 +11,7 @@
 
 #include "ar_listing.h"
 #include "ngx_http_article_render_module.h"
-#include "ngx_http_article_render_compress.h"
+#include "ngx_http_article_render_coding.h"
 
 
 /* bit 0 of a bitmask slot is NGX_CONF_BITMASK_SET, so ours start at 1 */

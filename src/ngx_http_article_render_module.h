@@ -14,8 +14,8 @@
 #include "ar_render.h"
 #include "ar_template.h"
 #include "ngx_http_article_render_cache.h"
-#include "ngx_http_article_render_thread.h"
-#include "ngx_http_article_render_compress.h"
+#include "ngx_http_article_render_job.h"
+#include "ngx_http_article_render_coding.h"
 
 
 typedef struct {
@@ -145,7 +145,7 @@ ngx_uint_t ngx_http_article_render_wants_markdown(ngx_http_request_t *r);
 ngx_int_t ngx_http_article_render_send_markdown(ngx_http_request_t *r,
     ngx_str_t *path, ngx_open_file_info_t *of);
 
-/* ngx_http_article_render_codings.c */
+/* ngx_http_article_render_compress_task.c */
 #if (NGX_THREADS)
 void ngx_http_article_render_codings_first(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
@@ -155,7 +155,7 @@ ngx_int_t ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
 
-/* ngx_http_article_render_reload.c */
+/* ngx_http_article_render_live_reload.c */
 char *ngx_http_article_render_live_reload(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 

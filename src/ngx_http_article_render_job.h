@@ -3,8 +3,8 @@
  * renders one article and may run in a thread pool.
  */
 
-#ifndef _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_
-#define _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_
+#ifndef _NGX_HTTP_ARTICLE_RENDER_JOB_H_INCLUDED_
+#define _NGX_HTTP_ARTICLE_RENDER_JOB_H_INCLUDED_
 
 
 #include <ngx_config.h>
@@ -81,9 +81,9 @@ ngx_int_t ngx_http_article_render_job_post(ngx_thread_pool_t *tp,
     ngx_event_handler_pt done, void *data);
 #endif
 
-/* ngx_http_article_render_reload.c */
+/* ngx_http_article_render_live_reload.c */
 ngx_int_t ngx_http_article_render_live_reload_splice(ar_buf_t *page,
     u_char *etag, size_t etag_len, ngx_msec_t interval);
 
 
-#endif /* _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_ */
+#endif /* _NGX_HTTP_ARTICLE_RENDER_JOB_H_INCLUDED_ */

@@ -11,7 +11,7 @@
 
 #include "ar_accept.h"
 #include "ngx_http_article_render_module.h"
-#include "ngx_http_article_render_compress.h"
+#include "ngx_http_article_render_coding.h"
 
 
 /* the default levels: docs/benchmarks.md says why */

@@ -7,8 +7,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_article_render_thread.h"
-#include "ngx_http_article_render_compress.h"
+#include "ngx_http_article_render_job.h"
+#include "ngx_http_article_render_coding.h"
 
 
 /* reads that see the file change under them before we give up */

@@ -3,8 +3,8 @@
  * its pages in ("article_render_compress"), and the one a request gets.
  */
 
-#ifndef _NGX_HTTP_ARTICLE_RENDER_COMPRESS_H_INCLUDED_
-#define _NGX_HTTP_ARTICLE_RENDER_COMPRESS_H_INCLUDED_
+#ifndef _NGX_HTTP_ARTICLE_RENDER_CODING_H_INCLUDED_
+#define _NGX_HTTP_ARTICLE_RENDER_CODING_H_INCLUDED_
 
 
 #include <ngx_config.h>
@@ -35,4 +35,4 @@ ngx_int_t ngx_http_article_render_compress_add_variables(ngx_conf_t *cf);
 #endif
 
 
-#endif /* _NGX_HTTP_ARTICLE_RENDER_COMPRESS_H_INCLUDED_ */
+#endif /* _NGX_HTTP_ARTICLE_RENDER_CODING_H_INCLUDED_ */
