@@ -13,54 +13,16 @@
 #include <ngx_http.h>
 
 #include "ngx_http_article_render_module.h"
-
-
-/*
- * Before a job runs, in a thread pool or for a page nobody keeps: it is
- * to make the page in the coding the request will be sent, and no
- * other.  Of the codings the request weights highest, the quickest to
- * make is chosen: gzip, zstd, br.
- */
-
-void
-ngx_http_article_render_codings_first(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf)
-{
-    size_t      sizes[AR_CODING_N];
-    ngx_int_t   c, first;
-    ngx_uint_t  compress;
-
-    static const size_t  cost[AR_CODING_N] = { 4, 1, 3, 2 };
-
-    for (c = 0; c < AR_CODING_N; c++) {
-        sizes[c] = (c == AR_CODING_IDENTITY
-                    || ngx_http_article_render_compress_level(arlcf->compress,
-                                                              c) >= 0)
-                   ? cost[c] : AR_SIZE_NONE;
-    }
-
-    first = ngx_http_article_render_compress_coding(r, arlcf->compress,
-                                                    sizes);
-
-    compress = (first == AR_CODING_IDENTITY)
-               ? 0 : arlcf->compress & ((ngx_uint_t) 0xff << (first * 8));
-
-    if (compress == arlcf->compress) {
-        return;
-    }
-
-    ctx->job.compress = compress;
-
-    /* the page file holds every coding: the task writes it */
-    ctx->job.file = NULL;
-}
+#include "ngx_http_article_render_compress_task.h"
+#include "ngx_http_article_render_coding.h"
+#include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_files.h"
 
 
 #if (NGX_THREADS)
 
 /* how long past the time budget the task keeps an exiting worker up */
-#define NGX_HTTP_AR_CODINGS_GRACE  1000
+#define NGX_HTTP_AR_TASK_GRACE  1000
 
 
 typedef struct {
@@ -90,18 +52,18 @@ typedef struct {
     ngx_thread_task_t                   *task;
     ngx_event_t                          post;
     ngx_event_t                          keep;
-} ngx_http_article_render_codings_t;
+} ngx_http_article_render_compress_task_t;
 
 
-static void ngx_http_article_render_codings_post(ngx_event_t *ev);
-static void ngx_http_article_render_codings_thread(void *data,
+static void ngx_http_article_render_compress_task_post(ngx_event_t *ev);
+static void ngx_http_article_render_compress_task_thread(void *data,
     ngx_log_t *log);
-static ngx_int_t ngx_http_article_render_codings_make(
-    ngx_http_article_render_codings_t *t);
-static void ngx_http_article_render_codings_done(ngx_event_t *ev);
-static void ngx_http_article_render_codings_keep(ngx_event_t *ev);
+static ngx_int_t ngx_http_article_render_compress_task_make(
+    ngx_http_article_render_compress_task_t *t);
+static void ngx_http_article_render_compress_task_done(ngx_event_t *ev);
+static void ngx_http_article_render_compress_task_keep(ngx_event_t *ev);
 #if (AR_TEST_HOOKS)
-static void ngx_http_article_render_codings_test_hold(u_char *name);
+static void ngx_http_article_render_compress_task_test_hold(u_char *name);
 #endif
 
 
@@ -112,21 +74,18 @@ static void ngx_http_article_render_codings_test_hold(u_char *name);
  */
 
 ngx_int_t
-ngx_http_article_render_codings_rest(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf)
+ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
+    ngx_uint_t made, ngx_http_article_render_loc_conf_t *arlcf,
+    ngx_log_t *log)
 {
     ngx_str_t                           name;
     ngx_pool_t                         *pool;
     ngx_thread_task_t                  *task;
-    ngx_http_article_render_page_t     *p;
-    ngx_http_article_render_codings_t  *t;
-
-    p = &ctx->page;
+    ngx_http_article_render_compress_task_t  *t;
 
     /* a page over max_entry by itself is not kept, and says so at once */
 
-    if (ctx->job.compress == arlcf->compress
+    if (made == arlcf->compress
         || p->body.len > p->cache->max_entry)
     {
         return NGX_DECLINED;
@@ -138,7 +97,7 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     }
 
     task = ngx_thread_task_alloc(pool,
-                                 sizeof(ngx_http_article_render_codings_t));
+                               sizeof(ngx_http_article_render_compress_task_t));
     if (task == NULL) {
         goto failed;
     }
@@ -169,7 +128,7 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
 
     ngx_memcpy(t->in_reps, p->reps, sizeof(p->reps));
     t->compress = arlcf->compress;
-    t->made = ctx->job.compress;
+    t->made = made;
     t->timeout = arlcf->timeout;
 
     if (p->cache->path) {
@@ -201,16 +160,16 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     t->task = task;
 
     t->post.data = t;
-    t->post.handler = ngx_http_article_render_codings_post;
+    t->post.handler = ngx_http_article_render_compress_task_post;
     t->post.log = ngx_cycle->log;
 
     t->keep.data = t;
-    t->keep.handler = ngx_http_article_render_codings_keep;
+    t->keep.handler = ngx_http_article_render_compress_task_keep;
     t->keep.log = ngx_cycle->log;
 
-    task->handler = ngx_http_article_render_codings_thread;
+    task->handler = ngx_http_article_render_compress_task_thread;
     task->event.data = t;
-    task->event.handler = ngx_http_article_render_codings_done;
+    task->event.handler = ngx_http_article_render_compress_task_done;
 
     /* the mark, or the remake, is the task's now */
 
@@ -218,7 +177,7 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     p->hold = NGX_HTTP_AR_HOLD_NONE;
     p->remake = 0;
 
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
                    "article render: the other codings of \"%V\"",
                    &p->key.path);
 
@@ -230,7 +189,7 @@ ngx_http_article_render_codings_rest(ngx_http_request_t *r,
     ngx_post_event(&t->post, &ngx_posted_events);
 
     /* an exiting worker waits for the timers left: this is one */
-    ngx_add_timer(&t->keep, t->timeout + NGX_HTTP_AR_CODINGS_GRACE);
+    ngx_add_timer(&t->keep, t->timeout + NGX_HTTP_AR_TASK_GRACE);
 
     return NGX_OK;
 
@@ -243,9 +202,9 @@ failed:
 
 
 static void
-ngx_http_article_render_codings_post(ngx_event_t *ev)
+ngx_http_article_render_compress_task_post(ngx_event_t *ev)
 {
-    ngx_http_article_render_codings_t  *t = ev->data;
+    ngx_http_article_render_compress_task_t  *t = ev->data;
 
     if (ngx_thread_task_post(t->thread_pool, t->task) != NGX_OK) {
 
@@ -259,21 +218,21 @@ ngx_http_article_render_codings_post(ngx_event_t *ev)
         ngx_memzero(&t->in, sizeof(ar_buf_t));
         ngx_memcpy(t->reps, t->in_reps, sizeof(t->reps));
 
-        ngx_http_article_render_codings_done(&t->task->event);
+        ngx_http_article_render_compress_task_done(&t->task->event);
     }
 }
 
 
 static void
-ngx_http_article_render_codings_thread(void *data, ngx_log_t *log)
+ngx_http_article_render_compress_task_thread(void *data, ngx_log_t *log)
 {
-    ngx_http_article_render_codings_t  *t = data;
+    ngx_http_article_render_compress_task_t  *t = data;
 
 #if (AR_TEST_HOOKS)
-    ngx_http_article_render_codings_test_hold(t->hold);
+    ngx_http_article_render_compress_task_test_hold(t->hold);
 #endif
 
-    t->rc = ngx_http_article_render_codings_make(t);
+    t->rc = ngx_http_article_render_compress_task_make(t);
 
     ar_buf_free(&t->in);
 
@@ -294,7 +253,7 @@ ngx_http_article_render_codings_thread(void *data, ngx_log_t *log)
                   == NGX_OK);
 
 #if (AR_TEST_HOOKS)
-    ngx_http_article_render_codings_test_hold(t->filed);
+    ngx_http_article_render_compress_task_test_hold(t->filed);
 #endif
 }
 
@@ -302,7 +261,8 @@ ngx_http_article_render_codings_thread(void *data, ngx_log_t *log)
 /* the page, then each coding in order: the one made, or made here */
 
 static ngx_int_t
-ngx_http_article_render_codings_make(ngx_http_article_render_codings_t *t)
+ngx_http_article_render_compress_task_make(
+    ngx_http_article_render_compress_task_t *t)
 {
     int         rc;
     char       *out;
@@ -355,9 +315,9 @@ ngx_http_article_render_codings_make(ngx_http_article_render_codings_t *t)
 /* on the event loop: the page goes to the zone; no request is touched */
 
 static void
-ngx_http_article_render_codings_done(ngx_event_t *ev)
+ngx_http_article_render_compress_task_done(ngx_event_t *ev)
 {
-    ngx_http_article_render_codings_t  *t = ev->data;
+    ngx_http_article_render_compress_task_t  *t = ev->data;
 
     ngx_http_article_render_page_t  *p;
 
@@ -415,9 +375,9 @@ done:
 
 
 static void
-ngx_http_article_render_codings_keep(ngx_event_t *ev)
+ngx_http_article_render_compress_task_keep(ngx_event_t *ev)
 {
-    ngx_add_timer(ev, NGX_HTTP_AR_CODINGS_GRACE);
+    ngx_add_timer(ev, NGX_HTTP_AR_TASK_GRACE);
 }
 
 
@@ -431,7 +391,7 @@ ngx_http_article_render_codings_keep(ngx_event_t *ev)
  */
 
 static void
-ngx_http_article_render_codings_test_hold(u_char *name)
+ngx_http_article_render_compress_task_test_hold(u_char *name)
 {
     ngx_uint_t       i;
     struct timespec  tick;
@@ -450,9 +410,9 @@ ngx_http_article_render_codings_test_hold(u_char *name)
 #else
 
 ngx_int_t
-ngx_http_article_render_codings_rest(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx,
-    ngx_http_article_render_loc_conf_t *arlcf)
+ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
+    ngx_uint_t made, ngx_http_article_render_loc_conf_t *arlcf,
+    ngx_log_t *log)
 {
     return NGX_DECLINED;
 }

@@ -9,6 +9,9 @@
 
 #include "ngx_http_article_render_job.h"
 #include "ngx_http_article_render_coding.h"
+#include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_files.h"
+#include "ngx_http_article_render_live_reload.h"
 
 
 /* reads that see the file change under them before we give up */

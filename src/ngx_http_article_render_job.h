@@ -50,7 +50,7 @@ typedef struct {
     size_t                              fallback_len;
     uint32_t                            conf_id;
     ngx_msec_t                          live_reload;
-    ngx_uint_t                          compress;  /* levels, compress.h */
+    ngx_uint_t                          compress;  /* levels, coding.h */
     u_char                             *file;      /* where a large page
                                                       goes, or NULL */
     size_t                              file_max;
@@ -80,10 +80,6 @@ ngx_int_t ngx_http_article_render_job_post(ngx_thread_pool_t *tp,
     ngx_http_article_render_job_t *job, ngx_pool_t *pool,
     ngx_event_handler_pt done, void *data);
 #endif
-
-/* ngx_http_article_render_live_reload.c */
-ngx_int_t ngx_http_article_render_live_reload_splice(ar_buf_t *page,
-    u_char *etag, size_t etag_len, ngx_msec_t interval);
 
 
 #endif /* _NGX_HTTP_ARTICLE_RENDER_JOB_H_INCLUDED_ */

@@ -11,7 +11,13 @@
 
 #include "ar_listing.h"
 #include "ngx_http_article_render_module.h"
+#include "ngx_http_article_render_handler.h"
+#include "ngx_http_article_render_listing.h"
+#include "ngx_http_article_render_request.h"
 #include "ngx_http_article_render_coding.h"
+#include "ngx_http_article_render_live_reload.h"
+#include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_job.h"
 
 
 /* bit 0 of a bitmask slot is NGX_CONF_BITMASK_SET, so ours start at 1 */
