@@ -17,36 +17,24 @@
 #include "ngx_http_article_render_coding.h"
 #include "ngx_http_article_render_cache.h"
 #include "ngx_http_article_render_files.h"
+#include "ngx_http_article_render_job.h"
 
 
 #if (NGX_THREADS)
-
-/* how long past the time budget the task keeps an exiting worker up */
-#define NGX_HTTP_AR_TASK_GRACE  1000
-
 
 typedef struct {
     ngx_pool_t                          *pool;
     ngx_http_article_render_page_t       page;     /* its own copy */
     ngx_uint_t                           compress;
-    ngx_uint_t                           made;     /* by the job: levels */
-    ngx_msec_t                           timeout;
     ar_buf_t                             in;       /* the job's page */
     size_t                               in_reps[AR_CODING_N];
-    u_char                              *file;     /* or NULL */
-    size_t                               file_max;
 #if (AR_TEST_HOOKS)
     u_char                              *hold;
     u_char                              *filed;
 #endif
 
     ngx_uint_t                           rc;       /* NGX_OK */
-    ar_buf_t                             out;      /* in every coding */
-    size_t                               reps[AR_CODING_N];
-    ngx_uint_t                           in_file;
-    ngx_http_article_render_version_t    file_version;
-    ngx_err_t                            file_err;
-    const char                          *file_failed;
+    ngx_http_article_render_out_t        out;
 
     ngx_thread_pool_t                   *thread_pool;
     ngx_thread_task_t                   *task;
@@ -58,10 +46,7 @@ typedef struct {
 static void ngx_http_article_render_compress_task_post(ngx_event_t *ev);
 static void ngx_http_article_render_compress_task_thread(void *data,
     ngx_log_t *log);
-static ngx_int_t ngx_http_article_render_compress_task_make(
-    ngx_http_article_render_compress_task_t *t);
 static void ngx_http_article_render_compress_task_done(ngx_event_t *ev);
-static void ngx_http_article_render_compress_task_keep(ngx_event_t *ev);
 #if (AR_TEST_HOOKS)
 static void ngx_http_article_render_compress_task_test_hold(u_char *name);
 #endif
@@ -78,9 +63,9 @@ ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
     ngx_uint_t made, ngx_http_article_render_loc_conf_t *arlcf,
     ngx_log_t *log)
 {
-    ngx_str_t                           name;
-    ngx_pool_t                         *pool;
-    ngx_thread_task_t                  *task;
+    ngx_str_t                                 name;
+    ngx_pool_t                               *pool;
+    ngx_thread_task_t                        *task;
     ngx_http_article_render_compress_task_t  *t;
 
     /* a page over max_entry by itself is not kept, and says so at once */
@@ -128,8 +113,6 @@ ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
 
     ngx_memcpy(t->in_reps, p->reps, sizeof(p->reps));
     t->compress = arlcf->compress;
-    t->made = made;
-    t->timeout = arlcf->timeout;
 
     if (p->cache->path) {
         if (ngx_http_article_render_file_name(pool, p->cache->path,
@@ -140,8 +123,8 @@ ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
             goto failed;
         }
 
-        t->file = name.data;
-        t->file_max = p->cache->max_entry;
+        t->out.file = name.data;
+        t->out.file_max = p->cache->max_entry;
     }
 
 #if (AR_TEST_HOOKS)
@@ -164,7 +147,6 @@ ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
     t->post.log = ngx_cycle->log;
 
     t->keep.data = t;
-    t->keep.handler = ngx_http_article_render_compress_task_keep;
     t->keep.log = ngx_cycle->log;
 
     task->handler = ngx_http_article_render_compress_task_thread;
@@ -188,8 +170,7 @@ ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
 
     ngx_post_event(&t->post, &ngx_posted_events);
 
-    /* an exiting worker waits for the timers left: this is one */
-    ngx_add_timer(&t->keep, t->timeout + NGX_HTTP_AR_TASK_GRACE);
+    ngx_http_article_render_keep_worker(&t->keep, arlcf->timeout);
 
     return NGX_OK;
 
@@ -214,9 +195,9 @@ ngx_http_article_render_compress_task_post(ngx_event_t *ev)
          */
 
         t->rc = NGX_OK;
-        t->out = t->in;
+        t->out.page = t->in;
         ngx_memzero(&t->in, sizeof(ar_buf_t));
-        ngx_memcpy(t->reps, t->in_reps, sizeof(t->reps));
+        ngx_memcpy(t->out.reps, t->in_reps, sizeof(t->out.reps));
 
         ngx_http_article_render_compress_task_done(&t->task->event);
     }
@@ -232,83 +213,31 @@ ngx_http_article_render_compress_task_thread(void *data, ngx_log_t *log)
     ngx_http_article_render_compress_task_test_hold(t->hold);
 #endif
 
-    t->rc = ngx_http_article_render_compress_task_make(t);
+    /* the page, then each coding in order: the one made, or made here */
+
+    t->rc = NGX_ERROR;
+
+    if (ar_buf_append(&t->out.page, t->in.data,
+                      t->in_reps[AR_CODING_IDENTITY])
+        == AR_OK
+        && ngx_http_article_render_out_compress(&t->out, t->compress,
+                                                t->in.data, t->in_reps)
+           == NGX_OK)
+    {
+        t->rc = NGX_OK;
+    }
 
     ar_buf_free(&t->in);
 
     if (t->rc != NGX_OK
-        || t->file == NULL
-        || t->out.len < NGX_HTTP_AR_FILE_MIN
-        || t->out.len > t->file_max)
+        || ngx_http_article_render_out_write(&t->out) == NGX_DECLINED)
     {
         return;
     }
 
-    t->in_file = (ngx_http_article_render_file_write(t->file,
-                                                     (u_char *) t->out.data,
-                                                     t->out.len,
-                                                     &t->file_version,
-                                                     &t->file_err,
-                                                     &t->file_failed)
-                  == NGX_OK);
-
 #if (AR_TEST_HOOKS)
     ngx_http_article_render_compress_task_test_hold(t->filed);
 #endif
-}
-
-
-/* the page, then each coding in order: the one made, or made here */
-
-static ngx_int_t
-ngx_http_article_render_compress_task_make(
-    ngx_http_article_render_compress_task_t *t)
-{
-    int         rc;
-    char       *out;
-    size_t      len, off;
-    ngx_int_t   coding, level;
-
-    off = t->in_reps[AR_CODING_IDENTITY];
-
-    if (ar_buf_append(&t->out, t->in.data, off) != AR_OK) {
-        return NGX_ERROR;
-    }
-
-    t->reps[AR_CODING_IDENTITY] = off;
-
-    for (coding = AR_CODING_IDENTITY + 1; coding < AR_CODING_N; coding++) {
-        t->reps[coding] = AR_SIZE_NONE;
-
-        level = ngx_http_article_render_compress_level(t->compress, coding);
-        if (level < 0) {
-            continue;
-        }
-
-        if (ngx_http_article_render_compress_level(t->made, coding) >= 0) {
-            len = t->in_reps[coding];
-            rc = ar_buf_append(&t->out, t->in.data + off, len);
-
-        } else {
-            if (ar_compress(coding, level, t->out.data, off, NULL, &out,
-                            &len)
-                != AR_OK)
-            {
-                return NGX_ERROR;
-            }
-
-            rc = ar_buf_append(&t->out, out, len);
-            ar_compress_free(NULL, out);
-        }
-
-        if (rc != AR_OK) {
-            return NGX_ERROR;
-        }
-
-        t->reps[coding] = len;
-    }
-
-    return NGX_OK;
 }
 
 
@@ -334,50 +263,20 @@ ngx_http_article_render_compress_task_done(ngx_event_t *ev)
         goto done;
     }
 
-    p->body_len = t->out.len;
-    ngx_memcpy(p->reps, t->reps, sizeof(p->reps));
+    p->body.data = (u_char *) t->out.page.data;
+    p->body.len = t->out.page.len;
+    p->body_len = t->out.page.len;
+    ngx_memcpy(p->reps, t->out.reps, sizeof(p->reps));
 
-    if (t->in_file) {
-        p->file.data = t->file;
-        p->file.len = ngx_strlen(t->file);
-        p->file_version = t->file_version;
-
-        ngx_http_article_render_cache_fault_end(p->cache,
-                                                NGX_HTTP_AR_FAULT_WRITE);
-
-        if (ngx_http_article_render_cache_store(p) != NGX_OK) {
-            ngx_http_article_render_file_delete(t->file, ngx_cycle->log);
-        }
-
-        goto done;
-    }
-
-    if (t->file_failed) {
-        ngx_http_article_render_cache_fault(p->cache, NGX_HTTP_AR_FAULT_WRITE,
-                                            ngx_cycle->log, t->file_err,
-                                            t->file_failed, t->file,
-                                            &p->key.path);
-    }
-
-    p->body.data = (u_char *) t->out.data;
-    p->body.len = t->out.len;
-
-    (void) ngx_http_article_render_cache_store(p);
+    (void) ngx_http_article_render_out_store(p, &t->out, ngx_cycle->log);
 
 done:
 
     /* a mark not replaced by a page: waiters go on at once */
     ngx_http_article_render_cache_release(p);
 
-    ar_buf_free(&t->out);
+    ar_buf_free(&t->out.page);
     ngx_destroy_pool(t->pool);
-}
-
-
-static void
-ngx_http_article_render_compress_task_keep(ngx_event_t *ev)
-{
-    ngx_add_timer(ev, NGX_HTTP_AR_TASK_GRACE);
 }
 
 

@@ -34,6 +34,24 @@ typedef enum {
 } ngx_http_article_render_kind_e;
 
 
+/*
+ * A page made off the event loop, by a render job or the compress task:
+ * the page in each coding, one after another, and its file.
+ */
+typedef struct {
+    ar_buf_t                            page;
+    size_t                              reps[AR_CODING_N];
+    u_char                             *file;      /* where a large page
+                                                      goes, or NULL */
+    size_t                              file_max;
+
+    ngx_uint_t                          in_file;   /* the page was written */
+    ngx_http_article_render_version_t   file_version;
+    ngx_err_t                           file_err;
+    const char                         *file_failed;
+} ngx_http_article_render_out_t;
+
+
 /* everything a job touches: nothing of a request, pool, log or zone */
 typedef struct {
     ngx_http_article_render_kind_e      kind;
@@ -51,9 +69,6 @@ typedef struct {
     uint32_t                            conf_id;
     ngx_msec_t                          live_reload;
     ngx_uint_t                          compress;  /* levels, coding.h */
-    u_char                             *file;      /* where a large page
-                                                      goes, or NULL */
-    size_t                              file_max;
 
     ngx_uint_t                          rc;        /* NGX_HTTP_AR_JOB_* */
     ngx_err_t                           err;
@@ -62,23 +77,28 @@ typedef struct {
     ngx_uint_t                          stable;    /* one version, whole */
     ngx_uint_t                          meta_invalid;
     char                                meta_error[AR_META_ERR_LEN];
-    ar_buf_t                            page;      /* in every coding */
     uint32_t                            digest;    /* of the identity page */
-    size_t                              reps[AR_CODING_N];
-
-    ngx_uint_t                          in_file;   /* the page was written */
-    ngx_http_article_render_version_t   file_version;
-    ngx_err_t                           file_err;
-    const char                         *file_failed;
+    ngx_http_article_render_out_t       out;
 } ngx_http_article_render_job_t;
 
 
 void ngx_http_article_render_job_run(ngx_http_article_render_job_t *job);
 void ngx_http_article_render_job_init_threads(void);
+
+ngx_int_t ngx_http_article_render_out_compress(
+    ngx_http_article_render_out_t *out, ngx_uint_t compress,
+    const char *made, const size_t *made_reps);
+ngx_int_t ngx_http_article_render_out_write(
+    ngx_http_article_render_out_t *out);
+ngx_int_t ngx_http_article_render_out_store(
+    ngx_http_article_render_page_t *p, ngx_http_article_render_out_t *out,
+    ngx_log_t *log);
 #if (NGX_THREADS)
 ngx_int_t ngx_http_article_render_job_post(ngx_thread_pool_t *tp,
     ngx_http_article_render_job_t *job, ngx_pool_t *pool,
     ngx_event_handler_pt done, void *data);
+void ngx_http_article_render_keep_worker(ngx_event_t *ev,
+    ngx_msec_t timeout);
 #endif
 
 

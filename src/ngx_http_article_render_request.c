@@ -18,9 +18,6 @@
 #include "ngx_http_article_render_compress_task.h"
 
 
-/* how long past its budget a render keeps an exiting worker up */
-#define NGX_HTTP_AR_RENDER_GRACE  1000
-
 /* a wait for another worker's render: first look again, and at most */
 #define NGX_HTTP_AR_WAIT_FIRST    20
 #define NGX_HTTP_AR_WAIT_MAX      500
@@ -49,7 +46,6 @@ static void ngx_http_article_render_first_coding(ngx_http_request_t *r,
     ngx_http_article_render_loc_conf_t *arlcf);
 #if (NGX_THREADS)
 static void ngx_http_article_render_job_done(ngx_event_t *ev);
-static void ngx_http_article_render_keep_worker(ngx_event_t *ev);
 #endif
 static void ngx_http_article_render_settle(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
@@ -57,8 +53,6 @@ static void ngx_http_article_render_settle(ngx_http_request_t *r,
 static ngx_int_t ngx_http_article_render_job_status(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
-static void ngx_http_article_render_keep(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx);
 static ngx_int_t ngx_http_article_render_send(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf, ngx_uint_t validators);
@@ -114,7 +108,6 @@ ngx_http_article_render_new_ctx(ngx_http_request_t *r,
     ctx->wait.log = r->connection->log;
 #if (NGX_THREADS)
     ctx->keep.data = r;
-    ctx->keep.handler = ngx_http_article_render_keep_worker;
     ctx->keep.log = r->connection->log;
 #endif
 
@@ -158,7 +151,7 @@ ngx_http_article_render_cleanup(void *data)
         ngx_http_article_render_cache_release(&ctx->page);
     }
 
-    ar_buf_free(&ctx->job.page);
+    ar_buf_free(&ctx->job.out.page);
 }
 
 
@@ -580,8 +573,8 @@ ngx_http_article_render_render(ngx_http_request_t *r,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        job->file = name.data;
-        job->file_max = p->cache->max_entry;
+        job->out.file = name.data;
+        job->out.file_max = p->cache->max_entry;
     }
 
 #if (NGX_THREADS)
@@ -606,8 +599,7 @@ ngx_http_article_render_render(ngx_http_request_t *r,
         r->read_event_handler = ngx_http_test_reading;
         r->write_event_handler = ngx_http_article_render_resume;
 
-        /* an exiting worker waits for the timers left: this is one */
-        ngx_add_timer(&ctx->keep, arlcf->timeout + NGX_HTTP_AR_RENDER_GRACE);
+        ngx_http_article_render_keep_worker(&ctx->keep, arlcf->timeout);
 
         return NGX_DONE;
     }
@@ -645,7 +637,7 @@ ngx_http_article_render_first_coding(ngx_http_request_t *r,
     ctx->job.compress = compress;
 
     /* the page file holds every coding: the task writes it */
-    ctx->job.file = NULL;
+    ctx->job.out.file = NULL;
 }
 
 
@@ -693,13 +685,6 @@ ngx_http_article_render_job_done(ngx_event_t *ev)
     ngx_http_run_posted_requests(c);
 }
 
-
-static void
-ngx_http_article_render_keep_worker(ngx_event_t *ev)
-{
-    ngx_add_timer(ev, NGX_HTTP_AR_RENDER_GRACE);
-}
-
 #endif
 
 
@@ -724,7 +709,7 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
     for (c = AR_CODING_IDENTITY + 1; ctx->rc == NGX_OK && c < AR_CODING_N;
          c++)
     {
-        ctx->codings += (ctx->job.reps[c] != AR_SIZE_NONE);
+        ctx->codings += (ctx->job.out.reps[c] != AR_SIZE_NONE);
     }
 #endif
 
@@ -744,7 +729,12 @@ ngx_http_article_render_settle(ngx_http_request_t *r,
                                                  r->connection->log)
            != NGX_OK)
     {
-        ngx_http_article_render_keep(r, ctx);
+        if (ngx_http_article_render_out_store(&ctx->page, &ctx->job.out,
+                                              r->connection->log)
+            != NGX_OK)
+        {
+            ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
+        }
     }
 
     if (ctx->page.cache) {
@@ -800,10 +790,10 @@ ngx_http_article_render_job_status(ngx_http_request_t *r,
                                        arlcf->template->mtime);
         }
 
-        p->body.data = (u_char *) job->page.data;
-        p->body.len = job->page.len;
-        p->body_len = job->page.len;
-        ngx_memcpy(p->reps, job->reps, sizeof(p->reps));
+        p->body.data = (u_char *) job->out.page.data;
+        p->body.len = job->out.page.len;
+        p->body_len = job->out.page.len;
+        ngx_memcpy(p->reps, job->out.reps, sizeof(p->reps));
 
         return NGX_OK;
 
@@ -871,60 +861,6 @@ failed:
     }
 
     return NGX_HTTP_INTERNAL_SERVER_ERROR;
-}
-
-
-/*
- * Keeps a rendered page: in its file when the job wrote one, else in the
- * zone.  A file the zone has no room for is deleted.
- */
-
-static void
-ngx_http_article_render_keep(ngx_http_request_t *r,
-    ngx_http_article_render_ctx_t *ctx)
-{
-    ngx_str_t                        body;
-    ngx_http_article_render_job_t   *job;
-    ngx_http_article_render_page_t  *p;
-
-    p = &ctx->page;
-    job = &ctx->job;
-
-    if (job->in_file) {
-        body = p->body;
-
-        p->file.data = job->file;
-        p->file.len = ngx_strlen(job->file);
-        p->file_version = job->file_version;
-        ngx_str_null(&p->body);
-
-        ngx_http_article_render_cache_fault_end(p->cache,
-                                                NGX_HTTP_AR_FAULT_WRITE);
-
-        if (ngx_http_article_render_cache_store(p) != NGX_OK) {
-            ngx_http_article_render_file_delete(job->file,
-                                                r->connection->log);
-            ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
-        }
-
-        /* the page goes out from memory this time */
-
-        p->body = body;
-        ngx_str_null(&p->file);
-
-        return;
-    }
-
-    if (job->file_failed) {
-        ngx_http_article_render_cache_fault(p->cache, NGX_HTTP_AR_FAULT_WRITE,
-                                            r->connection->log,
-                                            job->file_err, job->file_failed,
-                                            job->file, &p->key.path);
-    }
-
-    if (ngx_http_article_render_cache_store(p) != NGX_OK) {
-        ctx->cache_status = NGX_HTTP_AR_CACHE_BYPASS;
-    }
 }
 
 
