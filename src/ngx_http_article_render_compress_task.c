@@ -14,7 +14,6 @@
 
 #include "ngx_http_article_render_module.h"
 #include "ngx_http_article_render_compress_task.h"
-#include "ngx_http_article_render_coding.h"
 #include "ngx_http_article_render_cache.h"
 #include "ngx_http_article_render_files.h"
 #include "ngx_http_article_render_job.h"
