@@ -1,8 +1,10 @@
 /*
  * ngx_http_article_render_module: directives and configuration.
  *
- * The request handler lives in ngx_http_article_render_handler.c; the
- * Markdown-to-page core, with no nginx dependency, in ar_*.c.
+ * The content handlers live in ngx_http_article_render_handler.c and
+ * _listing.c, the request's way to a page in _request.c (docs/design.md
+ * draws the files' layers); the Markdown-to-page core, with no nginx
+ * dependency, in ar_*.c.
  */
 
 #include <ngx_config.h>
