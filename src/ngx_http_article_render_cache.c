@@ -10,7 +10,9 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_article_render_module.h"
 #include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_files.h"
 
 
 /* changes whenever the node layout does, so reloads never mix layouts */

@@ -7,7 +7,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_files.h"
 
 
 /* ten digits, as nginx names its temporary files */

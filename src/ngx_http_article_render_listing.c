@@ -12,6 +12,10 @@
 #include "ar_block.h"
 #include "ar_listing.h"
 #include "ngx_http_article_render_module.h"
+#include "ngx_http_article_render_listing.h"
+#include "ngx_http_article_render_request.h"
+#include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_files.h"
 
 
 typedef struct {
@@ -42,6 +46,9 @@ static ngx_int_t ngx_http_article_render_origin(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_article_render_server_name(ngx_http_request_t *r,
     ngx_str_t *host);
 static u_char *ngx_http_article_render_escape(u_char *p, ngx_str_t *s);
+static ngx_int_t ngx_http_article_render_listing_job(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
 static ngx_int_t ngx_http_article_render_listing_key(ngx_http_request_t *r,
     ngx_http_article_render_page_t *page, ngx_str_t *path,
     ngx_http_article_render_links_t *links, uint32_t conf_id);
@@ -329,6 +336,8 @@ ngx_http_article_render_listing(ngx_http_request_t *r,
     page->derived = 1;
     page->last_modified = -1;
 
+    ctx->prepare = ngx_http_article_render_listing_job;
+
     job = &ctx->job;
 
     job->kind = kind;
@@ -403,10 +412,11 @@ ngx_http_article_render_listing_key(ngx_http_request_t *r,
 
 /*
  * What a listing's job, or an index article's, needs besides what
- * listing() or listed() set: made only when it renders, not for a hit.
+ * listing() or listed() set: made only when it renders, not for a hit
+ * (ctx->prepare).
  */
 
-ngx_int_t
+static ngx_int_t
 ngx_http_article_render_listing_job(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf)
@@ -422,10 +432,6 @@ ngx_http_article_render_listing_job(ngx_http_request_t *r,
 
     job = &ctx->job;
     lc = &job->list;
-
-    if (job->kind == NGX_HTTP_AR_ARTICLE && !job->articles) {
-        return NGX_OK;
-    }
 
     switch (job->kind) {
 
@@ -531,6 +537,8 @@ ngx_http_article_render_listed(ngx_http_request_t *r,
     ctx->page.version.listing = (uint64_t) crc | 0x100000000ULL;
     ctx->page.derived = 1;
     ctx->page.last_modified = -1;
+
+    ctx->prepare = ngx_http_article_render_listing_job;
 
     ctx->job.articles = 1;
     ctx->job.live_reload = 0;

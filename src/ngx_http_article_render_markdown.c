@@ -8,7 +8,8 @@
 #include <ngx_http.h>
 
 #include "ar_accept.h"
-#include "ngx_http_article_render_module.h"
+#include "ngx_http_article_render_markdown.h"
+#include "ngx_http_article_render_request.h"
 
 
 static ngx_uint_t ngx_http_article_render_is_accept(ngx_table_elt_t *h);

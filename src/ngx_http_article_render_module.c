@@ -1,8 +1,10 @@
 /*
  * ngx_http_article_render_module: directives and configuration.
  *
- * The request handler lives in ngx_http_article_render_handler.c; the
- * Markdown-to-page core, with no nginx dependency, in ar_*.c.
+ * The content handlers live in ngx_http_article_render_handler.c and
+ * _listing.c, the request's way to a page in _request.c (docs/design.md
+ * draws the files' layers); the Markdown-to-page core, with no nginx
+ * dependency, in ar_*.c.
  */
 
 #include <ngx_config.h>
@@ -11,7 +13,13 @@
 
 #include "ar_listing.h"
 #include "ngx_http_article_render_module.h"
-#include "ngx_http_article_render_compress.h"
+#include "ngx_http_article_render_handler.h"
+#include "ngx_http_article_render_listing.h"
+#include "ngx_http_article_render_request.h"
+#include "ngx_http_article_render_coding.h"
+#include "ngx_http_article_render_live_reload.h"
+#include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_job.h"
 
 
 /* bit 0 of a bitmask slot is NGX_CONF_BITMASK_SET, so ours start at 1 */

@@ -1,18 +1,25 @@
 /*
  * ngx_http_article_render_module: the render job, and running it in a
- * thread pool as nginx runs its threaded reads.
+ * thread pool as nginx runs its threaded reads; the steps of any page
+ * made off the event loop (its codings, its file, storing it after).
  */
 
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_article_render_thread.h"
-#include "ngx_http_article_render_compress.h"
+#include "ngx_http_article_render_job.h"
+#include "ngx_http_article_render_coding.h"
+#include "ngx_http_article_render_cache.h"
+#include "ngx_http_article_render_files.h"
+#include "ngx_http_article_render_live_reload.h"
 
 
 /* reads that see the file change under them before we give up */
 #define NGX_HTTP_AR_READ_TRIES  3
+
+/* how long past its time budget a job keeps an exiting worker up */
+#define NGX_HTTP_AR_JOB_GRACE   1000
 
 
 static ngx_uint_t ngx_http_article_render_job_read(
@@ -24,10 +31,9 @@ static int ngx_http_article_render_job_splice(
     ngx_http_article_render_job_t *job, ar_article_t *article);
 static void ngx_http_article_render_job_finish(
     ngx_http_article_render_job_t *job);
-static ngx_int_t ngx_http_article_render_job_compress(
-    ngx_http_article_render_job_t *job);
 #if (NGX_THREADS)
 static void ngx_http_article_render_thread(void *data, ngx_log_t *log);
+static void ngx_http_article_render_keep_handler(ngx_event_t *ev);
 #endif
 
 
@@ -79,10 +85,10 @@ ngx_http_article_render_job_run(ngx_http_article_render_job_t *job)
     ngx_memcpy(job->meta_error, article.meta.error, AR_META_ERR_LEN);
 
     if (ar_template_expand(job->tpl, &article, (const char *) job->fallback,
-                           job->fallback_len, &job->page)
+                           job->fallback_len, &job->out.page)
         != AR_OK)
     {
-        ar_buf_free(&job->page);
+        ar_buf_free(&job->out.page);
         job->rc = NGX_HTTP_AR_JOB_NOMEM;
     }
 
@@ -140,7 +146,7 @@ ngx_http_article_render_job_list(ngx_http_article_render_job_t *job)
 
     if (job->kind != NGX_HTTP_AR_INDEX) {
         /* the document is the page */
-        job->page = listing.body;
+        job->out.page = listing.body;
         ngx_memzero(&listing.body, sizeof(ar_buf_t));
 
     } else {
@@ -158,10 +164,10 @@ ngx_http_article_render_job_list(ngx_http_article_render_job_t *job)
             || ar_buf_append(&article.html, "</h1>\n", 6) != AR_OK
             || ar_buf_append(&article.html, listing.body.data,
                              listing.body.len) != AR_OK
-            || ar_template_expand(job->tpl, &article, NULL, 0, &job->page)
+            || ar_template_expand(job->tpl, &article, NULL, 0, &job->out.page)
                != AR_OK)
         {
-            ar_buf_free(&job->page);
+            ar_buf_free(&job->out.page);
             job->rc = NGX_HTTP_AR_JOB_NOMEM;
         }
 
@@ -239,84 +245,177 @@ ngx_http_article_render_job_finish(ngx_http_article_render_job_t *job)
                                               AR_CODING_IDENTITY)
                : etag;
 
-        if (ngx_http_article_render_live_reload_splice(&job->page, etag,
+        if (ngx_http_article_render_live_reload_splice(&job->out.page, etag,
                                                        last - etag,
                                                        job->live_reload)
             != NGX_OK)
         {
-            ar_buf_free(&job->page);
+            ar_buf_free(&job->out.page);
             job->rc = NGX_HTTP_AR_JOB_NOMEM;
             return;
         }
     }
 
     if (job->kind != NGX_HTTP_AR_ARTICLE || job->articles) {
-        job->digest = ngx_crc32_long((u_char *) job->page.data,
-                                     job->page.len);
+        job->digest = ngx_crc32_long((u_char *) job->out.page.data,
+                                     job->out.page.len);
     }
 
-    if (ngx_http_article_render_job_compress(job) != NGX_OK) {
-        ar_buf_free(&job->page);
+    if (ngx_http_article_render_out_compress(&job->out, job->compress, NULL,
+                                             NULL)
+        != NGX_OK)
+    {
+        ar_buf_free(&job->out.page);
         job->rc = NGX_HTTP_AR_JOB_NOMEM;
         return;
     }
 
-    if (job->file == NULL
-        || !job->stable
-        || job->page.len < NGX_HTTP_AR_FILE_MIN
-        || job->page.len > job->file_max)
-    {
-        return;
+    if (job->stable) {
+        (void) ngx_http_article_render_out_write(&job->out);
     }
-
-    job->in_file = (ngx_http_article_render_file_write(job->file,
-                                                (u_char *) job->page.data,
-                                                job->page.len,
-                                                &job->file_version,
-                                                &job->file_err,
-                                                &job->file_failed)
-                    == NGX_OK);
 }
 
 
-/* each coding of the page goes after the page, in the same buffer */
+/*
+ * The page in each coding of compress, after its identity page in the
+ * same buffer: copied from made, the page of a job that made some
+ * codings already (made_reps, AR_SIZE_NONE for the others), or else
+ * compressed here.
+ */
 
-static ngx_int_t
-ngx_http_article_render_job_compress(ngx_http_article_render_job_t *job)
+ngx_int_t
+ngx_http_article_render_out_compress(ngx_http_article_render_out_t *out,
+    ngx_uint_t compress, const char *made, const size_t *made_reps)
 {
     int        rc;
-    char      *out;
-    size_t     len, n;
+    char      *data;
+    size_t     len, n, off;
     ngx_int_t  coding, level;
 
-    n = job->page.len;
-    job->reps[AR_CODING_IDENTITY] = n;
+    n = out->page.len;
+    out->reps[AR_CODING_IDENTITY] = n;
+
+    off = made ? made_reps[AR_CODING_IDENTITY] : 0;
 
     for (coding = AR_CODING_IDENTITY + 1; coding < AR_CODING_N; coding++) {
-        job->reps[coding] = AR_SIZE_NONE;
+        out->reps[coding] = AR_SIZE_NONE;
 
-        level = ngx_http_article_render_compress_level(job->compress, coding);
+        level = ngx_http_article_render_compress_level(compress, coding);
+
+        if (made && made_reps[coding] != AR_SIZE_NONE) {
+            len = made_reps[coding];
+
+            if (level >= 0) {
+                if (ar_buf_append(&out->page, made + off, len) != AR_OK) {
+                    return NGX_ERROR;
+                }
+
+                out->reps[coding] = len;
+            }
+
+            off += len;
+            continue;
+        }
+
         if (level < 0) {
             continue;
         }
 
-        if (ar_compress(coding, level, job->page.data, n, NULL, &out, &len)
+        if (ar_compress(coding, level, out->page.data, n, NULL, &data, &len)
             != AR_OK)
         {
             return NGX_ERROR;
         }
 
-        rc = ar_buf_append(&job->page, out, len);
-        ar_compress_free(NULL, out);
+        rc = ar_buf_append(&out->page, data, len);
+        ar_compress_free(NULL, data);
 
         if (rc != AR_OK) {
             return NGX_ERROR;
         }
 
-        job->reps[coding] = len;
+        out->reps[coding] = len;
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * A large page goes to its file, where the zone has a path: NGX_DECLINED
+ * where it does not, or the page is not of a file's size.
+ */
+
+ngx_int_t
+ngx_http_article_render_out_write(ngx_http_article_render_out_t *out)
+{
+    if (out->file == NULL
+        || out->page.len < NGX_HTTP_AR_FILE_MIN
+        || out->page.len > out->file_max)
+    {
+        return NGX_DECLINED;
+    }
+
+    out->in_file = (ngx_http_article_render_file_write(out->file,
+                                                (u_char *) out->page.data,
+                                                out->page.len,
+                                                &out->file_version,
+                                                &out->file_err,
+                                                &out->file_failed)
+                    == NGX_OK);
+
+    return out->in_file ? NGX_OK : NGX_ERROR;
+}
+
+
+/*
+ * On the event loop: the page of p (its body, the page made) is kept, in
+ * its file when the job wrote one, else in the zone.  A file the zone
+ * has no room for is deleted.  p->body is left to be sent.
+ */
+
+ngx_int_t
+ngx_http_article_render_out_store(ngx_http_article_render_page_t *p,
+    ngx_http_article_render_out_t *out, ngx_log_t *log)
+{
+    ngx_int_t  rc;
+    ngx_str_t  body;
+
+    if (!out->in_file) {
+
+        if (out->file_failed) {
+            ngx_http_article_render_cache_fault(p->cache,
+                                                NGX_HTTP_AR_FAULT_WRITE, log,
+                                                out->file_err,
+                                                out->file_failed, out->file,
+                                                &p->key.path);
+        }
+
+        return ngx_http_article_render_cache_store(p);
+    }
+
+    body = p->body;
+
+    p->file.data = out->file;
+    p->file.len = ngx_strlen(out->file);
+    p->file_version = out->file_version;
+    ngx_str_null(&p->body);
+
+    ngx_http_article_render_cache_fault_end(p->cache,
+                                            NGX_HTTP_AR_FAULT_WRITE);
+
+    rc = ngx_http_article_render_cache_store(p);
+
+    if (rc != NGX_OK) {
+        ngx_http_article_render_file_delete(out->file, log);
+    }
+
+    /* the page goes out from memory this time */
+
+    p->body = body;
+    ngx_str_null(&p->file);
+
+    return rc;
 }
 
 
@@ -423,6 +522,28 @@ ngx_http_article_render_thread(void *data, ngx_log_t *log)
     ngx_http_article_render_job_t  *job = data;
 
     ngx_http_article_render_job_run(job);
+}
+
+
+/*
+ * An exiting worker waits for the timers left: a job in a pool, or a
+ * task, arms this one (its data and log set) until its completion
+ * handler deletes it.
+ */
+
+void
+ngx_http_article_render_keep_worker(ngx_event_t *ev, ngx_msec_t timeout)
+{
+    ev->handler = ngx_http_article_render_keep_handler;
+
+    ngx_add_timer(ev, timeout + NGX_HTTP_AR_JOB_GRACE);
+}
+
+
+static void
+ngx_http_article_render_keep_handler(ngx_event_t *ev)
+{
+    ngx_add_timer(ev, NGX_HTTP_AR_JOB_GRACE);
 }
 
 #endif

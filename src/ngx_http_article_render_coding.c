@@ -11,7 +11,7 @@
 
 #include "ar_accept.h"
 #include "ngx_http_article_render_module.h"
-#include "ngx_http_article_render_compress.h"
+#include "ngx_http_article_render_coding.h"
 
 
 /* the default levels: docs/benchmarks.md says why */
@@ -265,6 +265,36 @@ ngx_http_article_render_compress_coding(ngx_http_request_t *r,
     return AR_CODING_IDENTITY;
 
 #endif
+}
+
+
+/*
+ * The codings, of those configured, a render in a thread pool or of a
+ * page nobody keeps makes: the one the request will be sent, none for
+ * identity.  Of the codings the request weights highest, the quickest
+ * to make is chosen: gzip, zstd, br.
+ */
+
+ngx_uint_t
+ngx_http_article_render_compress_first(ngx_http_request_t *r,
+    ngx_uint_t compress)
+{
+    size_t     sizes[AR_CODING_N];
+    ngx_int_t  c, first;
+
+    static const size_t  cost[AR_CODING_N] = { 4, 1, 3, 2 };
+
+    for (c = 0; c < AR_CODING_N; c++) {
+        sizes[c] = (c == AR_CODING_IDENTITY
+                    || ngx_http_article_render_compress_level(compress, c)
+                       >= 0)
+                   ? cost[c] : AR_SIZE_NONE;
+    }
+
+    first = ngx_http_article_render_compress_coding(r, compress, sizes);
+
+    return (first == AR_CODING_IDENTITY)
+           ? 0 : compress & ((ngx_uint_t) 0xff << (first * 8));
 }
 
 

@@ -3,8 +3,8 @@
  * renders one article and may run in a thread pool.
  */
 
-#ifndef _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_
-#define _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_
+#ifndef _NGX_HTTP_ARTICLE_RENDER_JOB_H_INCLUDED_
+#define _NGX_HTTP_ARTICLE_RENDER_JOB_H_INCLUDED_
 
 
 #include <ngx_config.h>
@@ -34,6 +34,24 @@ typedef enum {
 } ngx_http_article_render_kind_e;
 
 
+/*
+ * A page made off the event loop, by a render job or the compress task:
+ * the page in each coding, one after another, and its file.
+ */
+typedef struct {
+    ar_buf_t                            page;
+    size_t                              reps[AR_CODING_N];
+    u_char                             *file;      /* where a large page
+                                                      goes, or NULL */
+    size_t                              file_max;
+
+    ngx_uint_t                          in_file;   /* the page was written */
+    ngx_http_article_render_version_t   file_version;
+    ngx_err_t                           file_err;
+    const char                         *file_failed;
+} ngx_http_article_render_out_t;
+
+
 /* everything a job touches: nothing of a request, pool, log or zone */
 typedef struct {
     ngx_http_article_render_kind_e      kind;
@@ -50,10 +68,7 @@ typedef struct {
     size_t                              fallback_len;
     uint32_t                            conf_id;
     ngx_msec_t                          live_reload;
-    ngx_uint_t                          compress;  /* levels, compress.h */
-    u_char                             *file;      /* where a large page
-                                                      goes, or NULL */
-    size_t                              file_max;
+    ngx_uint_t                          compress;  /* levels, coding.h */
 
     ngx_uint_t                          rc;        /* NGX_HTTP_AR_JOB_* */
     ngx_err_t                           err;
@@ -62,28 +77,29 @@ typedef struct {
     ngx_uint_t                          stable;    /* one version, whole */
     ngx_uint_t                          meta_invalid;
     char                                meta_error[AR_META_ERR_LEN];
-    ar_buf_t                            page;      /* in every coding */
     uint32_t                            digest;    /* of the identity page */
-    size_t                              reps[AR_CODING_N];
-
-    ngx_uint_t                          in_file;   /* the page was written */
-    ngx_http_article_render_version_t   file_version;
-    ngx_err_t                           file_err;
-    const char                         *file_failed;
+    ngx_http_article_render_out_t       out;
 } ngx_http_article_render_job_t;
 
 
 void ngx_http_article_render_job_run(ngx_http_article_render_job_t *job);
 void ngx_http_article_render_job_init_threads(void);
+
+ngx_int_t ngx_http_article_render_out_compress(
+    ngx_http_article_render_out_t *out, ngx_uint_t compress,
+    const char *made, const size_t *made_reps);
+ngx_int_t ngx_http_article_render_out_write(
+    ngx_http_article_render_out_t *out);
+ngx_int_t ngx_http_article_render_out_store(
+    ngx_http_article_render_page_t *p, ngx_http_article_render_out_t *out,
+    ngx_log_t *log);
 #if (NGX_THREADS)
 ngx_int_t ngx_http_article_render_job_post(ngx_thread_pool_t *tp,
     ngx_http_article_render_job_t *job, ngx_pool_t *pool,
     ngx_event_handler_pt done, void *data);
+void ngx_http_article_render_keep_worker(ngx_event_t *ev,
+    ngx_msec_t timeout);
 #endif
 
-/* ngx_http_article_render_reload.c */
-ngx_int_t ngx_http_article_render_live_reload_splice(ar_buf_t *page,
-    u_char *etag, size_t etag_len, ngx_msec_t interval);
 
-
-#endif /* _NGX_HTTP_ARTICLE_RENDER_THREAD_H_INCLUDED_ */
+#endif /* _NGX_HTTP_ARTICLE_RENDER_JOB_H_INCLUDED_ */

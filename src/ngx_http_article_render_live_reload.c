@@ -10,6 +10,8 @@
 #include <ngx_http.h>
 
 #include "ngx_http_article_render_module.h"
+#include "ngx_http_article_render_live_reload.h"
+#include "ngx_http_article_render_cache.h"
 
 
 /* a longer interval would overflow the browser's setTimeout() */

@@ -3,8 +3,8 @@
  * its pages in ("article_render_compress"), and the one a request gets.
  */
 
-#ifndef _NGX_HTTP_ARTICLE_RENDER_COMPRESS_H_INCLUDED_
-#define _NGX_HTTP_ARTICLE_RENDER_COMPRESS_H_INCLUDED_
+#ifndef _NGX_HTTP_ARTICLE_RENDER_CODING_H_INCLUDED_
+#define _NGX_HTTP_ARTICLE_RENDER_CODING_H_INCLUDED_
 
 
 #include <ngx_config.h>
@@ -28,6 +28,8 @@ char *ngx_http_article_render_compress(ngx_conf_t *cf, ngx_command_t *cmd,
 ngx_uint_t ngx_http_article_render_compress_default(void);
 ngx_int_t ngx_http_article_render_compress_coding(ngx_http_request_t *r,
     ngx_uint_t compress, const size_t *sizes);
+ngx_uint_t ngx_http_article_render_compress_first(ngx_http_request_t *r,
+    ngx_uint_t compress);
 char *ngx_http_article_render_compress_vary(ngx_http_request_t *r,
     ngx_uint_t compress, ngx_uint_t accept);
 #if (AR_TEST_HOOKS)
@@ -35,4 +37,4 @@ ngx_int_t ngx_http_article_render_compress_add_variables(ngx_conf_t *cf);
 #endif
 
 
-#endif /* _NGX_HTTP_ARTICLE_RENDER_COMPRESS_H_INCLUDED_ */
+#endif /* _NGX_HTTP_ARTICLE_RENDER_CODING_H_INCLUDED_ */
