@@ -30,6 +30,10 @@
 # included), which the machine's load moves less.  The target: the
 # cache off at least the peer's throughput (ratio 1.0 or more).
 #
+# PEER_ARTICLES chooses among the articles ("8k 200k readme");
+# BENCH_POOL_THREADS=N gives the module's nginx "thread_pool default
+# threads=N" in place of nginx's default pool of 32 threads.
+#
 # Before the figures, what each renders of a probe article (tables,
 # strikethrough, autolinks, task lists, footnotes, raw HTML, a title,
 # highlighted code) and the headers each sends.
@@ -47,6 +51,8 @@ PORT=${BENCH_PORT:-18482}
 PEER_PORT=$((PORT + 1))
 PEER_GFM=${PEER_GFM:-1}
 GZIP_LEVEL=${BENCH_GZIP_LEVEL:-3}
+ARTICLES=${PEER_ARTICLES:-8k 200k readme}
+POOL_THREADS=${BENCH_POOL_THREADS:-}
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
     echo "usage: $0 PEER_SRC (the peer module's source directory" \
@@ -187,6 +193,9 @@ CONF
 {
     echo "load_module $BUILD/ngx_http_article_render_module.so;"
     common ours
+    if [ -n "$POOL_THREADS" ]; then
+        echo "thread_pool default threads=$POOL_THREADS max_queue=65536;"
+    fi
     echo "http {"
     http_common
     cat <<CONF
@@ -364,12 +373,13 @@ echo
 echo "uptime before: $(uptime)"
 echo "nginx $("$NGINX_BIN" -v 2>&1 | sed 's|.*/||'), $(nproc) cores," \
      "wrk -t1 -c$CONNS, median of $RUNS x ${SECONDS_EACH}s, 1 worker" \
-     "each, gzip_comp_level $GZIP_LEVEL"
+     "each, gzip_comp_level $GZIP_LEVEL," \
+     "the module's pool ${POOL_THREADS:-32} threads"
 printf '%-7s %-5s %8s %8s %8s %8s %6s %6s %8s %8s %8s\n' article coding \
     "peer" "off" "same" "zone" "off/p" "same/p" "peer us" "off us" \
     "same us"
 
-for a in 8k 200k readme; do
+for a in $ARTICLES; do
     for enc in identity gzip; do
         declare -A rs=() cs=()
         order=$servers
