@@ -8,6 +8,10 @@
 #                   (make serve: nothing installed)
 #   make bench      deps, wrk, build, wrk against the module and static
 #                   files (make bench-run: nothing installed)
+#   make bench-peer PEER_SRC=path  the module with the cache off against
+#                   a peer module that renders on every request (its
+#                   source or git directory; PEER_REPO names its origin);
+#                   make bench runs it too when PEER_SRC is given
 #   make bench-render  the core's cold render against cmark-gfm alone
 #   make bench-browser  the browser's part of make bench alone: the
 #                   module's precompressed pages against gzip_static
@@ -209,7 +213,8 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
         test-build test-asan check-asan test-valgrind check-valgrind stress \
         check-stress chaos check-chaos install uninstall deb deb-package \
         test-matrix bench-render bench-compress bench-compress-run \
-        bench-browser bench-browser-run bench-corpus bench-math
+        bench-browser bench-browser-run bench-corpus bench-math \
+        bench-peer bench-peer-run
 
 all: $(SO)
 
@@ -461,6 +466,23 @@ bench: deps-bench
 bench-run: all $(BUILD)/ar-compress $(BUILD)/compress-levels $(BENCH_BIN)
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/run.sh
 	BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) bash bench/browser.sh
+	$(if $(PEER_SRC),$(PEER_RUN))
+
+# "make bench-peer PEER_SRC=path": bench/peer.sh, the module against a
+# peer module built from PEER_SRC (docs/benchmarks.md)
+PEER_SRC    ?=
+PEER_REPO   ?=
+PEER_RUN    = BUILD=$(BUILD) NGINX_BIN=$(NGINX_BIN) NGINX_SRC=$(NGINX_SRC) \
+              PEER_REPO='$(PEER_REPO)' bash bench/peer.sh '$(PEER_SRC)'
+
+bench-peer: deps-bench
+	@$(SUBMAKE) bench-peer-run
+
+bench-peer-run: all
+	@test -n '$(PEER_SRC)' \
+	    || { echo 'usage: make bench-peer PEER_SRC=path [PEER_REPO=URL]'; \
+	         exit 2; }
+	$(PEER_RUN)
 
 # the browser's part of make bench alone
 bench-browser: deps-bench
