@@ -14,7 +14,7 @@
 
 
 /* changes whenever the node layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  8
+#define NGX_HTTP_AR_CACHE_LAYOUT  9
 
 /* how long past its budget a render's mark holds off others */
 #define NGX_HTTP_AR_MARK_GRACE    1000
@@ -33,6 +33,9 @@
 
 /* a fault episode's lines after the first, at most one in this */
 #define NGX_HTTP_AR_FAULT_EVERY   60000
+
+/* how often the processes of a zone a reload left are looked at */
+#define NGX_HTTP_AR_ORPHANS_EVERY 1000
 
 
 /* what a node holds */
@@ -109,6 +112,28 @@ struct ngx_http_article_render_node_s {
 };
 
 
+/* a process, by its pid and its start (0: not known) */
+
+typedef struct {
+    ngx_pid_t                          pid;
+    uint64_t                           start;
+} ngx_http_article_render_proc_t;
+
+
+/*
+ * The page files of zones a reload left over a new zone's path: no
+ * node of the new zone names them, and once the processes that ran at
+ * the reload have all exited, no one uses them.
+ */
+
+typedef struct ngx_http_article_render_orphans_s {
+    ngx_atomic_t                       next;      /* when the processes
+                                             are looked at; 0: done */
+    ngx_uint_t                         nprocs;
+    ngx_http_article_render_proc_t     procs[1];
+} ngx_http_article_render_orphans_t;
+
+
 /*
  * A page file to delete once the zone is unlocked: a node's (NULL:
  * the file a dead owner may have written, by its number).
@@ -182,12 +207,30 @@ static void ngx_http_article_render_cache_unlock(
     ngx_http_article_render_cache_t *cache);
 static void ngx_http_article_render_cache_wake(
     ngx_http_article_render_key_t *key);
+static ngx_int_t ngx_http_article_render_cache_successor(
+    ngx_http_article_render_cache_t *cache, ngx_log_t *log);
+static uint64_t ngx_http_article_render_cache_started(ngx_pid_t pid);
+static void ngx_http_article_render_cache_disown(
+    ngx_http_article_render_cache_t *cache);
+static void ngx_http_article_render_cache_orphans(
+    ngx_http_article_render_cache_t *cache);
+static ngx_int_t ngx_http_article_render_cache_scan(
+    ngx_http_article_render_cache_t *cache, ngx_uint_t lock);
+static int ngx_libc_cdecl ngx_http_article_render_cache_seq_cmp(
+    const void *one, const void *two);
 
 
 /* page files unlinked from the zone, deleted after the lock is let go */
 static ngx_http_article_render_doomed_t
     ngx_http_article_render_doomed[NGX_HTTP_AR_DOOMED_MAX];
 static ngx_uint_t  ngx_http_article_render_ndoomed;
+
+/*
+ * This process as the zone's holds name it: its pid, or in test builds
+ * the one AR_TEST_OWNER says, so that a new worker meets holds recorded
+ * under its own pid by one that died.
+ */
+static ngx_pid_t  ngx_http_article_render_self;
 
 /* this worker's requests waiting for a render (pages' "waiting" links) */
 static ngx_queue_t  ngx_http_article_render_waiters =
@@ -460,15 +503,248 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
      * the directory), not on a binary upgrade (the old nginx's does).
      */
 
-    if (cache->path
-        && !ngx_test_config
-        && !ngx_inherited
-        && ngx_is_init_cycle(ngx_cycle))
-    {
+    if (cache->path == NULL || ngx_test_config) {
+        return NGX_OK;
+    }
+
+    if (!ngx_inherited && ngx_is_init_cycle(ngx_cycle)) {
         ngx_http_article_render_file_clean(cache->path, shm_zone->shm.log);
+        return NGX_OK;
+    }
+
+    /*
+     * A reload that made the zone anew (a new size, a new name): the
+     * old zone's page files are left to this one, to delete once the
+     * old workers are gone.
+     */
+
+    if (!ngx_is_init_cycle(ngx_cycle)) {
+        return ngx_http_article_render_cache_successor(cache,
+                                                       shm_zone->shm.log);
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * In the master, on a reload: the processes that run now (the old
+ * workers among them) are recorded in the new zone, whose workers
+ * delete the files no node of theirs names once those have all exited.
+ */
+
+static ngx_int_t
+ngx_http_article_render_cache_successor(ngx_http_article_render_cache_t *cache,
+    ngx_log_t *log)
+{
+    ngx_int_t                           i;
+    ngx_uint_t                          n;
+    ngx_http_article_render_orphans_t  *o;
+
+    n = 0;
+
+    for (i = 0; i < ngx_last_process; i++) {
+        if (ngx_processes[i].pid != NGX_INVALID_PID
+            && !ngx_processes[i].exited)
+        {
+            n++;
+        }
+    }
+
+    o = ngx_slab_alloc(cache->shpool,
+                       sizeof(ngx_http_article_render_orphans_t)
+                       + n * sizeof(ngx_http_article_render_proc_t));
+    if (o == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, log, 0,
+                      "article_render_cache_zone is too small");
+        return NGX_ERROR;
+    }
+
+    o->nprocs = 0;
+
+    for (i = 0; i < ngx_last_process && o->nprocs < n; i++) {
+        if (ngx_processes[i].pid != NGX_INVALID_PID
+            && !ngx_processes[i].exited)
+        {
+            o->procs[o->nprocs].pid = ngx_processes[i].pid;
+            o->procs[o->nprocs].start = ngx_http_article_render_cache_started(
+                                                      ngx_processes[i].pid);
+            o->nprocs++;
+        }
+    }
+
+    o->next = 1;
+    cache->sh->orphans = o;
+
+    return NGX_OK;
+}
+
+
+/*
+ * When a process started (in clock ticks since boot, from /proc), so
+ * that a pid given again to another process is told apart; 0 where
+ * that is not known.
+ */
+
+static uint64_t
+ngx_http_article_render_cache_started(ngx_pid_t pid)
+{
+    u_char     *p, *last, buf[1024];
+    ssize_t     n;
+    uint64_t    start;
+    ngx_fd_t    fd;
+    ngx_uint_t  field;
+
+    ngx_sprintf(buf, "/proc/%P/stat%Z", pid);
+
+    fd = ngx_open_file(buf, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        return 0;
+    }
+
+    n = ngx_read_fd(fd, buf, sizeof(buf) - 1);
+
+    (void) ngx_close_file(fd);
+
+    if (n <= 0) {
+        return 0;
+    }
+
+    last = buf + n;
+
+    /* the name, in parentheses, may hold anything: fields follow the last */
+
+    for (p = last - 1; p > buf && *p != ')'; p--) { /* void */ }
+
+    /* starttime is the 22nd field, the 20th after the name */
+
+    for (field = 2; p < last && field < 22; p++) {
+        if (*p == ' ') {
+            field++;
+        }
+    }
+
+    for (start = 0; p < last && *p >= '0' && *p <= '9'; p++) {
+        start = start * 10 + (*p - '0');
+    }
+
+    return start;
+}
+
+
+/*
+ * A worker starting holds nothing yet: what the zones record under its
+ * pid is of a process that had the pid before (a worker killed, whose
+ * pid was given again), and kill() would never say it is gone.
+ */
+
+void
+ngx_http_article_render_cache_init_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                        i;
+    ngx_shm_zone_t                   *shm_zone;
+    ngx_list_part_t                  *part;
+    ngx_http_article_render_cache_t  *cache;
+#if (AR_TEST_HOOKS)
+    char                             *s;
+    ngx_int_t                         n;
+#endif
+
+    ngx_http_article_render_self = ngx_pid;
+
+#if (AR_TEST_HOOKS)
+
+    /* test builds: the pid this worker records its holds under */
+
+    s = getenv("AR_TEST_OWNER");
+    n = s ? ngx_atoi((u_char *) s, ngx_strlen(s)) : NGX_ERROR;
+
+    if (n > 0) {
+        ngx_http_article_render_self = (ngx_pid_t) n;
+    }
+
+#endif
+
+    part = &cycle->shared_memory.part;
+    shm_zone = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            shm_zone = part->elts;
+            i = 0;
+        }
+
+        if (shm_zone[i].tag != &ngx_http_article_render_module) {
+            continue;
+        }
+
+        cache = shm_zone[i].data;
+
+        if (cache == NULL || cache->sh == NULL) {
+            continue;
+        }
+
+        ngx_shmtx_lock(&cache->shpool->mutex);
+
+        ngx_http_article_render_cache_disown(cache);
+
+        ngx_http_article_render_cache_unlock(cache);
+    }
+}
+
+
+/* lets go of every hold recorded under this process's pid */
+
+static void
+ngx_http_article_render_cache_disown(ngx_http_article_render_cache_t *cache)
+{
+    ngx_uint_t                         l;
+    ngx_queue_t                       *q, *next, *list[3];
+    ngx_http_article_render_node_t    *arn;
+    ngx_http_article_render_holder_t  *h;
+
+    list[0] = &cache->sh->lru;
+    list[1] = &cache->sh->files_lru;
+    list[2] = &cache->sh->limbo;
+
+    for (l = 0; l < 3; l++) {
+        for (q = ngx_queue_head(list[l]);
+             q != ngx_queue_sentinel(list[l]);
+             q = next)
+        {
+            next = ngx_queue_next(q);
+            arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
+
+            for (h = &arn->holder; h; h = h->next) {
+                if (h->count && h->pid == ngx_http_article_render_self) {
+                    arn->count -= h->count;
+                    h->count = 0;
+                }
+            }
+
+            /* a mark, remake, filling or doom of no process: lapsed */
+
+            if (arn->owner == ngx_http_article_render_self) {
+                arn->owner = 0;
+
+                if (arn->doomed) {
+                    arn->deadline = ngx_current_msec;
+                }
+            }
+
+            if (arn->removed && !arn->doomed && !arn->filling
+                && arn->count == 0)
+            {
+                ngx_http_article_render_cache_free(cache, arn);
+            }
+        }
+    }
 }
 
 
@@ -664,7 +940,7 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
         arn->state = NGX_HTTP_AR_NODE_UPDATING;
         arn->deadline = ngx_current_msec + limits->timeout_ms
                         + NGX_HTTP_AR_MARK_GRACE;
-        arn->owner = ngx_pid;
+        arn->owner = ngx_http_article_render_self;
 
         /* the old node may have gone while room was made */
         old = ngx_http_article_render_cache_find(cache, &p->key);
@@ -723,7 +999,7 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
             arn->reserved = 0;
             arn->deadline = ngx_current_msec + limits->timeout_ms
                             + NGX_HTTP_AR_MARK_GRACE;
-            arn->owner = ngx_pid;
+            arn->owner = ngx_http_article_render_self;
 
             p->remake = 1;
             p->expired = 1;
@@ -767,7 +1043,7 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
         /* a mark lapses at its deadline, or when its owner is gone */
 
         if (!ngx_http_article_render_cache_gone(arn)) {
-            p->local = (arn->owner == ngx_pid);
+            p->local = (arn->owner == ngx_http_article_render_self);
             return NGX_AGAIN;
         }
 
@@ -828,7 +1104,8 @@ ngx_http_article_render_cache_find(ngx_http_article_render_cache_t *cache,
 /*
  * The number that names the page file of a render; the node of its
  * mark or remake keeps it, so that the file of an owner that died is
- * deleted with the mark.
+ * deleted with the mark.  Every page file is a node's, or a mark's or
+ * remake's of a process that runs.
  */
 
 static void
@@ -839,12 +1116,24 @@ ngx_http_article_render_cache_reserve(ngx_http_article_render_cache_t *cache,
         return;
     }
 
+    /*
+     * A render without a mark writes no page file: nothing in the zone
+     * would say whose a file it left was.
+     */
+
+    if (arn == NULL) {
+        p->file_seq = NGX_HTTP_AR_FILE_NONE;
+        return;
+    }
+
     p->file_seq = cache->sh->file_seq++;
 
-    if (arn) {
-        arn->reserved = 1;
-        arn->file_seq = p->file_seq;
+    if (p->file_seq == NGX_HTTP_AR_FILE_NONE) {
+        p->file_seq = cache->sh->file_seq++;
     }
+
+    arn->reserved = 1;
+    arn->file_seq = p->file_seq;
 }
 
 
@@ -1107,7 +1396,7 @@ ngx_http_article_render_cache_write(ngx_http_article_render_page_t *p,
 
             arn->removed = 1;
             arn->filling = 1;
-            arn->owner = ngx_pid;
+            arn->owner = ngx_http_article_render_self;
             ngx_queue_insert_tail(&cache->sh->limbo, &arn->queue);
 
             ngx_http_article_render_cache_unlock(cache);
@@ -1197,7 +1486,7 @@ ngx_http_article_render_cache_rules(ngx_http_article_render_page_t *p,
 
         return (old->state == NGX_HTTP_AR_NODE_PAGE
                 && old->remaking
-                && old->owner == ngx_pid)
+                && old->owner == ngx_http_article_render_self)
                ? NGX_OK : NGX_DECLINED;
     }
 
@@ -1205,7 +1494,7 @@ ngx_http_article_render_cache_rules(ngx_http_article_render_page_t *p,
         /* its own mark of the version marked: a newer one stays */
 
         return (old->state == NGX_HTTP_AR_NODE_UPDATING
-                && old->owner == ngx_pid
+                && old->owner == ngx_http_article_render_self
                 && ngx_memcmp(&old->version, &p->marked,
                               sizeof(ngx_http_article_render_version_t))
                    == 0)
@@ -1279,7 +1568,7 @@ ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_holder_t  *h;
 
     for (h = &arn->holder; h; h = h->next) {
-        if (h->count && h->pid == ngx_pid) {
+        if (h->count && h->pid == ngx_http_article_render_self) {
             goto found;
         }
     }
@@ -1312,7 +1601,7 @@ ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
 
 found:
 
-    h->pid = ngx_pid;
+    h->pid = ngx_http_article_render_self;
     h->count++;
     arn->count++;
 
@@ -1327,7 +1616,7 @@ ngx_http_article_render_cache_unpin(ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_holder_t  *h;
 
     for (h = &arn->holder; h; h = h->next) {
-        if (h->count && h->pid == ngx_pid) {
+        if (h->count && h->pid == ngx_http_article_render_self) {
             h->count--;
             arn->count--;
             break;
@@ -1376,7 +1665,7 @@ ngx_http_article_render_cache_gone(ngx_http_article_render_node_t *arn)
 static ngx_uint_t
 ngx_http_article_render_cache_alive(ngx_pid_t pid)
 {
-    if (pid == ngx_pid) {
+    if (pid == ngx_http_article_render_self) {
         return 1;
     }
 
@@ -1467,7 +1756,7 @@ ngx_http_article_render_cache_doom(ngx_http_article_render_cache_t *cache,
     }
 
     arn->doomed = 1;
-    arn->owner = d ? ngx_pid : 0;
+    arn->owner = d ? ngx_http_article_render_self : 0;
     arn->deadline = ngx_current_msec;
 
     if (arn->counted) {
@@ -1622,6 +1911,10 @@ ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
 
     ngx_shmtx_unlock(&cache->shpool->mutex);
 
+    if (cache->sh->orphans && cache->sh->orphans->next) {
+        ngx_http_article_render_cache_orphans(cache);
+    }
+
     n = ngx_http_article_render_ndoomed;
     ngx_http_article_render_ndoomed = 0;
 
@@ -1692,6 +1985,191 @@ ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
     }
 
     ngx_shmtx_unlock(&cache->shpool->mutex);
+}
+
+
+/*
+ * The files of zones a reload left, once every process that ran at the
+ * reload has exited: looked at by one worker a second at most.
+ */
+
+static void
+ngx_http_article_render_cache_orphans(ngx_http_article_render_cache_t *cache)
+{
+    uint64_t                            start;
+    ngx_uint_t                          i;
+    ngx_msec_t                          next;
+    ngx_http_article_render_proc_t     *proc;
+    ngx_http_article_render_orphans_t  *o;
+
+    o = cache->sh->orphans;
+    next = o->next;
+
+    if (next == 0
+        || (next != 1 && (ngx_msec_int_t) (next - ngx_current_msec) > 0)
+        || !ngx_atomic_cmp_set(&o->next, next,
+                               (ngx_current_msec + NGX_HTTP_AR_ORPHANS_EVERY)
+                               | 2))
+    {
+        return;
+    }
+
+    for (i = 0; i < o->nprocs; i++) {
+        proc = &o->procs[i];
+
+        if (kill(proc->pid, 0) == -1 && ngx_errno == NGX_ESRCH) {
+            continue;
+        }
+
+        /* the pid may be another process's by now */
+
+        start = ngx_http_article_render_cache_started(proc->pid);
+
+        if (proc->start == 0 || start == 0 || start == proc->start) {
+            return;
+        }
+    }
+
+    if (ngx_http_article_render_cache_scan(cache, 1) == NGX_OK) {
+        o->next = 0;
+    }
+}
+
+
+/*
+ * Deletes the page files in the path that no node of the zone names:
+ * the numbers read from the directory first, then those the nodes name
+ * (their files, and the files their marks and remakes may write) are
+ * crossed out under the lock (none at the master's exit: no worker is
+ * left).
+ */
+
+static ngx_int_t
+ngx_http_article_render_cache_scan(ngx_http_article_render_cache_t *cache,
+    ngx_uint_t lock)
+{
+    u_char                          *own, *name;
+    uint32_t                        *seqs, seq, *found;
+    ngx_int_t                        rc, n;
+    ngx_str_t                        file, article;
+    ngx_uint_t                       i, l;
+    ngx_pool_t                      *pool;
+    ngx_array_t                      list;
+    ngx_queue_t                     *q, *lists[3];
+    ngx_http_article_render_node_t  *arn;
+
+    pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, ngx_cycle->log);
+    if (pool == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = NGX_ERROR;
+
+    if (ngx_array_init(&list, pool, 64, sizeof(uint32_t)) != NGX_OK
+        || ngx_http_article_render_file_list(cache->path, ngx_cycle->log,
+                                             &list)
+           != NGX_OK)
+    {
+        goto done;
+    }
+
+    seqs = list.elts;
+
+    ngx_qsort(seqs, list.nelts, sizeof(uint32_t),
+              ngx_http_article_render_cache_seq_cmp);
+
+    own = ngx_pcalloc(pool, list.nelts + 1);
+    if (own == NULL) {
+        goto done;
+    }
+
+    lists[0] = &cache->sh->lru;
+    lists[1] = &cache->sh->files_lru;
+    lists[2] = &cache->sh->limbo;
+
+    if (lock) {
+        ngx_shmtx_lock(&cache->shpool->mutex);
+    }
+
+    for (l = 0; l < 3; l++) {
+        for (q = ngx_queue_head(lists[l]);
+             q != ngx_queue_sentinel(lists[l]);
+             q = ngx_queue_next(q))
+        {
+            arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
+
+            for (i = 0; i < 2; i++) {
+                if (i == 0 && arn->file_len > 10) {
+                    name = arn->data + arn->path_len + arn->file_len - 10;
+                    n = ngx_atoi(name, 10);
+
+                    if (n == NGX_ERROR) {
+                        continue;
+                    }
+
+                    seq = (uint32_t) n;
+
+                } else if (i == 1 && arn->reserved) {
+                    seq = (uint32_t) (arn->file_seq % 4294967296ULL);
+
+                } else {
+                    continue;
+                }
+
+                found = bsearch(&seq, seqs, list.nelts, sizeof(uint32_t),
+                                ngx_http_article_render_cache_seq_cmp);
+                if (found) {
+                    own[found - seqs] = 1;
+                }
+            }
+        }
+    }
+
+    if (lock) {
+        ngx_shmtx_unlock(&cache->shpool->mutex);
+    }
+
+    rc = NGX_OK;
+    ngx_str_set(&article, "(of a zone a reload left)");
+
+    for (i = 0; i < list.nelts; i++) {
+        if (own[i]
+            || ngx_http_article_render_file_name(pool, cache->path, seqs[i],
+                                                 &file)
+               != NGX_OK)
+        {
+            continue;
+        }
+
+        if (ngx_delete_file(file.data) == NGX_FILE_ERROR
+            && ngx_errno != NGX_ENOENT)
+        {
+            ngx_http_article_render_cache_fault(cache,
+                                                NGX_HTTP_AR_FAULT_DELETE,
+                                                ngx_cycle->log, ngx_errno,
+                                                ngx_delete_file_n, file.data,
+                                                &article);
+            rc = NGX_AGAIN;
+        }
+    }
+
+done:
+
+    ngx_destroy_pool(pool);
+
+    return rc;
+}
+
+
+static int ngx_libc_cdecl
+ngx_http_article_render_cache_seq_cmp(const void *one, const void *two)
+{
+    uint32_t  a, b;
+
+    a = *(const uint32_t *) one;
+    b = *(const uint32_t *) two;
+
+    return (a < b) ? -1 : (a > b);
 }
 
 
@@ -1818,6 +2296,17 @@ ngx_http_article_render_cache_exit(ngx_cycle_t *cycle)
             || cache->path->name.len + 12 > NGX_MAX_PATH)
         {
             continue;
+        }
+
+        /*
+         * The files of zones a reload left, not deleted yet: not after a
+         * binary upgrade, whose new nginx may have written its own since.
+         */
+
+        if (cache->sh->orphans && cache->sh->orphans->next
+            && ngx_new_binary == 0)
+        {
+            (void) ngx_http_article_render_cache_scan(cache, 0);
         }
 
         /* no lock: a worker killed holding it would hold it for ever */
