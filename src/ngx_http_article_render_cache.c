@@ -936,6 +936,15 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
 
     arn = ngx_http_article_render_cache_new(cache, p, 0);
 
+#if (AR_TEST_HOOKS)
+    /* test builds: as if the zone had no room for a mark */
+
+    if (arn && getenv("AR_TEST_NO_MARK")) {
+        ngx_slab_free_locked(cache->shpool, arn);
+        arn = NULL;
+    }
+#endif
+
     if (arn) {
         arn->state = NGX_HTTP_AR_NODE_UPDATING;
         arn->deadline = ngx_current_msec + limits->timeout_ms
@@ -2238,20 +2247,28 @@ void
 ngx_http_article_render_cache_fault_end(
     ngx_http_article_render_cache_t *cache, ngx_uint_t kind)
 {
-    ngx_atomic_uint_t  last;
+    ngx_atomic_uint_t  last, more;
 
     last = cache->sh->fault[kind];
 
-    if (last
-        && cache->path
-        && ngx_atomic_cmp_set(&cache->sh->fault[kind], last, 0))
+    if (last == 0
+        || cache->path == NULL
+        || !ngx_atomic_cmp_set(&cache->sh->fault[kind], last, 0))
     {
-        ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
-                      "page files in \"%V\" are %s again",
-                      &cache->path->name,
-                      kind == NGX_HTTP_AR_FAULT_WRITE ? "written"
-                                                      : "deleted");
+        return;
     }
+
+    /* the faults not logged are the ended episode's, not the next one's */
+
+    more = cache->sh->faults[kind];
+    cache->sh->faults[kind] = 0;
+
+    ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
+                  "page files in \"%V\" are %s again, "
+                  "%uA faults since the last line",
+                  &cache->path->name,
+                  kind == NGX_HTTP_AR_FAULT_WRITE ? "written" : "deleted",
+                  more);
 }
 
 
