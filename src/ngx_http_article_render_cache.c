@@ -58,6 +58,7 @@ struct ngx_http_article_render_holder_s {
     ngx_http_article_render_holder_t  *next;
     ngx_pid_t                          pid;
     uint32_t                           count;
+    uint64_t                           start;     /* of the process */
 };
 
 
@@ -94,6 +95,7 @@ struct ngx_http_article_render_node_s {
     ngx_msec_t                         deadline;
     ngx_pid_t                          owner;     /* of a mark, a remake, a
                                                      filling or a doom */
+    uint64_t                           owner_start; /* when it started */
     ngx_uint_t                         file_seq;  /* names the file that
                                                      owner may write */
 
@@ -184,10 +186,11 @@ static void ngx_http_article_render_cache_unpin(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_node_t *arn);
 static ngx_uint_t ngx_http_article_render_cache_held(
-    ngx_http_article_render_node_t *arn);
+    ngx_http_article_render_node_t *arn, ngx_uint_t exact);
 static ngx_uint_t ngx_http_article_render_cache_gone(
     ngx_http_article_render_node_t *arn);
-static ngx_uint_t ngx_http_article_render_cache_alive(ngx_pid_t pid);
+static ngx_uint_t ngx_http_article_render_cache_alive(ngx_pid_t pid,
+    uint64_t start);
 static void ngx_http_article_render_cache_remove(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_node_t *arn);
@@ -231,6 +234,7 @@ static ngx_uint_t  ngx_http_article_render_ndoomed;
  * under its own pid by one that died.
  */
 static ngx_pid_t  ngx_http_article_render_self;
+static uint64_t   ngx_http_article_render_start;
 
 /* this worker's requests waiting for a render (pages' "waiting" links) */
 static ngx_queue_t  ngx_http_article_render_waiters =
@@ -651,6 +655,8 @@ ngx_http_article_render_cache_init_process(ngx_cycle_t *cycle)
 #endif
 
     ngx_http_article_render_self = ngx_pid;
+    ngx_http_article_render_start = ngx_http_article_render_cache_started(
+                                                                    ngx_pid);
 
 #if (AR_TEST_HOOKS)
 
@@ -950,6 +956,7 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
         arn->deadline = ngx_current_msec + limits->timeout_ms
                         + NGX_HTTP_AR_MARK_GRACE;
         arn->owner = ngx_http_article_render_self;
+        arn->owner_start = ngx_http_article_render_start;
 
         /* the old node may have gone while room was made */
         old = ngx_http_article_render_cache_find(cache, &p->key);
@@ -998,7 +1005,8 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
             && (!arn->remaking || ngx_http_article_render_cache_gone(arn)))
         {
             if (arn->remaking && arn->reserved
-                && !ngx_http_article_render_cache_alive(arn->owner))
+                && !ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start))
             {
                 ngx_http_article_render_cache_doom(p->cache, NULL,
                                                    arn->file_seq);
@@ -1009,6 +1017,8 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
             arn->deadline = ngx_current_msec + limits->timeout_ms
                             + NGX_HTTP_AR_MARK_GRACE;
             arn->owner = ngx_http_article_render_self;
+            arn->owner_start = ngx_http_article_render_start;
+        arn->owner_start = ngx_http_article_render_start;
 
             p->remake = 1;
             p->expired = 1;
@@ -1406,6 +1416,8 @@ ngx_http_article_render_cache_write(ngx_http_article_render_page_t *p,
             arn->removed = 1;
             arn->filling = 1;
             arn->owner = ngx_http_article_render_self;
+            arn->owner_start = ngx_http_article_render_start;
+        arn->owner_start = ngx_http_article_render_start;
             ngx_queue_insert_tail(&cache->sh->limbo, &arn->queue);
 
             ngx_http_article_render_cache_unlock(cache);
@@ -1584,7 +1596,7 @@ ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
 
     /* the records of processes gone are free again */
 
-    (void) ngx_http_article_render_cache_held(arn);
+    (void) ngx_http_article_render_cache_held(arn, 0);
 
     for (h = &arn->holder; h; h = h->next) {
         if (h->count == 0) {
@@ -1611,6 +1623,7 @@ ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
 found:
 
     h->pid = ngx_http_article_render_self;
+    h->start = ngx_http_article_render_start;
     h->count++;
     arn->count++;
 
@@ -1638,15 +1651,23 @@ ngx_http_article_render_cache_unpin(ngx_http_article_render_cache_t *cache,
 }
 
 
-/* the pins left once those of processes gone are let go */
+/*
+ * The pins left once those of processes gone are let go; not exact, a
+ * pid given again to another process is taken as its holder's, which
+ * spares a pin the start times of the others.
+ */
 
 static ngx_uint_t
-ngx_http_article_render_cache_held(ngx_http_article_render_node_t *arn)
+ngx_http_article_render_cache_held(ngx_http_article_render_node_t *arn,
+    ngx_uint_t exact)
 {
     ngx_http_article_render_holder_t  *h;
 
     for (h = &arn->holder; arn->count && h; h = h->next) {
-        if (h->count && !ngx_http_article_render_cache_alive(h->pid)) {
+        if (h->count
+            && !ngx_http_article_render_cache_alive(h->pid,
+                                                    exact ? h->start : 0))
+        {
             arn->count -= h->count;
             h->count = 0;
         }
@@ -1662,18 +1683,22 @@ static ngx_uint_t
 ngx_http_article_render_cache_gone(ngx_http_article_render_node_t *arn)
 {
     return (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0
-           || !ngx_http_article_render_cache_alive(arn->owner);
+           || !ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start);
 }
 
 
 /*
  * Whether a process that holds something in the zone still runs.  A
- * worker killed holds nothing: its pid is then no one's (ESRCH).
+ * worker killed holds nothing: its pid is then no one's (ESRCH), or,
+ * given again to a process that started later, the start differs.
  */
 
 static ngx_uint_t
-ngx_http_article_render_cache_alive(ngx_pid_t pid)
+ngx_http_article_render_cache_alive(ngx_pid_t pid, uint64_t start)
 {
+    uint64_t  now;
+
     if (pid == ngx_http_article_render_self) {
         return 1;
     }
@@ -1682,7 +1707,17 @@ ngx_http_article_render_cache_alive(ngx_pid_t pid)
         return 0;
     }
 
-    return kill(pid, 0) == 0 || ngx_errno != NGX_ESRCH;
+    if (kill(pid, 0) == -1 && ngx_errno == NGX_ESRCH) {
+        return 0;
+    }
+
+    if (start == 0) {
+        return 1;
+    }
+
+    now = ngx_http_article_render_cache_started(pid);
+
+    return now == 0 || now == start;
 }
 
 
@@ -1697,7 +1732,8 @@ ngx_http_article_render_cache_remove(ngx_http_article_render_cache_t *cache,
 
     /* the file a dead owner of a mark or remake may have written */
 
-    if (arn->reserved && !ngx_http_article_render_cache_alive(arn->owner)) {
+    if (arn->reserved && !ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start)) {
         ngx_http_article_render_cache_doom(cache, NULL, arn->file_seq);
     }
 
@@ -1705,7 +1741,7 @@ ngx_http_article_render_cache_remove(ngx_http_article_render_cache_t *cache,
     arn->removed = 1;
     ngx_queue_insert_tail(&cache->sh->limbo, &arn->queue);
 
-    if (ngx_http_article_render_cache_held(arn) == 0) {
+    if (ngx_http_article_render_cache_held(arn, 1) == 0) {
         ngx_http_article_render_cache_free(cache, arn);
     }
 }
@@ -1766,6 +1802,7 @@ ngx_http_article_render_cache_doom(ngx_http_article_render_cache_t *cache,
 
     arn->doomed = 1;
     arn->owner = d ? ngx_http_article_render_self : 0;
+    arn->owner_start = ngx_http_article_render_start;
     arn->deadline = ngx_current_msec;
 
     if (arn->counted) {
@@ -1802,7 +1839,8 @@ ngx_http_article_render_cache_sweep(ngx_http_article_render_cache_t *cache)
         if (arn->doomed) {
             if (arn->owner == 0
                 ? (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0
-                : !ngx_http_article_render_cache_alive(arn->owner))
+                : !ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start))
             {
                 ngx_http_article_render_cache_doom(cache, arn, 0);
             }
@@ -1811,7 +1849,8 @@ ngx_http_article_render_cache_sweep(ngx_http_article_render_cache_t *cache)
         }
 
         if (arn->filling) {
-            if (!ngx_http_article_render_cache_alive(arn->owner)) {
+            if (!ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start)) {
                 ngx_queue_remove(q);
                 ngx_slab_free_locked(cache->shpool, arn);
             }
@@ -1819,7 +1858,7 @@ ngx_http_article_render_cache_sweep(ngx_http_article_render_cache_t *cache)
             continue;
         }
 
-        if (ngx_http_article_render_cache_held(arn) == 0) {
+        if (ngx_http_article_render_cache_held(arn, 1) == 0) {
             ngx_http_article_render_cache_free(cache, arn);
         }
     }
@@ -1856,7 +1895,7 @@ ngx_http_article_render_cache_alloc(ngx_http_article_render_cache_t *cache,
         q = ngx_queue_last(&cache->sh->lru);
         arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (ngx_http_article_render_cache_held(arn)
+        if (ngx_http_article_render_cache_held(arn, 1)
             || (arn->state == NGX_HTTP_AR_NODE_UPDATING
                 && !ngx_http_article_render_cache_gone(arn)))
         {
@@ -1889,7 +1928,7 @@ ngx_http_article_render_cache_files_room(
         q = ngx_queue_last(&cache->sh->files_lru);
         arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (ngx_http_article_render_cache_held(arn)) {
+        if (ngx_http_article_render_cache_held(arn, 1)) {
             ngx_queue_remove(q);
             ngx_queue_insert_head(&cache->sh->files_lru, q);
             continue;

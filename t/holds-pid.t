@@ -5,7 +5,9 @@
 # worker starting lets go of every hold under its own pid.  The test
 # build's AR_TEST_OWNER makes every worker record its holds under one
 # pid, so that the worker the master starts in place of a killed one
-# has the dead one's pid, as a reused pid would.
+# has the dead one's pid, as a reused pid would.  A pid given to a
+# process that is no worker (a process of the test) is told apart by
+# its start time.
 
 use strict;
 use warnings;
@@ -21,7 +23,7 @@ my $t = ArticleRender::Test->new();
 
 plan(skip_all => 'no test hooks') unless $t->has_test_hooks();
 
-$t->main_conf("env AR_TEST_OWNER=999999;\n")->config(<<'EOF');
+my $http = <<'EOF';
 http {
     %%TEST_GLOBALS_HTTP%%
 
@@ -56,13 +58,16 @@ sub article {
         . ($extra // '');
 }
 
+$t->main_conf("env AR_TEST_OWNER=999999;\n")->config($http);
+
 $t->write_file('site/p.md', article('p'));
+$t->write_file('site/q.md', article('q'));
 $t->write_file('site/x.md', "# Slow\n\nRendered slowly in /slow/.\n");
 $t->write_file("site/s$_.md", "# Small $_\n\nA short article.\n") for 1 .. 50;
 
 $t->allow_alerts(qr/exited on signal 9/);
 
-$t->plan(5)->run();
+$t->plan(7)->run();
 
 sub page_files {
     my %files;
@@ -159,5 +164,57 @@ my $r = $t->get('/x.md');
 is($r->{status} . ' ' . cache_status($r), '200 MISS',
     'a mark under the new worker\'s own pid: the page rendered at once');
 is(cache_status($t->get('/x.md')), 'HIT', 'a mark: then kept');
+
+# a pin recorded under the pid of a process that runs, but is not the
+# worker that pinned: the worker, started after that process, is killed,
+# and the pin lapses by the start time
+
+my $other = ArticleRender::Test::fork_child(sub { sleep 600 });
+
+sub reload_as {
+    my ($owner) = @_;
+
+    my @old = $t->worker_pids();
+
+    $t->main_conf("env AR_TEST_OWNER=$owner;\n")->config($http);
+    kill 'HUP', $t->{pid} or die "cannot signal nginx: $!\n";
+
+    return wait_until(sub {
+        my %was = map { $_ => 1 } @old;
+        grep { !$was{$_} } $t->worker_pids();
+    });
+}
+
+reload_as($other);
+wait_until(sub { $t->worker_pids() == 1 });
+my ($pinner) = $t->worker_pids();
+
+$t->get('/q.md');
+$old = $t->get('/q.md')->{body};
+
+$reader = slow_reader('/q.md');
+
+$t->write_file('site/q.md', article('q', "Edited.\n"));
+$t->get('/q.md');
+
+ok(reload_as(999998) && kill_worker_gone($pinner),
+    'a pin under a running process\'s pid: its worker killed');
+close $reader;
+
+$i = 0;
+ok(wait_until(sub {
+    $i++;
+    $t->get("/s$i.md") if $i <= 50;
+    !grep { $_ eq $old } values %{ { page_files() } };
+}), 'a pin under a pid that is another process\'s now: let go by its start'
+    . ' time, its page file deleted');
+
+sub kill_worker_gone {
+    my ($pid) = @_;
+
+    kill 'KILL', $pid;
+
+    return wait_until(sub { !grep { $_ == $pid } $t->worker_pids() });
+}
 
 ###############################################################################
