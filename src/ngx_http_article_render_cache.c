@@ -16,7 +16,7 @@
 
 
 /* changes whenever the node layout does, so reloads never mix layouts */
-#define NGX_HTTP_AR_CACHE_LAYOUT  8
+#define NGX_HTTP_AR_CACHE_LAYOUT  9
 
 /* how long past its budget a render's mark holds off others */
 #define NGX_HTTP_AR_MARK_GRACE    1000
@@ -35,6 +35,9 @@
 
 /* a fault episode's lines after the first, at most one in this */
 #define NGX_HTTP_AR_FAULT_EVERY   60000
+
+/* how often the processes of a zone a reload left are looked at */
+#define NGX_HTTP_AR_ORPHANS_EVERY 1000
 
 
 /* what a node holds */
@@ -57,6 +60,7 @@ struct ngx_http_article_render_holder_s {
     ngx_http_article_render_holder_t  *next;
     ngx_pid_t                          pid;
     uint32_t                           count;
+    uint64_t                           start;     /* of the process */
 };
 
 
@@ -93,6 +97,7 @@ struct ngx_http_article_render_node_s {
     ngx_msec_t                         deadline;
     ngx_pid_t                          owner;     /* of a mark, a remake, a
                                                      filling or a doom */
+    uint64_t                           owner_start; /* when it started */
     ngx_uint_t                         file_seq;  /* names the file that
                                                      owner may write */
 
@@ -109,6 +114,28 @@ struct ngx_http_article_render_node_s {
     /* the path, then the page or its file's name and a NUL */
     u_char                             data[1];
 };
+
+
+/* a process, by its pid and its start (0: not known) */
+
+typedef struct {
+    ngx_pid_t                          pid;
+    uint64_t                           start;
+} ngx_http_article_render_proc_t;
+
+
+/*
+ * The page files of zones a reload left over a new zone's path: no
+ * node of the new zone names them, and once the processes that ran at
+ * the reload have all exited, no one uses them.
+ */
+
+typedef struct ngx_http_article_render_orphans_s {
+    ngx_atomic_t                       next;      /* when the processes
+                                             are looked at; 0: done */
+    ngx_uint_t                         nprocs;
+    ngx_http_article_render_proc_t     procs[1];
+} ngx_http_article_render_orphans_t;
 
 
 /*
@@ -161,10 +188,11 @@ static void ngx_http_article_render_cache_unpin(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_node_t *arn);
 static ngx_uint_t ngx_http_article_render_cache_held(
-    ngx_http_article_render_node_t *arn);
+    ngx_http_article_render_node_t *arn, ngx_uint_t exact);
 static ngx_uint_t ngx_http_article_render_cache_gone(
     ngx_http_article_render_node_t *arn);
-static ngx_uint_t ngx_http_article_render_cache_alive(ngx_pid_t pid);
+static ngx_uint_t ngx_http_article_render_cache_alive(ngx_pid_t pid,
+    uint64_t start);
 static void ngx_http_article_render_cache_remove(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_node_t *arn);
@@ -184,12 +212,31 @@ static void ngx_http_article_render_cache_unlock(
     ngx_http_article_render_cache_t *cache);
 static void ngx_http_article_render_cache_wake(
     ngx_http_article_render_key_t *key);
+static ngx_int_t ngx_http_article_render_cache_successor(
+    ngx_http_article_render_cache_t *cache, ngx_log_t *log);
+static uint64_t ngx_http_article_render_cache_started(ngx_pid_t pid);
+static void ngx_http_article_render_cache_disown(
+    ngx_http_article_render_cache_t *cache);
+static void ngx_http_article_render_cache_orphans(
+    ngx_http_article_render_cache_t *cache);
+static ngx_int_t ngx_http_article_render_cache_scan(
+    ngx_http_article_render_cache_t *cache, ngx_uint_t lock);
+static int ngx_libc_cdecl ngx_http_article_render_cache_seq_cmp(
+    const void *one, const void *two);
 
 
 /* page files unlinked from the zone, deleted after the lock is let go */
 static ngx_http_article_render_doomed_t
     ngx_http_article_render_doomed[NGX_HTTP_AR_DOOMED_MAX];
 static ngx_uint_t  ngx_http_article_render_ndoomed;
+
+/*
+ * This process as the zone's holds name it: its pid, or in test builds
+ * the one AR_TEST_OWNER says, so that a new worker meets holds recorded
+ * under its own pid by one that died.
+ */
+static ngx_pid_t  ngx_http_article_render_self;
+static uint64_t   ngx_http_article_render_start;
 
 /* this worker's requests waiting for a render (pages' "waiting" links) */
 static ngx_queue_t  ngx_http_article_render_waiters =
@@ -462,15 +509,250 @@ ngx_http_article_render_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
      * the directory), not on a binary upgrade (the old nginx's does).
      */
 
-    if (cache->path
-        && !ngx_test_config
-        && !ngx_inherited
-        && ngx_is_init_cycle(ngx_cycle))
-    {
+    if (cache->path == NULL || ngx_test_config) {
+        return NGX_OK;
+    }
+
+    if (!ngx_inherited && ngx_is_init_cycle(ngx_cycle)) {
         ngx_http_article_render_file_clean(cache->path, shm_zone->shm.log);
+        return NGX_OK;
+    }
+
+    /*
+     * A reload that made the zone anew (a new size, a new name): the
+     * old zone's page files are left to this one, to delete once the
+     * old workers are gone.
+     */
+
+    if (!ngx_is_init_cycle(ngx_cycle)) {
+        return ngx_http_article_render_cache_successor(cache,
+                                                       shm_zone->shm.log);
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * In the master, on a reload: the processes that run now (the old
+ * workers among them) are recorded in the new zone, whose workers
+ * delete the files no node of theirs names once those have all exited.
+ */
+
+static ngx_int_t
+ngx_http_article_render_cache_successor(ngx_http_article_render_cache_t *cache,
+    ngx_log_t *log)
+{
+    ngx_int_t                           i;
+    ngx_uint_t                          n;
+    ngx_http_article_render_orphans_t  *o;
+
+    n = 0;
+
+    for (i = 0; i < ngx_last_process; i++) {
+        if (ngx_processes[i].pid != NGX_INVALID_PID
+            && !ngx_processes[i].exited)
+        {
+            n++;
+        }
+    }
+
+    o = ngx_slab_alloc(cache->shpool,
+                       sizeof(ngx_http_article_render_orphans_t)
+                       + n * sizeof(ngx_http_article_render_proc_t));
+    if (o == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, log, 0,
+                      "article_render_cache_zone is too small");
+        return NGX_ERROR;
+    }
+
+    o->nprocs = 0;
+
+    for (i = 0; i < ngx_last_process && o->nprocs < n; i++) {
+        if (ngx_processes[i].pid != NGX_INVALID_PID
+            && !ngx_processes[i].exited)
+        {
+            o->procs[o->nprocs].pid = ngx_processes[i].pid;
+            o->procs[o->nprocs].start = ngx_http_article_render_cache_started(
+                                                      ngx_processes[i].pid);
+            o->nprocs++;
+        }
+    }
+
+    o->next = 1;
+    cache->sh->orphans = o;
+
+    return NGX_OK;
+}
+
+
+/*
+ * When a process started (in clock ticks since boot, from /proc), so
+ * that a pid given again to another process is told apart; 0 where
+ * that is not known.
+ */
+
+static uint64_t
+ngx_http_article_render_cache_started(ngx_pid_t pid)
+{
+    u_char     *p, *last, buf[1024];
+    ssize_t     n;
+    uint64_t    start;
+    ngx_fd_t    fd;
+    ngx_uint_t  field;
+
+    ngx_sprintf(buf, "/proc/%P/stat%Z", pid);
+
+    fd = ngx_open_file(buf, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        return 0;
+    }
+
+    n = ngx_read_fd(fd, buf, sizeof(buf) - 1);
+
+    (void) ngx_close_file(fd);
+
+    if (n <= 0) {
+        return 0;
+    }
+
+    last = buf + n;
+
+    /* the name, in parentheses, may hold anything: fields follow the last */
+
+    for (p = last - 1; p > buf && *p != ')'; p--) { /* void */ }
+
+    /* starttime is the 22nd field, the 20th after the name */
+
+    for (field = 2; p < last && field < 22; p++) {
+        if (*p == ' ') {
+            field++;
+        }
+    }
+
+    for (start = 0; p < last && *p >= '0' && *p <= '9'; p++) {
+        start = start * 10 + (*p - '0');
+    }
+
+    return start;
+}
+
+
+/*
+ * A worker starting holds nothing yet: what the zones record under its
+ * pid is of a process that had the pid before (a worker killed, whose
+ * pid was given again), and kill() would never say it is gone.
+ */
+
+void
+ngx_http_article_render_cache_init_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                        i;
+    ngx_shm_zone_t                   *shm_zone;
+    ngx_list_part_t                  *part;
+    ngx_http_article_render_cache_t  *cache;
+#if (AR_TEST_HOOKS)
+    char                             *s;
+    ngx_int_t                         n;
+#endif
+
+    ngx_http_article_render_self = ngx_pid;
+    ngx_http_article_render_start = ngx_http_article_render_cache_started(
+                                                                    ngx_pid);
+
+#if (AR_TEST_HOOKS)
+
+    /* test builds: the pid this worker records its holds under */
+
+    s = getenv("AR_TEST_OWNER");
+    n = s ? ngx_atoi((u_char *) s, ngx_strlen(s)) : NGX_ERROR;
+
+    if (n > 0) {
+        ngx_http_article_render_self = (ngx_pid_t) n;
+    }
+
+#endif
+
+    part = &cycle->shared_memory.part;
+    shm_zone = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            shm_zone = part->elts;
+            i = 0;
+        }
+
+        if (shm_zone[i].tag != &ngx_http_article_render_module) {
+            continue;
+        }
+
+        cache = shm_zone[i].data;
+
+        if (cache == NULL || cache->sh == NULL) {
+            continue;
+        }
+
+        ngx_shmtx_lock(&cache->shpool->mutex);
+
+        ngx_http_article_render_cache_disown(cache);
+
+        ngx_http_article_render_cache_unlock(cache);
+    }
+}
+
+
+/* lets go of every hold recorded under this process's pid */
+
+static void
+ngx_http_article_render_cache_disown(ngx_http_article_render_cache_t *cache)
+{
+    ngx_uint_t                         l;
+    ngx_queue_t                       *q, *next, *list[3];
+    ngx_http_article_render_node_t    *arn;
+    ngx_http_article_render_holder_t  *h;
+
+    list[0] = &cache->sh->lru;
+    list[1] = &cache->sh->files_lru;
+    list[2] = &cache->sh->limbo;
+
+    for (l = 0; l < 3; l++) {
+        for (q = ngx_queue_head(list[l]);
+             q != ngx_queue_sentinel(list[l]);
+             q = next)
+        {
+            next = ngx_queue_next(q);
+            arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
+
+            for (h = &arn->holder; h; h = h->next) {
+                if (h->count && h->pid == ngx_http_article_render_self) {
+                    arn->count -= h->count;
+                    h->count = 0;
+                }
+            }
+
+            /* a mark, remake, filling or doom of no process: lapsed */
+
+            if (arn->owner == ngx_http_article_render_self) {
+                arn->owner = 0;
+
+                if (arn->doomed) {
+                    arn->deadline = ngx_current_msec;
+                }
+            }
+
+            if (arn->removed && !arn->doomed && !arn->filling
+                && arn->count == 0)
+            {
+                ngx_http_article_render_cache_free(cache, arn);
+            }
+        }
+    }
 }
 
 
@@ -662,11 +944,21 @@ ngx_http_article_render_cache_lookup(ngx_http_article_render_page_t *p,
 
     arn = ngx_http_article_render_cache_new(cache, p, 0);
 
+#if (AR_TEST_HOOKS)
+    /* test builds: as if the zone had no room for a mark */
+
+    if (arn && getenv("AR_TEST_NO_MARK")) {
+        ngx_slab_free_locked(cache->shpool, arn);
+        arn = NULL;
+    }
+#endif
+
     if (arn) {
         arn->state = NGX_HTTP_AR_NODE_UPDATING;
         arn->deadline = ngx_current_msec + limits->timeout_ms
                         + NGX_HTTP_AR_MARK_GRACE;
-        arn->owner = ngx_pid;
+        arn->owner = ngx_http_article_render_self;
+        arn->owner_start = ngx_http_article_render_start;
 
         /* the old node may have gone while room was made */
         old = ngx_http_article_render_cache_find(cache, &p->key);
@@ -715,7 +1007,8 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
             && (!arn->remaking || ngx_http_article_render_cache_gone(arn)))
         {
             if (arn->remaking && arn->reserved
-                && !ngx_http_article_render_cache_alive(arn->owner))
+                && !ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start))
             {
                 ngx_http_article_render_cache_doom(p->cache, NULL,
                                                    arn->file_seq);
@@ -725,7 +1018,9 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
             arn->reserved = 0;
             arn->deadline = ngx_current_msec + limits->timeout_ms
                             + NGX_HTTP_AR_MARK_GRACE;
-            arn->owner = ngx_pid;
+            arn->owner = ngx_http_article_render_self;
+            arn->owner_start = ngx_http_article_render_start;
+        arn->owner_start = ngx_http_article_render_start;
 
             p->remake = 1;
             p->expired = 1;
@@ -769,7 +1064,7 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
         /* a mark lapses at its deadline, or when its owner is gone */
 
         if (!ngx_http_article_render_cache_gone(arn)) {
-            p->local = (arn->owner == ngx_pid);
+            p->local = (arn->owner == ngx_http_article_render_self);
             return NGX_AGAIN;
         }
 
@@ -830,7 +1125,8 @@ ngx_http_article_render_cache_find(ngx_http_article_render_cache_t *cache,
 /*
  * The number that names the page file of a render; the node of its
  * mark or remake keeps it, so that the file of an owner that died is
- * deleted with the mark.
+ * deleted with the mark.  Every page file is a node's, or a mark's or
+ * remake's of a process that runs.
  */
 
 static void
@@ -841,12 +1137,24 @@ ngx_http_article_render_cache_reserve(ngx_http_article_render_cache_t *cache,
         return;
     }
 
+    /*
+     * A render without a mark writes no page file: nothing in the zone
+     * would say whose a file it left was.
+     */
+
+    if (arn == NULL) {
+        p->file_seq = NGX_HTTP_AR_FILE_NONE;
+        return;
+    }
+
     p->file_seq = cache->sh->file_seq++;
 
-    if (arn) {
-        arn->reserved = 1;
-        arn->file_seq = p->file_seq;
+    if (p->file_seq == NGX_HTTP_AR_FILE_NONE) {
+        p->file_seq = cache->sh->file_seq++;
     }
+
+    arn->reserved = 1;
+    arn->file_seq = p->file_seq;
 }
 
 
@@ -1109,7 +1417,9 @@ ngx_http_article_render_cache_write(ngx_http_article_render_page_t *p,
 
             arn->removed = 1;
             arn->filling = 1;
-            arn->owner = ngx_pid;
+            arn->owner = ngx_http_article_render_self;
+            arn->owner_start = ngx_http_article_render_start;
+        arn->owner_start = ngx_http_article_render_start;
             ngx_queue_insert_tail(&cache->sh->limbo, &arn->queue);
 
             ngx_http_article_render_cache_unlock(cache);
@@ -1199,7 +1509,7 @@ ngx_http_article_render_cache_rules(ngx_http_article_render_page_t *p,
 
         return (old->state == NGX_HTTP_AR_NODE_PAGE
                 && old->remaking
-                && old->owner == ngx_pid)
+                && old->owner == ngx_http_article_render_self)
                ? NGX_OK : NGX_DECLINED;
     }
 
@@ -1207,7 +1517,7 @@ ngx_http_article_render_cache_rules(ngx_http_article_render_page_t *p,
         /* its own mark of the version marked: a newer one stays */
 
         return (old->state == NGX_HTTP_AR_NODE_UPDATING
-                && old->owner == ngx_pid
+                && old->owner == ngx_http_article_render_self
                 && ngx_memcmp(&old->version, &p->marked,
                               sizeof(ngx_http_article_render_version_t))
                    == 0)
@@ -1281,14 +1591,14 @@ ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_holder_t  *h;
 
     for (h = &arn->holder; h; h = h->next) {
-        if (h->count && h->pid == ngx_pid) {
+        if (h->count && h->pid == ngx_http_article_render_self) {
             goto found;
         }
     }
 
     /* the records of processes gone are free again */
 
-    (void) ngx_http_article_render_cache_held(arn);
+    (void) ngx_http_article_render_cache_held(arn, 0);
 
     for (h = &arn->holder; h; h = h->next) {
         if (h->count == 0) {
@@ -1314,7 +1624,8 @@ ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
 
 found:
 
-    h->pid = ngx_pid;
+    h->pid = ngx_http_article_render_self;
+    h->start = ngx_http_article_render_start;
     h->count++;
     arn->count++;
 
@@ -1329,7 +1640,7 @@ ngx_http_article_render_cache_unpin(ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_holder_t  *h;
 
     for (h = &arn->holder; h; h = h->next) {
-        if (h->count && h->pid == ngx_pid) {
+        if (h->count && h->pid == ngx_http_article_render_self) {
             h->count--;
             arn->count--;
             break;
@@ -1342,15 +1653,23 @@ ngx_http_article_render_cache_unpin(ngx_http_article_render_cache_t *cache,
 }
 
 
-/* the pins left once those of processes gone are let go */
+/*
+ * The pins left once those of processes gone are let go; not exact, a
+ * pid given again to another process is taken as its holder's, which
+ * spares a pin the start times of the others.
+ */
 
 static ngx_uint_t
-ngx_http_article_render_cache_held(ngx_http_article_render_node_t *arn)
+ngx_http_article_render_cache_held(ngx_http_article_render_node_t *arn,
+    ngx_uint_t exact)
 {
     ngx_http_article_render_holder_t  *h;
 
     for (h = &arn->holder; arn->count && h; h = h->next) {
-        if (h->count && !ngx_http_article_render_cache_alive(h->pid)) {
+        if (h->count
+            && !ngx_http_article_render_cache_alive(h->pid,
+                                                    exact ? h->start : 0))
+        {
             arn->count -= h->count;
             h->count = 0;
         }
@@ -1366,19 +1685,23 @@ static ngx_uint_t
 ngx_http_article_render_cache_gone(ngx_http_article_render_node_t *arn)
 {
     return (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0
-           || !ngx_http_article_render_cache_alive(arn->owner);
+           || !ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start);
 }
 
 
 /*
  * Whether a process that holds something in the zone still runs.  A
- * worker killed holds nothing: its pid is then no one's (ESRCH).
+ * worker killed holds nothing: its pid is then no one's (ESRCH), or,
+ * given again to a process that started later, the start differs.
  */
 
 static ngx_uint_t
-ngx_http_article_render_cache_alive(ngx_pid_t pid)
+ngx_http_article_render_cache_alive(ngx_pid_t pid, uint64_t start)
 {
-    if (pid == ngx_pid) {
+    uint64_t  now;
+
+    if (pid == ngx_http_article_render_self) {
         return 1;
     }
 
@@ -1386,7 +1709,17 @@ ngx_http_article_render_cache_alive(ngx_pid_t pid)
         return 0;
     }
 
-    return kill(pid, 0) == 0 || ngx_errno != NGX_ESRCH;
+    if (kill(pid, 0) == -1 && ngx_errno == NGX_ESRCH) {
+        return 0;
+    }
+
+    if (start == 0) {
+        return 1;
+    }
+
+    now = ngx_http_article_render_cache_started(pid);
+
+    return now == 0 || now == start;
 }
 
 
@@ -1401,7 +1734,8 @@ ngx_http_article_render_cache_remove(ngx_http_article_render_cache_t *cache,
 
     /* the file a dead owner of a mark or remake may have written */
 
-    if (arn->reserved && !ngx_http_article_render_cache_alive(arn->owner)) {
+    if (arn->reserved && !ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start)) {
         ngx_http_article_render_cache_doom(cache, NULL, arn->file_seq);
     }
 
@@ -1409,7 +1743,7 @@ ngx_http_article_render_cache_remove(ngx_http_article_render_cache_t *cache,
     arn->removed = 1;
     ngx_queue_insert_tail(&cache->sh->limbo, &arn->queue);
 
-    if (ngx_http_article_render_cache_held(arn) == 0) {
+    if (ngx_http_article_render_cache_held(arn, 1) == 0) {
         ngx_http_article_render_cache_free(cache, arn);
     }
 }
@@ -1469,7 +1803,8 @@ ngx_http_article_render_cache_doom(ngx_http_article_render_cache_t *cache,
     }
 
     arn->doomed = 1;
-    arn->owner = d ? ngx_pid : 0;
+    arn->owner = d ? ngx_http_article_render_self : 0;
+    arn->owner_start = ngx_http_article_render_start;
     arn->deadline = ngx_current_msec;
 
     if (arn->counted) {
@@ -1506,7 +1841,8 @@ ngx_http_article_render_cache_sweep(ngx_http_article_render_cache_t *cache)
         if (arn->doomed) {
             if (arn->owner == 0
                 ? (ngx_msec_int_t) (arn->deadline - ngx_current_msec) <= 0
-                : !ngx_http_article_render_cache_alive(arn->owner))
+                : !ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start))
             {
                 ngx_http_article_render_cache_doom(cache, arn, 0);
             }
@@ -1515,7 +1851,8 @@ ngx_http_article_render_cache_sweep(ngx_http_article_render_cache_t *cache)
         }
 
         if (arn->filling) {
-            if (!ngx_http_article_render_cache_alive(arn->owner)) {
+            if (!ngx_http_article_render_cache_alive(arn->owner,
+                                                     arn->owner_start)) {
                 ngx_queue_remove(q);
                 ngx_slab_free_locked(cache->shpool, arn);
             }
@@ -1523,7 +1860,7 @@ ngx_http_article_render_cache_sweep(ngx_http_article_render_cache_t *cache)
             continue;
         }
 
-        if (ngx_http_article_render_cache_held(arn) == 0) {
+        if (ngx_http_article_render_cache_held(arn, 1) == 0) {
             ngx_http_article_render_cache_free(cache, arn);
         }
     }
@@ -1560,7 +1897,7 @@ ngx_http_article_render_cache_alloc(ngx_http_article_render_cache_t *cache,
         q = ngx_queue_last(&cache->sh->lru);
         arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (ngx_http_article_render_cache_held(arn)
+        if (ngx_http_article_render_cache_held(arn, 1)
             || (arn->state == NGX_HTTP_AR_NODE_UPDATING
                 && !ngx_http_article_render_cache_gone(arn)))
         {
@@ -1593,7 +1930,7 @@ ngx_http_article_render_cache_files_room(
         q = ngx_queue_last(&cache->sh->files_lru);
         arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
 
-        if (ngx_http_article_render_cache_held(arn)) {
+        if (ngx_http_article_render_cache_held(arn, 1)) {
             ngx_queue_remove(q);
             ngx_queue_insert_head(&cache->sh->files_lru, q);
             continue;
@@ -1623,6 +1960,10 @@ ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
     ngx_http_article_render_doomed_t  *d;
 
     ngx_shmtx_unlock(&cache->shpool->mutex);
+
+    if (cache->sh->orphans && cache->sh->orphans->next) {
+        ngx_http_article_render_cache_orphans(cache);
+    }
 
     n = ngx_http_article_render_ndoomed;
     ngx_http_article_render_ndoomed = 0;
@@ -1698,6 +2039,191 @@ ngx_http_article_render_cache_unlock(ngx_http_article_render_cache_t *cache)
 
 
 /*
+ * The files of zones a reload left, once every process that ran at the
+ * reload has exited: looked at by one worker a second at most.
+ */
+
+static void
+ngx_http_article_render_cache_orphans(ngx_http_article_render_cache_t *cache)
+{
+    uint64_t                            start;
+    ngx_uint_t                          i;
+    ngx_msec_t                          next;
+    ngx_http_article_render_proc_t     *proc;
+    ngx_http_article_render_orphans_t  *o;
+
+    o = cache->sh->orphans;
+    next = o->next;
+
+    if (next == 0
+        || (next != 1 && (ngx_msec_int_t) (next - ngx_current_msec) > 0)
+        || !ngx_atomic_cmp_set(&o->next, next,
+                               (ngx_current_msec + NGX_HTTP_AR_ORPHANS_EVERY)
+                               | 2))
+    {
+        return;
+    }
+
+    for (i = 0; i < o->nprocs; i++) {
+        proc = &o->procs[i];
+
+        if (kill(proc->pid, 0) == -1 && ngx_errno == NGX_ESRCH) {
+            continue;
+        }
+
+        /* the pid may be another process's by now */
+
+        start = ngx_http_article_render_cache_started(proc->pid);
+
+        if (proc->start == 0 || start == 0 || start == proc->start) {
+            return;
+        }
+    }
+
+    if (ngx_http_article_render_cache_scan(cache, 1) == NGX_OK) {
+        o->next = 0;
+    }
+}
+
+
+/*
+ * Deletes the page files in the path that no node of the zone names:
+ * the numbers read from the directory first, then those the nodes name
+ * (their files, and the files their marks and remakes may write) are
+ * crossed out under the lock (none at the master's exit: no worker is
+ * left).
+ */
+
+static ngx_int_t
+ngx_http_article_render_cache_scan(ngx_http_article_render_cache_t *cache,
+    ngx_uint_t lock)
+{
+    u_char                          *own, *name;
+    uint32_t                        *seqs, seq, *found;
+    ngx_int_t                        rc, n;
+    ngx_str_t                        file, article;
+    ngx_uint_t                       i, l;
+    ngx_pool_t                      *pool;
+    ngx_array_t                      list;
+    ngx_queue_t                     *q, *lists[3];
+    ngx_http_article_render_node_t  *arn;
+
+    pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, ngx_cycle->log);
+    if (pool == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = NGX_ERROR;
+
+    if (ngx_array_init(&list, pool, 64, sizeof(uint32_t)) != NGX_OK
+        || ngx_http_article_render_file_list(cache->path, ngx_cycle->log,
+                                             &list)
+           != NGX_OK)
+    {
+        goto done;
+    }
+
+    seqs = list.elts;
+
+    ngx_qsort(seqs, list.nelts, sizeof(uint32_t),
+              ngx_http_article_render_cache_seq_cmp);
+
+    own = ngx_pcalloc(pool, list.nelts + 1);
+    if (own == NULL) {
+        goto done;
+    }
+
+    lists[0] = &cache->sh->lru;
+    lists[1] = &cache->sh->files_lru;
+    lists[2] = &cache->sh->limbo;
+
+    if (lock) {
+        ngx_shmtx_lock(&cache->shpool->mutex);
+    }
+
+    for (l = 0; l < 3; l++) {
+        for (q = ngx_queue_head(lists[l]);
+             q != ngx_queue_sentinel(lists[l]);
+             q = ngx_queue_next(q))
+        {
+            arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
+
+            for (i = 0; i < 2; i++) {
+                if (i == 0 && arn->file_len > 10) {
+                    name = arn->data + arn->path_len + arn->file_len - 10;
+                    n = ngx_atoi(name, 10);
+
+                    if (n == NGX_ERROR) {
+                        continue;
+                    }
+
+                    seq = (uint32_t) n;
+
+                } else if (i == 1 && arn->reserved) {
+                    seq = (uint32_t) (arn->file_seq % 4294967296ULL);
+
+                } else {
+                    continue;
+                }
+
+                found = bsearch(&seq, seqs, list.nelts, sizeof(uint32_t),
+                                ngx_http_article_render_cache_seq_cmp);
+                if (found) {
+                    own[found - seqs] = 1;
+                }
+            }
+        }
+    }
+
+    if (lock) {
+        ngx_shmtx_unlock(&cache->shpool->mutex);
+    }
+
+    rc = NGX_OK;
+    ngx_str_set(&article, "(of a zone a reload left)");
+
+    for (i = 0; i < list.nelts; i++) {
+        if (own[i]
+            || ngx_http_article_render_file_name(pool, cache->path, seqs[i],
+                                                 &file)
+               != NGX_OK)
+        {
+            continue;
+        }
+
+        if (ngx_delete_file(file.data) == NGX_FILE_ERROR
+            && ngx_errno != NGX_ENOENT)
+        {
+            ngx_http_article_render_cache_fault(cache,
+                                                NGX_HTTP_AR_FAULT_DELETE,
+                                                ngx_cycle->log, ngx_errno,
+                                                ngx_delete_file_n, file.data,
+                                                &article);
+            rc = NGX_AGAIN;
+        }
+    }
+
+done:
+
+    ngx_destroy_pool(pool);
+
+    return rc;
+}
+
+
+static int ngx_libc_cdecl
+ngx_http_article_render_cache_seq_cmp(const void *one, const void *two)
+{
+    uint32_t  a, b;
+
+    a = *(const uint32_t *) one;
+    b = *(const uint32_t *) two;
+
+    return (a < b) ? -1 : (a > b);
+}
+
+
+/*
  * A page file fault: the first of an episode is logged at "crit", the
  * others at most once a minute, each naming the article and directory.
  */
@@ -1762,20 +2288,28 @@ void
 ngx_http_article_render_cache_fault_end(
     ngx_http_article_render_cache_t *cache, ngx_uint_t kind)
 {
-    ngx_atomic_uint_t  last;
+    ngx_atomic_uint_t  last, more;
 
     last = cache->sh->fault[kind];
 
-    if (last
-        && cache->path
-        && ngx_atomic_cmp_set(&cache->sh->fault[kind], last, 0))
+    if (last == 0
+        || cache->path == NULL
+        || !ngx_atomic_cmp_set(&cache->sh->fault[kind], last, 0))
     {
-        ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
-                      "page files in \"%V\" are %s again",
-                      &cache->path->name,
-                      kind == NGX_HTTP_AR_FAULT_WRITE ? "written"
-                                                      : "deleted");
+        return;
     }
+
+    /* the faults not logged are the ended episode's, not the next one's */
+
+    more = cache->sh->faults[kind];
+    cache->sh->faults[kind] = 0;
+
+    ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
+                  "page files in \"%V\" are %s again, "
+                  "%uA faults since the last line",
+                  &cache->path->name,
+                  kind == NGX_HTTP_AR_FAULT_WRITE ? "written" : "deleted",
+                  more);
 }
 
 
@@ -1820,6 +2354,17 @@ ngx_http_article_render_cache_exit(ngx_cycle_t *cycle)
             || cache->path->name.len + 12 > NGX_MAX_PATH)
         {
             continue;
+        }
+
+        /*
+         * The files of zones a reload left, not deleted yet: not after a
+         * binary upgrade, whose new nginx may have written its own since.
+         */
+
+        if (cache->sh->orphans && cache->sh->orphans->next
+            && ngx_new_binary == 0)
+        {
+            (void) ngx_http_article_render_cache_scan(cache, 0);
         }
 
         /* no lock: a worker killed holding it would hold it for ever */

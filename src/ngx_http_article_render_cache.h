@@ -27,6 +27,9 @@
 /* pages of this size or more go to files when the zone has a path */
 #define NGX_HTTP_AR_FILE_MIN         32768
 
+/* a render's file_seq when it may write no page file */
+#define NGX_HTTP_AR_FILE_NONE        ((ngx_uint_t) -1)
+
 /* "W/" and the quotes of ngx_http_article_render_etag() included */
 #define NGX_HTTP_AR_ETAG_LEN  (NGX_TIME_T_LEN + NGX_OFF_T_LEN + 32)
 
@@ -77,6 +80,8 @@ typedef struct {
                                              episode's last line was
                                              logged, 0: no episode */
     ngx_atomic_t                       faults[2]; /* not logged since */
+    struct ngx_http_article_render_orphans_s  *orphans; /* of zones a
+                                             reload left over the path */
 } ngx_http_article_render_cache_sh_t;
 
 
@@ -160,6 +165,7 @@ void ngx_http_article_render_cache_wait(ngx_http_article_render_page_t *p,
     ngx_event_t *wake);
 void ngx_http_article_render_cache_unwait(
     ngx_http_article_render_page_t *p);
+void ngx_http_article_render_cache_init_process(ngx_cycle_t *cycle);
 void ngx_http_article_render_cache_exit(ngx_cycle_t *cycle);
 void ngx_http_article_render_cache_fault(
     ngx_http_article_render_cache_t *cache, ngx_uint_t kind, ngx_log_t *log,

@@ -127,6 +127,9 @@ ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
     }
 
 #if (AR_TEST_HOOKS)
+
+    /* a listing's key is its path, a NUL and what else it depends on */
+
     t->hold = ngx_pnalloc(pool, p->key.path.len + sizeof(".hold"));
     if (t->hold) {
         ngx_sprintf(t->hold, "%s.hold%Z", p->key.path.data);
@@ -134,7 +137,7 @@ ngx_http_article_render_compress_rest(ngx_http_article_render_page_t *p,
 
     t->filed = ngx_pnalloc(pool, p->key.path.len + sizeof(".filed"));
     if (t->filed) {
-        ngx_sprintf(t->filed, "%V.filed%Z", &p->key.path);
+        ngx_sprintf(t->filed, "%s.filed%Z", p->key.path.data);
     }
 #endif
 

@@ -13,6 +13,13 @@
 /* ten digits, as nginx names its temporary files */
 #define NGX_HTTP_AR_FILE_NAME_LEN  10
 
+
+#if (AR_TEST_HOOKS)
+static ssize_t ngx_http_article_render_file_test_write(ngx_fd_t fd,
+    u_char *data, size_t len, size_t written);
+#endif
+
+
 void
 ngx_http_article_render_version(ngx_file_info_t *fi,
     ngx_http_article_render_version_t *v)
@@ -31,12 +38,20 @@ ngx_http_article_render_version(ngx_file_info_t *fi,
 }
 
 
-/* the name of a page file, from a number the zone handed out */
+/*
+ * The name of a page file, from a number the zone handed out; none (a
+ * NULL name) for a render that may write no file.
+ */
 
 ngx_int_t
 ngx_http_article_render_file_name(ngx_pool_t *pool, ngx_path_t *path,
     ngx_uint_t seq, ngx_str_t *name)
 {
+    if (seq == NGX_HTTP_AR_FILE_NONE) {
+        ngx_str_null(name);
+        return NGX_OK;
+    }
+
     name->len = path->name.len + 1 + NGX_HTTP_AR_FILE_NAME_LEN;
 
     name->data = ngx_pnalloc(pool, name->len + 1);
@@ -83,8 +98,14 @@ ngx_http_article_render_file_write(u_char *name, u_char *data, size_t len,
         return NGX_ERROR;
     }
 
+    /* a short write (a disk filling up) goes on, up to its error */
+
     for (n = 0; n < len; n += w) {
+#if (AR_TEST_HOOKS)
+        w = ngx_http_article_render_file_test_write(fd, data + n, len - n, n);
+#else
         w = write(fd, data + n, len - n);
+#endif
 
         if (w == -1) {
             if (ngx_errno == NGX_EINTR) {
@@ -203,35 +224,32 @@ ngx_http_article_render_file_delete(u_char *name, ngx_log_t *log)
 }
 
 
-/* deletes the page files an earlier zone left in the path */
+/* the numbers of the page files in the path, into an array of uint32_t */
 
-void
-ngx_http_article_render_file_clean(ngx_path_t *path, ngx_log_t *log)
+ngx_int_t
+ngx_http_article_render_file_list(ngx_path_t *path, ngx_log_t *log,
+    ngx_array_t *seqs)
 {
-    u_char     *p, *name, *last;
+    u_char     *p;
     size_t      len;
+    uint32_t   *seq;
     ngx_err_t   err;
+    ngx_int_t   rc, n;
     ngx_dir_t   dir;
 
     if (ngx_open_dir(&path->name, &dir) == NGX_ERROR) {
         err = ngx_errno;
 
-        if (err != NGX_ENOENT) {
-            ngx_log_error(NGX_LOG_CRIT, log, err,
-                          ngx_open_dir_n " \"%s\" failed", path->name.data);
+        if (err == NGX_ENOENT) {
+            return NGX_OK;
         }
 
-        return;
+        ngx_log_error(NGX_LOG_CRIT, log, err,
+                      ngx_open_dir_n " \"%s\" failed", path->name.data);
+        return NGX_ERROR;
     }
 
-    name = ngx_alloc(path->name.len + 1 + NGX_HTTP_AR_FILE_NAME_LEN + 1,
-                     log);
-    if (name == NULL) {
-        goto done;
-    }
-
-    last = ngx_cpymem(name, path->name.data, path->name.len);
-    *last++ = '/';
+    rc = NGX_OK;
 
     for ( ;; ) {
         ngx_set_errno(0);
@@ -243,6 +261,7 @@ ngx_http_article_render_file_clean(ngx_path_t *path, ngx_log_t *log)
                 ngx_log_error(NGX_LOG_CRIT, log, err,
                               ngx_read_dir_n " \"%s\" failed",
                               path->name.data);
+                rc = NGX_ERROR;
             }
 
             break;
@@ -253,23 +272,109 @@ ngx_http_article_render_file_clean(ngx_path_t *path, ngx_log_t *log)
 
         /* only what looks like a page file; anything else is left alone */
 
-        if (len != NGX_HTTP_AR_FILE_NAME_LEN
-            || ngx_atoi(p, len) == NGX_ERROR)
-        {
+        if (len != NGX_HTTP_AR_FILE_NAME_LEN) {
             continue;
         }
 
-        ngx_memcpy(last, p, len + 1);
+        n = ngx_atoi(p, len);
 
-        ngx_http_article_render_file_delete(name, log);
+        if (n == NGX_ERROR || n > 0xffffffffLL) {
+            continue;
+        }
+
+        seq = ngx_array_push(seqs);
+        if (seq == NULL) {
+            rc = NGX_ERROR;
+            break;
+        }
+
+        *seq = (uint32_t) n;
     }
-
-    ngx_free(name);
-
-done:
 
     if (ngx_close_dir(&dir) == NGX_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
                       ngx_close_dir_n " \"%s\" failed", path->name.data);
     }
+
+    return rc;
 }
+
+
+/* deletes the page files an earlier zone left in the path */
+
+void
+ngx_http_article_render_file_clean(ngx_path_t *path, ngx_log_t *log)
+{
+    uint32_t     *seq;
+    ngx_str_t     name;
+    ngx_uint_t    i;
+    ngx_pool_t   *pool;
+    ngx_array_t   seqs;
+
+    pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, log);
+    if (pool == NULL) {
+        return;
+    }
+
+    if (ngx_array_init(&seqs, pool, 64, sizeof(uint32_t)) != NGX_OK) {
+        goto done;
+    }
+
+    (void) ngx_http_article_render_file_list(path, log, &seqs);
+
+    seq = seqs.elts;
+
+    for (i = 0; i < seqs.nelts; i++) {
+        if (ngx_http_article_render_file_name(pool, path, seq[i], &name)
+            != NGX_OK)
+        {
+            break;
+        }
+
+        ngx_http_article_render_file_delete(name.data, log);
+    }
+
+done:
+
+    ngx_destroy_pool(pool);
+}
+
+
+#if (AR_TEST_HOOKS)
+
+/*
+ * Test builds: a page file write puts at most AR_TEST_PAGE_FILE_CHUNK
+ * bytes a call, and the file at most AR_TEST_PAGE_FILE_ROOM bytes, then
+ * fails with ENOSPC, as a disk that fills up does.
+ */
+
+static ssize_t
+ngx_http_article_render_file_test_write(ngx_fd_t fd, u_char *data,
+    size_t len, size_t written)
+{
+    char       *s;
+    ngx_int_t   n;
+
+    s = getenv("AR_TEST_PAGE_FILE_ROOM");
+    n = s ? ngx_atoi((u_char *) s, ngx_strlen(s)) : NGX_ERROR;
+
+    if (n != NGX_ERROR) {
+        if (written >= (size_t) n) {
+            ngx_set_errno(NGX_ENOSPC);
+            return -1;
+        }
+
+        len = ngx_min(len, (size_t) n - written);
+    }
+
+    s = getenv("AR_TEST_PAGE_FILE_CHUNK");
+    n = s ? ngx_atoi((u_char *) s, ngx_strlen(s)) : NGX_ERROR;
+
+    if (n > 0) {
+        len = ngx_min(len, (size_t) n);
+    }
+
+    return write(fd, data, len);
+}
+
+#endif

@@ -25,6 +25,8 @@ ngx_int_t ngx_http_article_render_file_write(u_char *name, u_char *data,
 ngx_int_t ngx_http_article_render_file_open(ngx_http_request_t *r,
     ngx_http_article_render_page_t *p, ngx_file_t *file);
 void ngx_http_article_render_file_delete(u_char *name, ngx_log_t *log);
+ngx_int_t ngx_http_article_render_file_list(ngx_path_t *path, ngx_log_t *log,
+    ngx_array_t *seqs);
 void ngx_http_article_render_file_clean(ngx_path_t *path, ngx_log_t *log);
 
 

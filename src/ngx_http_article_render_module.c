@@ -1449,6 +1449,8 @@ ngx_http_article_render_init_process(ngx_cycle_t *cycle)
         ngx_http_article_render_job_init_threads();
     }
 
+    ngx_http_article_render_cache_init_process(cycle);
+
     return NGX_OK;
 }
 
