@@ -79,6 +79,8 @@ static ngx_int_t ngx_http_article_render_cache_variable(ngx_http_request_t *r,
 #if (AR_TEST_HOOKS)
 static ngx_int_t ngx_http_article_render_test_scans(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_article_render_test_threads_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_article_render_test_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 #endif
@@ -880,6 +882,16 @@ static ngx_http_variable_t  ngx_http_article_render_vars[] = {
       ngx_http_article_render_test_scans, 0,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    /* its renders in thread pools, and the requests queued for one */
+
+    { ngx_string("article_render_test_running"), NULL,
+      ngx_http_article_render_test_threads_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("article_render_test_queued"), NULL,
+      ngx_http_article_render_test_threads_variable, 1,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
 #endif
 
       ngx_http_null_variable
@@ -981,6 +993,26 @@ ngx_http_article_render_test_scans(ngx_http_request_t *r,
     }
 
     v->len = ngx_sprintf(v->data, "%uz", ar_listing_store_scans())
+             - v->data;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_article_render_test_threads_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    v->data = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+    if (v->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = ngx_sprintf(v->data, "%ui",
+                         ngx_http_article_render_test_threads(data))
              - v->data;
     v->valid = 1;
     v->no_cacheable = 0;
@@ -1450,6 +1482,7 @@ ngx_http_article_render_init_process(ngx_cycle_t *cycle)
     }
 
     ngx_http_article_render_cache_init_process(cycle);
+    ngx_http_article_render_init_bound(cycle);
 
     return NGX_OK;
 }

@@ -23,6 +23,16 @@
 #define NGX_HTTP_AR_WAIT_MAX      500
 
 
+/*
+ * The renders this worker runs in its thread pools, at most the bound,
+ * and the requests whose render waits for one of them to end.
+ */
+
+static ngx_uint_t   ngx_http_article_render_running;
+static ngx_uint_t   ngx_http_article_render_bound = 1;
+static ngx_queue_t  ngx_http_article_render_queue;
+
+
 static void ngx_http_article_render_cleanup(void *data);
 static ngx_int_t ngx_http_article_render_unchanged(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
@@ -45,6 +55,14 @@ static void ngx_http_article_render_first_coding(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
 #if (NGX_THREADS)
+static ngx_int_t ngx_http_article_render_post(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+static ngx_int_t ngx_http_article_render_enqueue(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf);
+static void ngx_http_article_render_queue_timeout(ngx_event_t *ev);
+static void ngx_http_article_render_next(void);
 static void ngx_http_article_render_job_done(ngx_event_t *ev);
 #endif
 static void ngx_http_article_render_settle(ngx_http_request_t *r,
@@ -104,7 +122,6 @@ ngx_http_article_render_new_ctx(ngx_http_request_t *r,
     /* as nginx's own timers, the events' data is the request */
 
     ctx->wait.data = r;
-    ctx->wait.handler = ngx_http_article_render_wait_done;
     ctx->wait.log = r->connection->log;
 #if (NGX_THREADS)
     ctx->keep.data = r;
@@ -139,6 +156,10 @@ ngx_http_article_render_cleanup(void *data)
 
     if (ctx->wait.posted) {
         ngx_delete_posted_event(&ctx->wait);
+    }
+
+    if (ctx->state == NGX_HTTP_AR_QUEUED) {
+        ngx_queue_remove(&ctx->queue);
     }
 
     if (ctx->keep.timer_set) {
@@ -498,6 +519,8 @@ ngx_http_article_render_wait(ngx_http_request_t *r,
         timer = ngx_min(ctx->backoff, (ngx_msec_t) left);
     }
 
+    ctx->wait.handler = ngx_http_article_render_wait_done;
+
     ngx_http_article_render_cache_wait(&ctx->page, &ctx->wait);
     ngx_add_timer(&ctx->wait, timer);
 
@@ -582,26 +605,12 @@ ngx_http_article_render_render(ngx_http_request_t *r,
     if (arlcf->thread_pool) {
         ngx_http_article_render_first_coding(r, ctx, arlcf);
 
-        if (ngx_http_article_render_job_post(arlcf->thread_pool, job,
-                                             r->pool,
-                                             ngx_http_article_render_job_done,
-                                             r)
-            != NGX_OK)
+        if (ngx_http_article_render_running >= ngx_http_article_render_bound)
         {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return ngx_http_article_render_enqueue(r, ctx, arlcf);
         }
 
-        r->main->blocked++;
-        r->aio = 1;
-
-        ctx->state = NGX_HTTP_AR_RENDER;
-
-        r->read_event_handler = ngx_http_test_reading;
-        r->write_event_handler = ngx_http_article_render_resume;
-
-        ngx_http_article_render_keep_worker(&ctx->keep, arlcf->timeout);
-
-        return NGX_DONE;
+        return ngx_http_article_render_post(r, ctx, arlcf);
     }
 
 #endif
@@ -641,7 +650,224 @@ ngx_http_article_render_first_coding(ngx_http_request_t *r,
 }
 
 
+/*
+ * A worker posts at most as many renders as it has CPUs to run them:
+ * its share of the machine's, max(1, ncpu / worker_processes); more would
+ * only thrash the CPUs' caches (docs/design.md).
+ */
+
+void
+ngx_http_article_render_init_bound(ngx_cycle_t *cycle)
+{
+    ngx_core_conf_t  *ccf;
+#if (AR_TEST_HOOKS)
+    u_char           *s;
+    ngx_int_t         n;
+#endif
+
+    ccf = (ngx_core_conf_t *) ngx_get_conf(cycle->conf_ctx, ngx_core_module);
+
+    ngx_http_article_render_bound = (ngx_process == NGX_PROCESS_SINGLE
+                                     || ccf->worker_processes <= 0)
+                                    ? (ngx_uint_t) ngx_ncpu
+                                    : (ngx_uint_t) (ngx_ncpu
+                                                    / ccf->worker_processes);
+
+#if (AR_TEST_HOOKS)
+    s = (u_char *) getenv("AR_TEST_RENDER_BOUND");
+
+    if (s) {
+        n = ngx_atoi(s, ngx_strlen(s));
+
+        if (n > 0) {
+            ngx_http_article_render_bound = n;
+        }
+    }
+#endif
+
+    if (ngx_http_article_render_bound == 0) {
+        ngx_http_article_render_bound = 1;
+    }
+
+    ngx_http_article_render_running = 0;
+    ngx_queue_init(&ngx_http_article_render_queue);
+}
+
+
+#if (AR_TEST_HOOKS)
+
+/* the renders this worker runs in its pools, or the requests queued */
+
+ngx_uint_t
+ngx_http_article_render_test_threads(ngx_uint_t queued)
+{
+    ngx_uint_t   n;
+    ngx_queue_t  *q;
+
+    if (!queued) {
+        return ngx_http_article_render_running;
+    }
+
+    n = 0;
+
+    for (q = ngx_queue_head(&ngx_http_article_render_queue);
+         q != ngx_queue_sentinel(&ngx_http_article_render_queue);
+         q = ngx_queue_next(q))
+    {
+        n++;
+    }
+
+    return n;
+}
+
+#endif
+
+
 #if (NGX_THREADS)
+
+static ngx_int_t
+ngx_http_article_render_post(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    if (ngx_http_article_render_job_post(arlcf->thread_pool, &ctx->job,
+                                         r->pool,
+                                         ngx_http_article_render_job_done,
+                                         r)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_article_render_running++;
+
+    r->main->blocked++;
+    r->aio = 1;
+
+    ctx->state = NGX_HTTP_AR_RENDER;
+
+    r->read_event_handler = ngx_http_test_reading;
+    r->write_event_handler = ngx_http_article_render_resume;
+
+    ngx_http_article_render_keep_worker(&ctx->keep, arlcf->timeout);
+
+    return NGX_DONE;
+}
+
+
+/*
+ * The render waits for one of the worker's to end, holding the mark it
+ * has: requests for the page wait on the mark as for any render.  Not
+ * blocked, so that a client gone takes it out of the queue (cleanup).
+ */
+
+static ngx_int_t
+ngx_http_article_render_enqueue(ngx_http_request_t *r,
+    ngx_http_article_render_ctx_t *ctx,
+    ngx_http_article_render_loc_conf_t *arlcf)
+{
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "article render: \"%s\" queued", ctx->page.key.path.data);
+
+    ngx_queue_insert_tail(&ngx_http_article_render_queue, &ctx->queue);
+
+    ctx->state = NGX_HTTP_AR_QUEUED;
+
+    r->read_event_handler = ngx_http_test_reading;
+    r->write_event_handler = ngx_http_article_render_resume;
+
+    ctx->wait.handler = ngx_http_article_render_queue_timeout;
+    ngx_add_timer(&ctx->wait, arlcf->timeout);
+
+    return NGX_DONE;
+}
+
+
+/* a render not begun within article_render_timeout: 503, as limit_req */
+
+static void
+ngx_http_article_render_queue_timeout(ngx_event_t *ev)
+{
+    ngx_connection_t                    *c;
+    ngx_http_request_t                  *r;
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_loc_conf_t  *arlcf;
+
+    r = ev->data;
+    c = r->connection;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
+    arlcf = ngx_http_get_module_loc_conf(r, ngx_http_article_render_module);
+
+    ngx_http_set_log_request(c->log, r);
+
+    ngx_queue_remove(&ctx->queue);
+
+    ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                  "article \"%s\" waited %M ms for a render thread",
+                  ctx->page.key.path.data, arlcf->timeout);
+
+    if (ctx->page.cache) {
+        ngx_http_article_render_cache_release(&ctx->page);
+    }
+
+    ctx->state = NGX_HTTP_AR_SEND;
+    ctx->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    if (ngx_http_article_render_add_header(r, "Retry-After", "1") == NULL) {
+        ctx->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->write_event_handler(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/* a render ended: the first requests of the queue are posted */
+
+static void
+ngx_http_article_render_next(void)
+{
+    ngx_int_t                            rc;
+    ngx_queue_t                         *q;
+    ngx_connection_t                    *c;
+    ngx_http_request_t                  *r;
+    ngx_http_article_render_ctx_t       *ctx;
+    ngx_http_article_render_loc_conf_t  *arlcf;
+
+    while (ngx_http_article_render_running < ngx_http_article_render_bound
+           && !ngx_queue_empty(&ngx_http_article_render_queue))
+    {
+        q = ngx_queue_head(&ngx_http_article_render_queue);
+        ngx_queue_remove(q);
+
+        ctx = ngx_queue_data(q, ngx_http_article_render_ctx_t, queue);
+        r = ctx->wait.data;
+        c = r->connection;
+        arlcf = ngx_http_get_module_loc_conf(r,
+                                             ngx_http_article_render_module);
+
+        ngx_http_set_log_request(c->log, r);
+
+        if (ctx->wait.timer_set) {
+            ngx_del_timer(&ctx->wait);
+        }
+
+        rc = ngx_http_article_render_post(r, ctx, arlcf);
+
+        if (rc == NGX_DONE) {
+            continue;
+        }
+
+        ctx->state = NGX_HTTP_AR_SEND;
+        ctx->rc = rc;
+
+        r->write_event_handler(r);
+
+        ngx_http_run_posted_requests(c);
+    }
+}
+
 
 static void
 ngx_http_article_render_job_done(ngx_event_t *ev)
@@ -663,6 +889,9 @@ ngx_http_article_render_job_done(ngx_event_t *ev)
     if (ctx->keep.timer_set) {
         ngx_del_timer(&ctx->keep);
     }
+
+    ngx_http_article_render_running--;
+    ngx_http_article_render_next();
 
     /* the page is kept even if the client has gone meanwhile */
 

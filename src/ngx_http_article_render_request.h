@@ -33,6 +33,7 @@ typedef enum {
 typedef enum {
     NGX_HTTP_AR_LOOKUP = 0,   /* to ask the zone */
     NGX_HTTP_AR_WAIT,         /* another request renders the page */
+    NGX_HTTP_AR_QUEUED,       /* its job waits for a render to end */
     NGX_HTTP_AR_RENDER,       /* its render job runs in the pool */
     NGX_HTTP_AR_SEND          /* the job is done and settled */
 } ngx_http_article_render_state_e;
@@ -54,7 +55,9 @@ struct ngx_http_article_render_ctx_s {
     ngx_http_article_render_job_t            job;
     ngx_http_article_render_prepare_pt       prepare;  /* or NULL */
     ngx_file_t                               page_file; /* a hit's file */
-    ngx_event_t                              wait;
+    ngx_event_t                              wait;     /* for the page,
+                                                          or in the queue */
+    ngx_queue_t                              queue;    /* of QUEUED ones */
     ngx_event_t                              keep;     /* the worker, while
                                                           a job runs */
     ngx_msec_t                               wait_end;
@@ -74,6 +77,10 @@ ngx_int_t ngx_http_article_render_allowed(ngx_http_request_t *r);
 ngx_int_t ngx_http_article_render_start(ngx_http_request_t *r,
     ngx_http_article_render_ctx_t *ctx,
     ngx_http_article_render_loc_conf_t *arlcf);
+void ngx_http_article_render_init_bound(ngx_cycle_t *cycle);
+#if (AR_TEST_HOOKS)
+ngx_uint_t ngx_http_article_render_test_threads(ngx_uint_t queued);
+#endif
 ngx_table_elt_t *ngx_http_article_render_add_header(ngx_http_request_t *r,
     char *key, char *value);
 
