@@ -1020,7 +1020,6 @@ ngx_http_article_render_cache_outcome(ngx_http_article_render_page_t *p,
                             + NGX_HTTP_AR_MARK_GRACE;
             arn->owner = ngx_http_article_render_self;
             arn->owner_start = ngx_http_article_render_start;
-        arn->owner_start = ngx_http_article_render_start;
 
             p->remake = 1;
             p->expired = 1;
@@ -1419,7 +1418,6 @@ ngx_http_article_render_cache_write(ngx_http_article_render_page_t *p,
             arn->filling = 1;
             arn->owner = ngx_http_article_render_self;
             arn->owner_start = ngx_http_article_render_start;
-        arn->owner_start = ngx_http_article_render_start;
             ngx_queue_insert_tail(&cache->sh->limbo, &arn->queue);
 
             ngx_http_article_render_cache_unlock(cache);
