@@ -783,11 +783,15 @@ ngx_http_article_render_enqueue(ngx_http_request_t *r,
 }
 
 
-/* a render not begun within article_render_timeout: 503, as limit_req */
+/*
+ * A render not begun within article_render_timeout: 503, as limit_req,
+ * or a listing's stale page.
+ */
 
 static void
 ngx_http_article_render_queue_timeout(ngx_event_t *ev)
 {
+    ngx_uint_t                           remake;
     ngx_connection_t                    *c;
     ngx_http_request_t                  *r;
     ngx_http_article_render_ctx_t       *ctx;
@@ -806,8 +810,24 @@ ngx_http_article_render_queue_timeout(ngx_event_t *ev)
                   "article \"%s\" waited %M ms for a render thread",
                   ctx->page.key.path.data, arlcf->timeout);
 
+    remake = ctx->page.remake;
+
     if (ctx->page.cache) {
         ngx_http_article_render_cache_release(&ctx->page);
+    }
+
+    if (remake) {
+        /*
+         * A listing not made again in time: the one it was to replace
+         * is sent, as after a remake that failed (settle()).
+         */
+
+        ctx->page.stale = 1;
+        ctx->state = NGX_HTTP_AR_LOOKUP;
+
+        r->write_event_handler(r);
+        ngx_http_run_posted_requests(c);
+        return;
     }
 
     ctx->state = NGX_HTTP_AR_SEND;

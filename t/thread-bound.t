@@ -4,7 +4,8 @@
 # by the test build's AR_TEST_RENDER_BOUND; the machine's CPUs otherwise):
 # a render past it waits in the worker's queue and runs when one ends; a
 # queued request whose client closes leaves the queue and its mark; one
-# queued past article_render_timeout gets 503; a worker exiting
+# queued past article_render_timeout gets 503 (a listing made again:
+# the one made before); a worker exiting
 # gracefully answers its queued requests; renders without a pool are not
 # queued.  Renders are held by the test build's delay, and the worker's
 # renders and queue are read from $article_render_test_running and
@@ -28,6 +29,11 @@ my $slow = ArticleRender::Test::slow();
 my $hold = int(4000 * ($slow < 5 ? $slow : 5));
 
 $t->main_conf("env AR_TEST_RENDER_BOUND=2;\n");
+
+# a listing's budget: short, yet long enough to make it where nginx runs
+# slower, and shorter than a held render
+
+my $budget = int(300 * $slow);
 
 (my $conf = <<'EOF') =~ s/%%HOLD%%/${hold}ms/;
 http {
@@ -60,20 +66,29 @@ http {
             alias %%TESTDIR%%/site/;
             article_render_timeout 300ms;
         }
+
+        location /listing/ {
+            alias %%TESTDIR%%/site/;
+            article_render_index on;
+            article_render_timeout %%BUDGET%%;
+            add_header X-Cache $article_render_cache always;
+        }
     }
 }
 EOF
+
+$conf =~ s/%%BUDGET%%/${budget}ms/;
 
 $t->config($conf);
 
 plan(skip_all => 'not the test build: article_render_test_delay unknown')
     unless $t->has_test_hooks();
 
-for my $name ('a' .. 'n') {
+for my $name ('a' .. 'p') {
     $t->write_file("site/$name.md", "# \U$name\E\n\narticle $name\n");
 }
 
-$t->plan(17)->run();
+$t->plan(21)->run();
 
 sub threads {
     my $r = $t->get('/threads');
@@ -142,6 +157,28 @@ is(threads(), '2 0', 'and leaves the queue');
 $t->finish_get($_) for @held;
 
 ok(page_of($t->get('/j.md'), 'j'), 'its article renders afterwards');
+
+# a listing made again, queued past its budget: the one made before is
+# sent, as after a remake that failed
+
+my $listing = $t->get('/listing/');
+is($listing->{status}, 200, 'a listing is made');
+
+# older than a listing's freshness (1 s): the next request makes it again
+
+select(undef, undef, undef, 1.2);
+
+@held = map { $t->start_get("/slow/$_.md") } qw(o p);
+held('2 0');
+
+$r = $t->get('/listing/');
+
+is($r->{status} . ' ' . ($r->{headers}{'x-cache'} // ''), '200 STALE',
+    'a listing whose remake waited past its budget: the one made before');
+is($r->{body}, $listing->{body}, 'its body');
+is(threads(), '2 0', 'the remake left the queue');
+
+$t->finish_get($_) for @held;
 
 # a worker exiting gracefully answers its queued requests
 
