@@ -3,6 +3,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ar_check.h"
@@ -229,6 +230,25 @@ ar_str_has(const char *got, const char *s)
     }
 
     return ar_fail(got, got ? strlen(got) : 0, "to contain", s, strlen(s));
+}
+
+
+/*
+ * A render's time budget, as many times longer as the harness's
+ * TEST_NGINX_SLOW says this run is slower (sanitizers, valgrind): a
+ * budget a test means not to be passed is no measure of the machine.
+ */
+
+unsigned
+ar_budget_ms(unsigned ms)
+{
+    long         slow;
+    const char  *env;
+
+    env = getenv("TEST_NGINX_SLOW");
+    slow = env ? strtol(env, NULL, 10) : 1;
+
+    return slow > 1 ? ms * (unsigned) slow : ms;
 }
 
 

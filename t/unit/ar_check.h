@@ -54,6 +54,7 @@ int ar_starts(const ar_buf_t *b, const char *s);
 int ar_str_has(const char *got, const char *s);
 int ar_int_is(const char *what, long got, long expected);
 int ar_skip(const char *why);
+unsigned ar_budget_ms(unsigned ms);
 
 void ar_tap_plan(size_t n);
 void ar_tap_result(const char *name, int ok);

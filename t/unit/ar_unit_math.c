@@ -632,7 +632,7 @@ ar_test_big_formula(void)
     conf.math = 1;
 
     limits.max_memory = 128 * 1024 * 1024;
-    limits.timeout_ms = 5000;
+    limits.timeout_ms = ar_budget_ms(5000);
 
     ok = ar_int_is("a 1 MB formula", ar_render_article(&conf, &limits, md, n,
                                                        &article), AR_OK)
@@ -688,7 +688,7 @@ ar_test_many_dollars(void)
 
     conf.gfm = AR_GFM_ALL;
     conf.math = 1;
-    limits.timeout_ms = 5000;
+    limits.timeout_ms = ar_budget_ms(5000);
 
     ok = ar_int_is("many openers, no formula",
                    ar_render_article(&conf, &limits, md, n, &article), AR_OK)

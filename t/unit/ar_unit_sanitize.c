@@ -617,14 +617,7 @@ t_deep_nesting(void)
     /* the default budgets, the time one made longer as the harness does */
 
     limits.max_memory = 64 * 1024 * 1024;
-    limits.timeout_ms = 5000;
-
-    if (getenv("TEST_NGINX_VALGRIND") != NULL) {
-        limits.timeout_ms *= 20;
-
-    } else if (getenv("TEST_NGINX_SANITIZER") != NULL) {
-        limits.timeout_ms *= 10;
-    }
+    limits.timeout_ms = ar_budget_ms(5000);
 
     ok = 1;
 
