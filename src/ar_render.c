@@ -611,18 +611,20 @@ ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
             rc = ar_nodes_add(&walk->notes, node);
             break;
 
+        case CMARK_NODE_CODE_BLOCK:
+            rc = (conf->mermaid != NULL || conf->highlight)
+                 ? ar_nodes_add(&walk->code, node) : AR_OK;
+
+            /* a "```math" block is a formula, and code to highlight */
+
+            if (rc == AR_OK && conf->math && ar_math_syntax_is_math(node)) {
+                rc = ar_nodes_add(&walk->math, node);
+            }
+
+            break;
+
         default:
             rc = AR_OK;
-
-            if (type == CMARK_NODE_CODE_BLOCK
-                && (conf->mermaid != NULL || conf->highlight))
-            {
-                rc = ar_nodes_add(&walk->code, node);
-            }
-
-            if (rc != AR_OK) {
-                break;
-            }
 
             if (conf->math && ar_math_syntax_is_math(node)) {
                 rc = ar_nodes_add(&walk->math, node);
