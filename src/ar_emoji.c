@@ -68,6 +68,12 @@ ar_emoji_possible(const char *src, size_t len)
 {
     const char  *p;
 
+    /* with "newline block", an empty source may be NULL */
+
+    if (len == 0) {
+        return 0;
+    }
+
     if (memchr(src, '&', len) != NULL) {
         return 1;
     }
