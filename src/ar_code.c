@@ -44,72 +44,31 @@ ar_code_available(void)
 
 
 int
-ar_code_highlight(cmark_node *doc, ar_arena_t *arena)
+ar_code_highlight(const ar_nodes_t *code, ar_arena_t *arena)
 {
-    int           rc, fence_len, fence_offset;
-    char          fence_char;
-    size_t        n, i;
-    ar_buf_t      html;
-    cmark_node   *node, *next, **found, **more;
-
-    found = NULL;
-    n = 0;
-
-    /*
-     * Only the blocks are walked, not the inlines of every paragraph,
-     * and without a stack: quotes may nest a hundred thousand deep.
-     */
-
-    for (node = cmark_node_first_child(doc); node != NULL; node = next) {
-
-        switch (cmark_node_get_type(node)) {
-
-        case CMARK_NODE_CODE_BLOCK:
-            if (cmark_node_get_fenced(node, &fence_len, &fence_offset,
-                                      &fence_char))
-            {
-                more = ar_array_grow(found, n, sizeof(cmark_node *));
-                if (more == NULL) {
-                    return AR_ERROR;
-                }
-
-                found = more;
-                found[n++] = node;
-            }
-
-            next = NULL;
-            break;
-
-        case CMARK_NODE_BLOCK_QUOTE:
-        case CMARK_NODE_LIST:
-        case CMARK_NODE_ITEM:
-        case CMARK_NODE_CUSTOM_BLOCK:
-        case CMARK_NODE_FOOTNOTE_DEFINITION:
-            next = cmark_node_first_child(node);
-            break;
-
-        default:
-            next = NULL;
-        }
-
-        while (next == NULL && node != doc) {
-            next = cmark_node_next(node);
-
-            if (next == NULL) {
-                node = cmark_node_parent(node);
-            }
-        }
-    }
+    int          rc, fence_len, fence_offset;
+    char         fence_char;
+    size_t       i;
+    ar_buf_t     html;
+    cmark_node  *node;
 
     memset(&html, 0, sizeof(ar_buf_t));
     rc = AR_OK;
 
-    for (i = 0; rc == AR_OK && i < n; i++) {
-        rc = ar_code_block(found[i], arena, &html);
+    for (i = 0; rc == AR_OK && i < code->n; i++) {
+        node = code->elts[i];
+
+        /* NULL: a diagram's block, replaced */
+
+        if (node != NULL
+            && cmark_node_get_fenced(node, &fence_len, &fence_offset,
+                                     &fence_char))
+        {
+            rc = ar_code_block(node, arena, &html);
+        }
     }
 
     ar_buf_free(&html);
-    ar_mem_free(found);
 
     return rc;
 }
@@ -257,7 +216,7 @@ ar_code_available(void)
 
 
 int
-ar_code_highlight(cmark_node *doc, ar_arena_t *arena)
+ar_code_highlight(const ar_nodes_t *code, ar_arena_t *arena)
 {
     return AR_OK;
 }

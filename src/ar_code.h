@@ -12,12 +12,13 @@
 
 #include "ar_arena.h"
 #include "ar_buf.h"
+#include "ar_toc.h"
 
 
 int ar_code_init(void);
 int ar_code_languages(const char *dir, const char **failed);
 int ar_code_available(void);
-int ar_code_highlight(cmark_node *doc, ar_arena_t *arena);
+int ar_code_highlight(const ar_nodes_t *code, ar_arena_t *arena);
 
 
 #endif /* _AR_CODE_H_INCLUDED_ */

@@ -59,6 +59,32 @@ static int ar_emoji_code_tag(const char *tag);
 
 
 /*
+ * Whether the Markdown src may hold a shortcode: its text has two
+ * colons, or a character reference that may be one.
+ */
+
+int
+ar_emoji_possible(const char *src, size_t len)
+{
+    const char  *p;
+
+    /* with "newline block", an empty source may be NULL */
+
+    if (len == 0) {
+        return 0;
+    }
+
+    if (memchr(src, '&', len) != NULL) {
+        return 1;
+    }
+
+    p = memchr(src, ':', len);
+
+    return p != NULL && memchr(p + 1, ':', src + len - p - 1) != NULL;
+}
+
+
+/*
  * Replaces the shortcodes in the text below root, which may be the
  * document or one block of it; new nodes are allocated from mem.  The
  * walk keeps no stack: quotes and lists may nest a hundred thousand

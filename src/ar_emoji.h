@@ -34,6 +34,7 @@ extern const size_t      ar_emoji_n;
 size_t ar_emoji_find(const char *name, size_t len);
 int ar_emoji_next(const char *s, size_t len, size_t i,
     ar_emoji_code_t *code);
+int ar_emoji_possible(const char *src, size_t len);
 int ar_emoji_replace(cmark_node *root, cmark_mem *mem);
 
 

@@ -22,61 +22,36 @@ static int ar_mermaid_block(cmark_node *code, cmark_mem *mem,
 
 
 /*
- * Replaces the diagrams' blocks, and adds the script tag to scripts when
- * there was one.  Only the blocks are walked, without a stack.
+ * Replaces the diagrams' blocks among the code blocks the render's walk
+ * found, leaving NULL in their places, and adds the script tag to
+ * scripts when there was one.
  */
 
 int
-ar_mermaid_blocks(cmark_node *doc, cmark_mem *mem, const char *url,
+ar_mermaid_blocks(ar_nodes_t *code, cmark_mem *mem, const char *url,
     ar_buf_t *scripts)
 {
-    int          rc;
-    size_t       n;
-    ar_buf_t     html;
-    cmark_node  *node, *next, *code;
+    int       rc;
+    size_t    i, n;
+    ar_buf_t  html;
 
     memset(&html, 0, sizeof(ar_buf_t));
 
     rc = AR_OK;
     n = 0;
 
-    for (node = cmark_node_first_child(doc); node != NULL; node = next) {
-        code = node;
+    for (i = 0; i < code->n; i++) {
+        if (!ar_mermaid_is(code->elts[i])) {
+            continue;
+        }
 
-        switch (cmark_node_get_type(node)) {
-
-        case CMARK_NODE_BLOCK_QUOTE:
-        case CMARK_NODE_LIST:
-        case CMARK_NODE_ITEM:
-        case CMARK_NODE_CUSTOM_BLOCK:
-        case CMARK_NODE_FOOTNOTE_DEFINITION:
-            next = cmark_node_first_child(node);
+        rc = ar_mermaid_block(code->elts[i], mem, &html);
+        if (rc != AR_OK) {
             break;
-
-        default:
-            next = NULL;
         }
 
-        /* the next node is found before this one is replaced */
-
-        while (next == NULL && node != doc) {
-            next = cmark_node_next(node);
-
-            if (next == NULL) {
-                node = cmark_node_parent(node);
-            }
-        }
-
-        if (cmark_node_get_type(code) == CMARK_NODE_CODE_BLOCK
-            && ar_mermaid_is(code))
-        {
-            rc = ar_mermaid_block(code, mem, &html);
-            if (rc != AR_OK) {
-                break;
-            }
-
-            n++;
-        }
+        code->elts[i] = NULL;
+        n++;
     }
 
     ar_buf_free(&html);

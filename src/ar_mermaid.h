@@ -10,9 +10,10 @@
 #include <cmark-gfm.h>
 
 #include "ar_buf.h"
+#include "ar_toc.h"
 
 
-int ar_mermaid_blocks(cmark_node *doc, cmark_mem *mem, const char *url,
+int ar_mermaid_blocks(ar_nodes_t *code, cmark_mem *mem, const char *url,
     ar_buf_t *scripts);
 
 

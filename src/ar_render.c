@@ -69,6 +69,7 @@ typedef struct {
     ar_nodes_t   html;       /* raw HTML, in safe mode */
     ar_nodes_t   headings;
     ar_nodes_t   notes;      /* footnote definitions and references */
+    ar_nodes_t   code;       /* code blocks, for diagrams and highlighting */
     ar_nodes_t   math;       /* formulas */
     unsigned     cells;      /* in the table row being walked */
 } ar_render_walk_t;
@@ -452,7 +453,9 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         return AR_ERROR;
     }
 
-    if (conf->emoji && ar_emoji_replace(doc, mem) != AR_OK) {
+    if (conf->emoji && ar_emoji_possible(src, len)
+        && ar_emoji_replace(doc, mem) != AR_OK)
+    {
         return AR_ERROR;
     }
 
@@ -469,11 +472,12 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     }
 
     if (rc == AR_OK && conf->mermaid != NULL) {
-        rc = ar_mermaid_blocks(doc, mem, conf->mermaid, &out->scripts);
+        rc = ar_mermaid_blocks(&walk.code, mem, conf->mermaid,
+                               &out->scripts);
     }
 
     if (rc == AR_OK && conf->highlight) {
-        rc = ar_code_highlight(doc, arena);
+        rc = ar_code_highlight(&walk.code, arena);
     }
 
     if (rc == AR_OK) {
@@ -605,6 +609,18 @@ ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
         case CMARK_NODE_FOOTNOTE_DEFINITION:
         case CMARK_NODE_FOOTNOTE_REFERENCE:
             rc = ar_nodes_add(&walk->notes, node);
+            break;
+
+        case CMARK_NODE_CODE_BLOCK:
+            rc = (conf->mermaid != NULL || conf->highlight)
+                 ? ar_nodes_add(&walk->code, node) : AR_OK;
+
+            /* a "```math" block is a formula, and code to highlight */
+
+            if (rc == AR_OK && conf->math && ar_math_syntax_is_math(node)) {
+                rc = ar_nodes_add(&walk->math, node);
+            }
+
             break;
 
         default:

@@ -68,6 +68,10 @@ static const ar_emoji_case_t  ar_emoji_cases[] = {
       ":nope: :Rocket: : x: :rocket\n",
       { ":nope: :Rocket: : x: :rocket" }, { AR_ROCKET }, NULL, AR_HTML_UNSAFE },
 
+    { "colons written as character references",
+      "a &#58;smile&#58; b\n",
+      { "<p>a " AR_SMILE " b</p>" }, { "smile" }, NULL, AR_HTML_UNSAFE },
+
     { "times and words around the colons stay",
       "10:30:45 1:100:2 a:x: :x:b\n",
       { "10:30:45 1:100:2 a:x: :x:b" }, { AR_CROSS }, NULL, AR_HTML_UNSAFE },
@@ -363,7 +367,8 @@ ar_test_mermaid(void)
 
     if (ar_render_article(&conf, &limits,
                           AR_S("```mermaid\na --> b<\n```\n\n"
-                               "- ```mermaid\n  c\n  ```\n"),
+                               "- ```mermaid\n  c\n  ```\n\n"
+                               "```c\nint x;\n```\n"),
                           &article)
         != AR_OK)
     {
@@ -374,7 +379,11 @@ ar_test_mermaid(void)
                 "<pre class=\"mermaid\">a --&gt; b&lt;\n</pre>\n")
          && ar_has(&article.html, "<li>\n<pre class=\"mermaid\">c\n</pre>")
          && ar_buf_is(&article.scripts,
-                      "<script src=\"/m.js?a&amp;b\"></script>\n");
+                      "<script src=\"/m.js?a&amp;b\"></script>\n")
+         && (!ar_render_highlight_available()
+             || ar_has(&article.html,
+                       "<code class=\"language-c\"><span class=\"type\">"
+                       "int</span>"));
 
     ar_article_free(&article);
 
@@ -418,7 +427,8 @@ main(void)
                   ar_test_table());
     ar_tap_result("article_render_emoji off: shortcodes stay", ar_test_off());
     ar_tap_result("a shortcode in 100,000 nested quotes", ar_test_deep());
-    ar_tap_result("mermaid blocks and their one script", ar_test_mermaid());
+    ar_tap_result("mermaid blocks, their one script, code highlighted after",
+                  ar_test_mermaid());
 
     for (i = 0; i < n; i++) {
         for (mode = 0; mode < AR_MODES; mode++) {
