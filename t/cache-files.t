@@ -91,27 +91,13 @@ for my $i (1 .. 6) {
 
 $t->plan(46)->run();
 
-# the page files under the zone's path, name => content
-
-sub page_files {
-    my %files;
-
-    opendir my $d, $t->path('pages') or return %files;
-
-    for my $name (grep { /^\d{10}$/ } readdir $d) {
-        $files{$name} = $t->read_file("pages/$name");
-    }
-
-    return %files;
-}
-
 sub file_count {
-    my %files = page_files();
+    my %files = $t->page_files();
     return scalar keys %files;
 }
 
 sub files_size {
-    my %files = page_files();
+    my %files = $t->page_files();
     my $size = 0;
     $size += length $_ for values %files;
     return $size;
@@ -130,7 +116,7 @@ is($hit->{headers}{'content-length'}, length $miss->{body},
     'hit from the file has the page length');
 is($hit->{headers}{etag}, $miss->{headers}{etag}, 'hit keeps the ETag');
 
-my %files = page_files();
+my %files = $t->page_files();
 is(scalar keys %files, 1, 'the large page is in one file');
 is((values %files)[0], $miss->{body}, 'the file holds the page');
 
@@ -198,7 +184,7 @@ $t->write_file('site/big.md', article('Edited', 2000));
 $r = $t->get('/big.md');
 is(cache_status($r), 'EXPIRED', 'edited large page: expired');
 like($r->{body}, qr/Paragraph 7 of Edited/, 'edited page: new content');
-%files = page_files();
+%files = $t->page_files();
 is(scalar(grep { $_ eq $miss->{body} } values %files), 0,
     'the old file is deleted');
 is(scalar(grep { $_ eq $r->{body} } values %files), 1,
@@ -231,7 +217,7 @@ like($statuses, qr/^(?:MISS ){6}.*MISS/,
 
 $r = $t->get('/ev6.md');
 is(cache_status($r), 'HIT', 'last page is a hit');
-unlink map { $t->path("pages/$_") } keys %{ { page_files() } };
+unlink map { $t->path("pages/$_") } keys %{ { $t->page_files() } };
 my $again = $t->get('/ev6.md');
 is($again->{status} . ' ' . cache_status($again), '200 MISS',
     'lost file: rendered again');
@@ -243,7 +229,7 @@ like($t->error_log(), qr/\[error\].*open\(\) ".*pages\/\d{10}" failed/,
 # a file that is no longer the one written (same name, same size, other
 # bytes) is not served: the page is rendered again
 
-my ($name) = keys %{ { page_files() } };
+my ($name) = keys %{ { $t->page_files() } };
 my $page = $t->read_file("pages/$name");
 unlink $t->path("pages/$name");
 $t->write_file("pages/$name", 'x' x length $page);

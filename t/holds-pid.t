@@ -69,18 +69,6 @@ $t->allow_alerts(qr/exited on signal 9/);
 
 $t->plan(7)->run();
 
-sub page_files {
-    my %files;
-
-    opendir my $d, $t->path('pages') or return %files;
-
-    for my $name (grep { /^\d{10}$/ } readdir $d) {
-        $files{$name} = $t->read_file("pages/$name");
-    }
-
-    return %files;
-}
-
 sub slow_reader {
     my ($uri) = @_;
 
@@ -143,7 +131,7 @@ my $i = 0;
 ok(wait_until(sub {
     $i++;
     $t->get("/s$i.md") if $i <= 50;
-    !grep { $_ eq $old } values %{ { page_files() } };
+    !grep { $_ eq $old } values %{ { $t->page_files() } };
 }), 'a pin under the new worker\'s own pid: let go, its page file deleted');
 
 # a mark: the worker dies rendering; the next request renders at once
@@ -205,7 +193,7 @@ $i = 0;
 ok(wait_until(sub {
     $i++;
     $t->get("/s$i.md") if $i <= 50;
-    !grep { $_ eq $old } values %{ { page_files() } };
+    !grep { $_ eq $old } values %{ { $t->page_files() } };
 }), 'a pin under a pid that is another process\'s now: let go by its start'
     . ' time, its page file deleted');
 

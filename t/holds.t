@@ -90,20 +90,6 @@ $t->allow_alerts(qr/exited on signal 9/);
 
 $t->plan(12)->run();
 
-# the page files under the zone's path, name => content
-
-sub page_files {
-    my %files;
-
-    opendir my $d, $t->path('pages') or return %files;
-
-    for my $name (grep { /^\d{10}$/ } readdir $d) {
-        $files{$name} = $t->read_file("pages/$name");
-    }
-
-    return %files;
-}
-
 # a client that reads the headers of a large page and then nothing: its
 # worker holds the page pinned; returns the socket and the worker's pid
 
@@ -195,11 +181,11 @@ ok(kept('/q1.md') && kept('/q2.md'),
     'pins in files of a killed worker: new pages kept in files');
 
 my @stale = grep { my $c = $_; grep { $c eq $_ } values %old }
-    values %{ { page_files() } };
+    values %{ { $t->page_files() } };
 is(scalar @stale, 0, 'pins in files of a killed worker: their files deleted');
 
 my %want = map { $_ => $t->get("/$_.md")->{body} } qw(p1 p2 p3 q1 q2);
-my %files = page_files();
+my %files = $t->page_files();
 my @unowned = grep { my $c = $_; !grep { $c eq $_ } values %want }
     values %files;
 ok(keys %files <= 3 && !@unowned,
@@ -258,7 +244,7 @@ is(cache_status($t->get('/x.md')), 'HIT',
 $t->write_file('site/k.md.filed', '');
 $r = $t->get('/c/k.md');
 my $writer = $r->{headers}{'x-pid'};
-my $written = wait_until(sub { scalar keys %{ { page_files() } } });
+my $written = wait_until(sub { scalar keys %{ { $t->page_files() } } });
 
 ok($written && kill_workers($writer), 'a mark of a task: the writer killed'
     . ' after writing its page file');
@@ -270,7 +256,7 @@ is($r->{status} . ' ' . cache_status($r), '200 MISS',
 
 wait_until(sub { cache_status($t->get('/c/k.md')) eq 'HIT' });
 my $k = $t->get('/c/k.md')->{body};
-my @k = grep { index($_, $k) == 0 } values %{ { page_files() } };
+my @k = grep { index($_, $k) == 0 } values %{ { $t->page_files() } };
 is(scalar @k, 1, 'a mark of a killed task: its page file deleted');
 
 ###############################################################################

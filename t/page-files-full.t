@@ -62,18 +62,6 @@ $t->main_conf("env AR_TEST_PAGE_FILE_ROOM=40000;\n")->config($http);
 
 $t->plan(10)->run();
 
-sub page_files {
-    my %files;
-
-    opendir my $d, $t->path('pages') or return %files;
-
-    for my $name (grep { /^\d{10}$/ } readdir $d) {
-        $files{$name} = $t->read_file("pages/$name");
-    }
-
-    return %files;
-}
-
 sub whole {
     my ($r, $name) = @_;
     return $r->{status} == 200
@@ -92,7 +80,7 @@ my $a = $t->get('/a.md');
 my $b = $t->get('/b.md');
 
 ok(whole($a, 'a') && whole($b, 'b'), 'full: the articles sent whole');
-is(scalar keys %{ { page_files() } }, 0, 'full: no partial page file left');
+is(scalar keys %{ { $t->page_files() } }, 0, 'full: no partial page file left');
 
 my @crit = faults();
 ok(@crit == 1 && $crit[0] =~ m{article "[^"]*/site/a\.md"}
@@ -111,7 +99,7 @@ $t->main_conf("env AR_TEST_PAGE_FILE_CHUNK=1000;\n")->config($http)->reload();
 
 $t->get('/c.md');
 my $c = $t->get('/c.md');
-my @files = values %{ { page_files() } };
+my @files = values %{ { $t->page_files() } };
 
 ok(cache_status($c) eq 'HIT' && @files == 1 && $files[0] eq $c->{body}
     && whole($c, 'c'), 'short writes: the page file written whole');
@@ -130,6 +118,6 @@ ok(whole($d, 'd'), 'full again: the article sent whole');
 ok(@crit == 2 && $crit[1] =~ m{article "[^"]*/site/d\.md"}
     && $crit[1] !~ /more faults/,
     'full again: a new episode, its own crit line');
-is(scalar keys %{ { page_files() } }, 1, 'full again: no partial file left');
+is(scalar keys %{ { $t->page_files() } }, 1, 'full again: no partial file left');
 
 ###############################################################################

@@ -69,18 +69,6 @@ configure('1m');
 
 $t->plan(7)->run();
 
-sub page_files {
-    my %files;
-
-    opendir my $d, $t->path('pages') or return %files;
-
-    for my $name (grep { /^\d{10}$/ } readdir $d) {
-        $files{$name} = $t->read_file("pages/$name");
-    }
-
-    return %files;
-}
-
 # a client that reads the headers of a large page and then waits: its
 # worker holds the page pinned and stays up after a reload
 
@@ -145,7 +133,7 @@ my $reader = slow_reader('/p1.md');
 $t->write_file('site/k.md.hold', '');
 my $r = $t->get('/c/k.md');
 
-ok(keys %{ { page_files() } } == 3 && $r->{status} == 200,
+ok(keys %{ { $t->page_files() } } == 3 && $r->{status} == 200,
     'old zone: three page files, one being sent, a render held');
 
 # load of large pages throughout: every answer a 200
@@ -205,7 +193,7 @@ my (%want, %files, @unowned);
 
 wait_until(sub {
     %want = map { $_ => $t->get("/$_.md")->{body} } qw(p1 p2 p3 p4);
-    %files = page_files();
+    %files = $t->page_files();
     @unowned = grep { my $c = $_; !grep { $c eq $_ } values %want }
         values %files;
     keys %files == 4 && !@unowned;

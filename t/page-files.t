@@ -60,21 +60,9 @@ $t->allow_alerts(qr/\[crit\].*failed, article ".*", directory ".*"/);
 
 $t->plan(9)->run();
 
-sub page_files {
-    my %files;
-
-    opendir my $d, $t->path('pages') or return %files;
-
-    for my $name (grep { /^\d{10}$/ } readdir $d) {
-        $files{$name} = $t->read_file("pages/$name");
-    }
-
-    return %files;
-}
-
 sub holding {
     my ($body) = @_;
-    return scalar grep { $_ eq $body } values %{ { page_files() } };
+    return scalar grep { $_ eq $body } values %{ { $t->page_files() } };
 }
 
 ###############################################################################
@@ -136,6 +124,6 @@ is(cache_status($r) . ' ' . holding($r->{body}), 'HIT 1',
     'binary upgrade: the new zone keeps its own file');
 
 $t->stop();
-is(scalar keys %{ { page_files() } }, 0, 'stop: no page file left');
+is(scalar keys %{ { $t->page_files() } }, 0, 'stop: no page file left');
 
 ###############################################################################

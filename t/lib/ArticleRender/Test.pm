@@ -390,6 +390,24 @@ sub save_fixture {
 }
 
 
+# page_files(): the page files under a zone's path=, "pages" in the test
+# directory, as name => content
+
+sub page_files {
+    my ($self) = @_;
+
+    my %files;
+
+    opendir my $d, $self->path('pages') or return %files;
+
+    for my $name (grep { /^\d{10}\z/ } readdir $d) {
+        $files{$name} = $self->read_file("pages/$name");
+    }
+
+    return %files;
+}
+
+
 sub read_file {
     my ($self, $rel) = @_;
 
