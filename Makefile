@@ -349,7 +349,9 @@ NGX_INCS    := $(addprefix -I$(NGX_TREE)/,src/core src/event src/os/unix \
 CPPCHECK    := cppcheck --quiet --inline-suppr --suppress=missingIncludeSystem \
                --template='{severity}: {file}:{line}: {message} [{id}]'
 
-lint: $(CONFIGURED)
+# lint: the style the code is written in, cppcheck, and the glue's calls
+# going only downwards (tools/check-layers, over the module's objects)
+lint: $(SO)
 	@! grep -nP '\t' src/*.[ch] src/*.cpp || { echo "lint: tabs in src/"; exit 1; }
 	@! grep -nE ' +$$' src/*.[ch] src/*.cpp || { echo "lint: trailing blanks"; exit 1; }
 	@! grep -nE '.{81}' src/*.[ch] src/*.cpp || { echo "lint: over 80 columns"; exit 1; }
@@ -360,6 +362,8 @@ lint: $(CONFIGURED)
 	echo "$$out" | grep '^information: ' || true; \
 	! echo "$$out" | grep -v '^information: ' | grep . \
 	    || { echo "lint: cppcheck"; exit 1; }
+	@perl tools/check-layers $(NGX_TREE)/objs/addon/src/ngx_*.o \
+	    || { echo "lint: calls in the glue"; exit 1; }
 
 test: deps-test
 	@$(SUBMAKE) check
