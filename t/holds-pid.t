@@ -63,7 +63,13 @@ $t->main_conf("env AR_TEST_OWNER=999999;\n")->config($http);
 $t->write_file('site/p.md', article('p'));
 $t->write_file('site/q.md', article('q'));
 $t->write_file('site/x.md', "# Slow\n\nRendered slowly in /slow/.\n");
-$t->write_file("site/s$_.md", "# Small $_\n\nA short article.\n") for 1 .. 50;
+# small articles whose stores make the zone look at its nodes: t for the
+# first case, s for the second (an article already kept stores nothing)
+
+for my $p (qw(s t)) {
+    $t->write_file("site/$p$_.md", "# Small $p$_\n\nA short article.\n")
+        for 1 .. 50;
+}
 
 $t->allow_alerts(qr/exited on signal 9/);
 
@@ -130,7 +136,7 @@ close $reader;
 my $i = 0;
 ok(wait_until(sub {
     $i++;
-    $t->get("/s$i.md") if $i <= 50;
+    $t->get("/t$i.md") if $i <= 50;
     !grep { $_ eq $old } values %{ { $t->page_files() } };
 }), 'a pin under the new worker\'s own pid: let go, its page file deleted');
 
@@ -158,6 +164,12 @@ is(cache_status($t->get('/x.md')), 'HIT', 'a mark: then kept');
 # and the pin lapses by the start time
 
 my $other = ArticleRender::Test::fork_child(sub { sleep 600 });
+
+# /proc counts start times in clock ticks (USER_HZ, 100 a second): the
+# worker starts some ticks after that process, as a process given a dead
+# worker's pid starts after the worker
+
+select(undef, undef, undef, 0.05);
 
 sub reload_as {
     my ($owner) = @_;
