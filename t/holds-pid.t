@@ -16,7 +16,6 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use Socket qw(SOL_SOCKET SO_RCVBUF inet_aton sockaddr_in);
 use ArticleRender::Test qw(cache_status wait_until);
 
 my $t = ArticleRender::Test->new();
@@ -75,36 +74,6 @@ $t->allow_alerts(qr/exited on signal 9/);
 
 $t->plan(7)->run();
 
-sub slow_reader {
-    my ($uri) = @_;
-
-    my $s = IO::Socket::INET->new(Proto => 'tcp') or die "socket: $!\n";
-    setsockopt($s, SOL_SOCKET, SO_RCVBUF, 4096) or die "setsockopt: $!\n";
-    connect($s, sockaddr_in($t->port(), inet_aton('127.0.0.1')))
-        or die "connect: $!\n";
-
-    binmode $s;
-    $s->autoflush(1);
-    print $s "GET $uri HTTP/1.0\r\nHost: localhost\r\n\r\n";
-
-    my $head = '';
-
-    local $SIG{ALRM} = sub { die "timeout\n" };
-    alarm(10 * ArticleRender::Test::slow());
-
-    while ($head !~ /\r\n\r\n/) {
-        my $n = sysread($s, my $c, 1);
-        die "read: $!\n" unless $n;
-        $head .= $c;
-    }
-
-    alarm(0);
-
-    die "not a hit: $head\n" unless $head =~ /^X-Cache: HIT/mi;
-
-    return $s;
-}
-
 sub kill_worker {
     my ($pid) = @_;
 
@@ -124,7 +93,7 @@ sub kill_worker {
 $t->get('/p.md');
 my $old = $t->get('/p.md')->{body};
 
-my $reader = slow_reader('/p.md');
+my ($reader) = $t->slow_reader('/p.md', hit => 1);
 
 $t->write_file('site/p.md', article('p', "Edited.\n"));
 $t->get('/p.md');
@@ -192,7 +161,7 @@ my ($pinner) = $t->worker_pids();
 $t->get('/q.md');
 $old = $t->get('/q.md')->{body};
 
-$reader = slow_reader('/q.md');
+($reader) = $t->slow_reader('/q.md', hit => 1);
 
 $t->write_file('site/q.md', article('q', "Edited.\n"));
 $t->get('/q.md');

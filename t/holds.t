@@ -16,7 +16,6 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use Socket qw(SOL_SOCKET SO_RCVBUF inet_aton sockaddr_in);
 use ArticleRender::Test qw(cache_status wait_until);
 
 my $t = ArticleRender::Test->new(workers => 2);
@@ -90,42 +89,6 @@ $t->allow_alerts(qr/exited on signal 9/);
 
 $t->plan(12)->run();
 
-# a client that reads the headers of a large page and then nothing: its
-# worker holds the page pinned; returns the socket and the worker's pid
-
-sub slow_reader {
-    my ($uri) = @_;
-
-    my $s = IO::Socket::INET->new(Proto => 'tcp') or die "socket: $!\n";
-    setsockopt($s, SOL_SOCKET, SO_RCVBUF, 4096) or die "setsockopt: $!\n";
-    connect($s, sockaddr_in($t->port(), inet_aton('127.0.0.1')))
-        or die "connect: $!\n";
-
-    binmode $s;
-    $s->autoflush(1);
-    print $s "GET $uri HTTP/1.0\r\nHost: localhost\r\n\r\n";
-
-    my $head = '';
-
-    local $SIG{ALRM} = sub { die "timeout\n" };
-    alarm(10 * ArticleRender::Test::slow());
-
-    while ($head !~ /\r\n\r\n/) {
-        my $n = sysread($s, my $c, 1);
-        die "read: $!\n" unless $n;
-        $head .= $c;
-    }
-
-    alarm(0);
-
-    my ($pid) = $head =~ /^X-Pid: (\d+)/mi;
-    my ($cache) = $head =~ /^X-Cache: (\w+)/mi;
-
-    die "not a hit: $head\n" unless ($cache // '') eq 'HIT';
-
-    return ($s, $pid);
-}
-
 # kills workers and waits until the master has put others in their place
 
 sub kill_workers {
@@ -163,7 +126,8 @@ for my $name (qw(p1 p2 p3)) {
 my (@readers, %holders);
 
 for my $name (qw(p1 p2 p3)) {
-    my ($s, $pid) = slow_reader("/$name.md");
+    my ($s, $head) = $t->slow_reader("/$name.md", hit => 1);
+    my ($pid) = $head =~ /^X-Pid: (\d+)/mi;
     push @readers, $s;
     $holders{$pid} = 1;
 }
@@ -203,7 +167,8 @@ for my $name (qw(m1 m2 m3)) {
 
 for my $name (qw(m1 m2 m3)) {
     next unless cache_status($t->get("/mem/$name.md")) eq 'HIT';
-    my ($s, $pid) = slow_reader("/mem/$name.md");
+    my ($s, $head) = $t->slow_reader("/mem/$name.md", hit => 1);
+    my ($pid) = $head =~ /^X-Pid: (\d+)/mi;
     push @readers, $s;
     $holders{$pid} = 1;
 }

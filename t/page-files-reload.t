@@ -14,7 +14,6 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use Socket qw(SOL_SOCKET SO_RCVBUF inet_aton sockaddr_in);
 use ArticleRender::Test qw(cache_status wait_until);
 
 my $t = ArticleRender::Test->new(workers => 2);
@@ -69,37 +68,6 @@ configure('1m');
 
 $t->plan(7)->run();
 
-# a client that reads the headers of a large page and then waits: its
-# worker holds the page pinned and stays up after a reload
-
-sub slow_reader {
-    my ($uri) = @_;
-
-    my $s = IO::Socket::INET->new(Proto => 'tcp') or die "socket: $!\n";
-    setsockopt($s, SOL_SOCKET, SO_RCVBUF, 4096) or die "setsockopt: $!\n";
-    connect($s, sockaddr_in($t->port(), inet_aton('127.0.0.1')))
-        or die "connect: $!\n";
-
-    binmode $s;
-    $s->autoflush(1);
-    print $s "GET $uri HTTP/1.0\r\nHost: localhost\r\n\r\n";
-
-    my $head = '';
-
-    local $SIG{ALRM} = sub { die "timeout\n" };
-    alarm(10 * ArticleRender::Test::slow());
-
-    while ($head !~ /\r\n\r\n/) {
-        my $n = sysread($s, my $c, 1);
-        die "read: $!\n" unless $n;
-        $head .= $c;
-    }
-
-    alarm(0);
-
-    return $s;
-}
-
 sub read_rest {
     my ($s) = @_;
 
@@ -128,7 +96,7 @@ for my $name (qw(p1 p2 p3)) {
     $old{$name} = $t->get("/$name.md")->{body};
 }
 
-my $reader = slow_reader('/p1.md');
+my ($reader) = $t->slow_reader('/p1.md');
 
 $t->write_file('site/k.md.hold', '');
 my $r = $t->get('/c/k.md');

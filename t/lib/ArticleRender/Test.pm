@@ -78,6 +78,7 @@ use warnings;
 
 use Test::More ();
 use IO::Socket::INET;
+use Socket ();
 use File::Temp ();
 use File::Path qw(make_path);
 use File::Basename qw(dirname);
@@ -387,6 +388,46 @@ sub save_fixture {
     open my $fh, '>:raw', $file or die "cannot write $file: $!\n";
     print $fh $content;
     close $fh or die "cannot write $file: $!\n";
+}
+
+
+# slow_reader($uri, hit => 1): a client with a 4 KB receive buffer that
+# asks for $uri, reads the response's header and then nothing, so that
+# its worker stays in the middle of sending (a large page stays pinned);
+# returns the socket and the header.  With hit, the response must be a
+# cache hit (X-Cache, as the test's configuration adds it).
+
+sub slow_reader {
+    my ($self, $uri, %opts) = @_;
+
+    my $s = IO::Socket::INET->new(Proto => 'tcp') or die "socket: $!\n";
+    setsockopt($s, Socket::SOL_SOCKET(), Socket::SO_RCVBUF(), 4096)
+        or die "setsockopt: $!\n";
+    connect($s, Socket::sockaddr_in($self->port(),
+                                    Socket::inet_aton('127.0.0.1')))
+        or die "connect: $!\n";
+
+    binmode $s;
+    $s->autoflush(1);
+    print $s "GET $uri HTTP/1.0\r\nHost: localhost\r\n\r\n";
+
+    my $head = '';
+
+    local $SIG{ALRM} = sub { die "timeout\n" };
+    alarm(10 * slow());
+
+    while ($head !~ /\r\n\r\n/) {
+        my $n = sysread($s, my $c, 1);
+        die "read: $!\n" unless $n;
+        $head .= $c;
+    }
+
+    alarm(0);
+
+    die "not a hit: $head\n"
+        if $opts{hit} && $head !~ /^X-Cache: HIT\r?$/mi;
+
+    return ($s, $head);
 }
 
 
