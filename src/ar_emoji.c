@@ -59,14 +59,17 @@ static int ar_emoji_code_tag(const char *tag);
 
 
 /*
- * Whether the Markdown src may hold a shortcode: its text has two
- * colons, or a character reference that may be one.
+ * Whether the Markdown src may hold a shortcode: a colon, a name and a
+ * colon in it (an escape may stand in the name: "\_"), or a character
+ * reference ("&" and "#" or a letter), which may be any of them.  A
+ * table's ":---:" is no name, and "&&" no reference.
  */
 
 int
 ar_emoji_possible(const char *src, size_t len)
 {
-    const char  *p;
+    int          alnum;
+    const char  *p, *end;
 
     /* with "newline block", an empty source may be NULL */
 
@@ -74,13 +77,40 @@ ar_emoji_possible(const char *src, size_t len)
         return 0;
     }
 
-    if (memchr(src, '&', len) != NULL) {
-        return 1;
+    end = src + len;
+
+    for (p = memchr(src, '&', len);
+         p != NULL && p + 1 < end;
+         p = memchr(p + 1, '&', end - p - 1))
+    {
+        if (p[1] == '#' || (p[1] >= 'a' && p[1] <= 'z')
+            || (p[1] >= 'A' && p[1] <= 'Z'))
+        {
+            return 1;
+        }
     }
 
     p = memchr(src, ':', len);
 
-    return p != NULL && memchr(p + 1, ':', src + len - p - 1) != NULL;
+    while (p != NULL) {
+        alnum = 0;
+
+        for (p++; p < end && (ar_emoji_name_char(*p) || *p == '\\'); p++) {
+            alnum |= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+        }
+
+        if (p == end) {
+            return 0;
+        }
+
+        if (*p == ':' && alnum) {
+            return 1;
+        }
+
+        p = memchr(p, ':', end - p);
+    }
+
+    return 0;
 }
 
 

@@ -107,6 +107,8 @@ static void ar_render_feed(ar_arena_t *arena, cmark_parser *parser,
 #if (AR_TEST_HOOKS)
 static void ar_render_test_delay(ar_arena_t *arena, unsigned ms);
 #endif
+static unsigned ar_render_needs(const char *src, size_t len);
+static int ar_render_has(const char *src, size_t len, const char *s);
 static int ar_render_table_types(void);
 static int ar_render_walk(const ar_render_conf_t *conf, cmark_node *doc,
     ar_render_walk_t *walk);
@@ -381,6 +383,7 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
 {
     int               options, rc;
     size_t            i;
+    unsigned          gfm;
     ar_buf_t          block;
     cmark_mem        *mem;
     cmark_node       *doc;
@@ -409,9 +412,11 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
         len = block.len;
     }
 
+    gfm = conf->gfm & ar_render_needs(src, len);
+
     options = CMARK_OPT_VALIDATE_UTF8;
 
-    if (conf->gfm & AR_GFM_FOOTNOTES) {
+    if (gfm & AR_GFM_FOOTNOTES) {
         options |= CMARK_OPT_FOOTNOTES;
     }
 
@@ -431,7 +436,7 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     }
 
     for (i = 0; i < AR_RENDER_NEXT; i++) {
-        if (!(conf->gfm & ar_render_extensions[i].bit)) {
+        if (!(gfm & ar_render_extensions[i].bit)) {
             continue;
         }
 
@@ -526,6 +531,70 @@ ar_render_run(const ar_render_conf_t *conf, const ar_limits_t *limits,
     }
 
     return rc;
+}
+
+
+/*
+ * The extensions the source may need, of those that find something only
+ * where the source has certain characters: one that cannot find
+ * anything is not attached, and its passes over the whole tree are
+ * saved (the autolink extension joins and scans every text node,
+ * footnotes take two walks) with the page unchanged.
+ *
+ * Autolinks: "www." and "://" are looked for in the source itself; an
+ * email address is looked for in the text, where a character reference
+ * may have made its "@".  Footnotes: both a definition and a reference
+ * start with "[^" in the source.
+ */
+
+static unsigned
+ar_render_needs(const char *src, size_t len)
+{
+    unsigned  needs;
+
+    needs = AR_GFM_ALL;
+
+    /* with "newline block", an empty source may be NULL */
+
+    if ((len == 0 || memchr(src, '@', len) == NULL)
+        && !ar_render_has(src, len, "://")
+        && !ar_render_has(src, len, "www.")
+        && !ar_render_has(src, len, "&#")
+        && !ar_render_has(src, len, "&commat;"))
+    {
+        needs &= ~AR_GFM_AUTOLINK;
+    }
+
+    if (!ar_render_has(src, len, "[^")) {
+        needs &= ~AR_GFM_FOOTNOTES;
+    }
+
+    return needs;
+}
+
+
+static int
+ar_render_has(const char *src, size_t len, const char *s)
+{
+    size_t       n;
+    const char  *p, *end;
+
+    n = strlen(s);
+    end = src + len;
+
+    for (p = src; (size_t) (end - p) >= n; p++) {
+        p = memchr(p, s[0], end - p - n + 1);
+
+        if (p == NULL) {
+            return 0;
+        }
+
+        if (memcmp(p + 1, s + 1, n - 1) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 

@@ -72,6 +72,20 @@ static const ar_emoji_case_t  ar_emoji_cases[] = {
       "a &#58;smile&#58; b\n",
       { "<p>a " AR_SMILE " b</p>" }, { "smile" }, NULL, AR_HTML_UNSAFE },
 
+    { "an escaped character in a name",
+      "a :smile\\_cat: b\n",
+      { "<p>a \xf0\x9f\x98\xb8 b</p>" }, { "smile" }, NULL, AR_HTML_UNSAFE },
+
+    { "after a table's centred column and a colon that closes nothing",
+      "| a |\n|:--:|\n| 1 |\n\nx :--:x: y\n",
+      { "<th align=\"center\">a</th>", "x :--" AR_CROSS " y" }, { ":x:" },
+      NULL, AR_HTML_UNSAFE },
+
+    { "a named reference for a colon",
+      "a && b &colon;x&colon;\n",
+      { "<p>a &amp;&amp; b " AR_CROSS "</p>" }, { "colon" }, NULL,
+      AR_HTML_UNSAFE },
+
     { "times and words around the colons stay",
       "10:30:45 1:100:2 a:x: :x:b\n",
       { "10:30:45 1:100:2 a:x: :x:b" }, { AR_CROSS }, NULL, AR_HTML_UNSAFE },

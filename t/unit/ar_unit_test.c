@@ -1565,6 +1565,37 @@ static const ar_render_case_t  ar_render_cases[] = {
         "<a href=\"mailto:me@example.net\">me@example.net</a>" },
       { NULL }, NULL, NULL },
 
+    { "gfm autolink on: an e-mail address with numeric references",
+      AR_GFM_ALL, 0,
+      AR_S("a&#64;b.example and c&#x40;d.example\n"),
+      { "<a href=\"mailto:a@b.example\">a@b.example</a>",
+        "<a href=\"mailto:c@d.example\">c@d.example</a>" },
+      { NULL }, NULL, NULL },
+
+    { "gfm autolink on: an e-mail address with a named reference",
+      AR_GFM_ALL, 0,
+      AR_S("e&commat;f.example\n"),
+      { "<a href=\"mailto:e@f.example\">e@f.example</a>" },
+      { NULL }, NULL, NULL },
+
+    { "gfm autolink on: www. alone in a source",
+      AR_GFM_ALL, 0,
+      AR_S("- www.example.com\n"),
+      { "<a href=\"http://www.example.com\">www.example.com</a>" },
+      { NULL }, NULL, NULL },
+
+    { "gfm autolink on: a scheme alone in a source",
+      AR_GFM_ALL, 0,
+      AR_S("> https://example.org/a\n"),
+      { "<a href=\"https://example.org/a\">https://example.org/a</a>" },
+      { NULL }, NULL, NULL },
+
+    { "gfm autolink on: an e-mail address alone in a source",
+      AR_GFM_ALL, 0,
+      AR_S("me@example.net\n"),
+      { "<a href=\"mailto:me@example.net\">me@example.net</a>" },
+      { NULL }, NULL, NULL },
+
     { "gfm autolink off: bare addresses stay text",
       AR_GFM_ALL & ~AR_GFM_AUTOLINK, 0,
       AR_S("see www.example.com and https://example.org/\n"),
@@ -1610,6 +1641,13 @@ static const ar_render_case_t  ar_render_cases[] = {
         "<section class=\"footnotes\"",
         "<li id=\"fn-1\">", "The note.", "href=\"#fnref-1\"" },
       { "[^1]" }, NULL, NULL },
+
+    { "gfm footnotes on: a caret made by a character reference is no"
+      " footnote, and the paragraph is whole",
+      AR_GFM_ALL, 0,
+      AR_S("a [&#94;1] b c\n"),
+      { "<p>a [^1] b c</p>" },
+      { "footnote" }, NULL, NULL },
 
     { "gfm footnotes off: [^1] stays literal",
       AR_GFM_ALL & ~AR_GFM_FOOTNOTES, 0,
