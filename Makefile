@@ -213,7 +213,7 @@ BENCH_ARTICLES := sample=conf.example/articles/harbour-report.md \
         test-build test-asan check-asan test-valgrind check-valgrind stress \
         check-stress chaos check-chaos install uninstall deb deb-package \
         test-matrix bench-render bench-compress bench-compress-run \
-        bench-browser bench-browser-run bench-corpus bench-math \
+        bench-browser bench-browser-run bench-corpus bench-math bench-same \
         bench-peer bench-peer-run
 
 all: $(SO)
@@ -551,10 +551,33 @@ bench-corpus: $(CORPUS_BIN)
 RENDER_ONCE := $(BUILD)/render-once
 MATH_CORPUS ?=
 
-$(RENDER_ONCE): bench/render-once.c $(CORE_SRCS) $(CORE_HDRS)
+$(RENDER_ONCE): bench/render-once.c $(CORE_SRCS) $(CORE_HDRS) $(HL_OBJ)
 	mkdir -p $(BUILD)
-	$(CC) -O2 -g $(CODING_CFLAGS) -Isrc -o $@ bench/render-once.c \
-	    $(CORE_SRCS) $(CORE_LIBS)
+	$(CC) -O2 -g $(CODING_CFLAGS) $(HL_CFLAGS) -Isrc -o $@ \
+	    bench/render-once.c $(CORE_SRCS) $(HL_OBJ) $(CORE_LIBS) $(HL_LIBS)
+
+# "make bench-same SAME_CORPUS='GITDIR[:PATH] ...'": the pages of this
+# tree's core against those of SAME_BASE's (a commit, HEAD unless given)
+# on real documents, by bench/same-pages.pl (docs/benchmarks.md)
+SAME_BASE   ?= HEAD
+SAME_CORPUS ?=
+SAME_DIR    := $(BUILD)/same-base
+
+bench-same: $(RENDER_ONCE)
+	@test -n "$(SAME_CORPUS)" \
+	    || { echo 'usage: make bench-same SAME_CORPUS="GITDIR[:PATH] ..."' \
+	         '[SAME_BASE=commit]'; exit 1; }
+	rm -rf $(SAME_DIR)
+	mkdir -p $(SAME_DIR)
+	git archive $(SAME_BASE) src | tar -x -C $(SAME_DIR)
+	$(if $(HL_OBJ),$(CXX) $(UNIT_CFLAGS) -I$(SAME_DIR)/src -c \
+	    -o $(SAME_DIR)/ar_highlight.o $(SAME_DIR)/src/ar_highlight.cpp)
+	$(CC) -O2 -g $(CODING_CFLAGS) $(HL_CFLAGS) -I$(SAME_DIR)/src \
+	    -o $(SAME_DIR)/render-once bench/render-once.c \
+	    $(SAME_DIR)/src/ar_*.c \
+	    $(if $(HL_OBJ),$(SAME_DIR)/ar_highlight.o) $(CORE_LIBS) $(HL_LIBS)
+	AR_LANG_DIR=$(CURDIR)/lang perl bench/same-pages.pl \
+	    $(SAME_DIR)/render-once $(RENDER_ONCE) $(SAME_CORPUS)
 
 bench-math: $(RENDER_ONCE)
 	@test -n "$(MATH_CORPUS)" \
