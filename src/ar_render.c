@@ -552,11 +552,15 @@ ar_render_needs(const char *src, size_t len)
 {
     unsigned  needs;
 
-    needs = AR_GFM_ALL;
-
     /* with "newline block", an empty source may be NULL */
 
-    if ((len == 0 || memchr(src, '@', len) == NULL)
+    if (len == 0) {
+        return AR_GFM_ALL & ~(AR_GFM_AUTOLINK | AR_GFM_FOOTNOTES);
+    }
+
+    needs = AR_GFM_ALL;
+
+    if (memchr(src, '@', len) == NULL
         && !ar_render_has(src, len, "://")
         && !ar_render_has(src, len, "www.")
         && !ar_render_has(src, len, "&#")
