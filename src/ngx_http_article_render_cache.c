@@ -215,7 +215,12 @@ static void ngx_http_article_render_cache_wake(
 static ngx_int_t ngx_http_article_render_cache_successor(
     ngx_http_article_render_cache_t *cache, ngx_log_t *log);
 static uint64_t ngx_http_article_render_cache_started(ngx_pid_t pid);
-static void ngx_http_article_render_cache_disown(
+static void ngx_http_article_render_cache_each(ngx_cycle_t *cycle,
+    void (*handler)(ngx_cycle_t *cycle,
+    ngx_http_article_render_cache_t *cache));
+static void ngx_http_article_render_cache_disown(ngx_cycle_t *cycle,
+    ngx_http_article_render_cache_t *cache);
+static void ngx_http_article_render_cache_exit_zone(ngx_cycle_t *cycle,
     ngx_http_article_render_cache_t *cache);
 static void ngx_http_article_render_cache_orphans(
     ngx_http_article_render_cache_t *cache);
@@ -647,13 +652,9 @@ ngx_http_article_render_cache_started(ngx_pid_t pid)
 void
 ngx_http_article_render_cache_init_process(ngx_cycle_t *cycle)
 {
-    ngx_uint_t                        i;
-    ngx_shm_zone_t                   *shm_zone;
-    ngx_list_part_t                  *part;
-    ngx_http_article_render_cache_t  *cache;
 #if (AR_TEST_HOOKS)
-    char                             *s;
-    ngx_int_t                         n;
+    char       *s;
+    ngx_int_t   n;
 #endif
 
     ngx_http_article_render_self = ngx_pid;
@@ -672,6 +673,23 @@ ngx_http_article_render_cache_init_process(ngx_cycle_t *cycle)
     }
 
 #endif
+
+    ngx_http_article_render_cache_each(cycle,
+                                       ngx_http_article_render_cache_disown);
+}
+
+
+/* calls the handler for each zone of the module the cycle has set up */
+
+static void
+ngx_http_article_render_cache_each(ngx_cycle_t *cycle,
+    void (*handler)(ngx_cycle_t *cycle,
+    ngx_http_article_render_cache_t *cache))
+{
+    ngx_uint_t                        i;
+    ngx_shm_zone_t                   *shm_zone;
+    ngx_list_part_t                  *part;
+    ngx_http_article_render_cache_t  *cache;
 
     part = &cycle->shared_memory.part;
     shm_zone = part->elts;
@@ -694,15 +712,9 @@ ngx_http_article_render_cache_init_process(ngx_cycle_t *cycle)
 
         cache = shm_zone[i].data;
 
-        if (cache == NULL || cache->sh == NULL) {
-            continue;
+        if (cache != NULL && cache->sh != NULL) {
+            handler(cycle, cache);
         }
-
-        ngx_shmtx_lock(&cache->shpool->mutex);
-
-        ngx_http_article_render_cache_disown(cache);
-
-        ngx_http_article_render_cache_unlock(cache);
     }
 }
 
@@ -710,12 +722,15 @@ ngx_http_article_render_cache_init_process(ngx_cycle_t *cycle)
 /* lets go of every hold recorded under this process's pid */
 
 static void
-ngx_http_article_render_cache_disown(ngx_http_article_render_cache_t *cache)
+ngx_http_article_render_cache_disown(ngx_cycle_t *cycle,
+    ngx_http_article_render_cache_t *cache)
 {
     ngx_uint_t                         l;
     ngx_queue_t                       *q, *next, *list[3];
     ngx_http_article_render_node_t    *arn;
     ngx_http_article_render_holder_t  *h;
+
+    ngx_shmtx_lock(&cache->shpool->mutex);
 
     list[0] = &cache->sh->lru;
     list[1] = &cache->sh->files_lru;
@@ -753,6 +768,8 @@ ngx_http_article_render_cache_disown(ngx_http_article_render_cache_t *cache)
             }
         }
     }
+
+    ngx_http_article_render_cache_unlock(cache);
 }
 
 
@@ -2319,76 +2336,57 @@ ngx_http_article_render_cache_fault_end(
 void
 ngx_http_article_render_cache_exit(ngx_cycle_t *cycle)
 {
-    u_char                            buf[NGX_MAX_PATH];
-    ngx_uint_t                        i, l;
-    ngx_queue_t                      *q, *list[3];
-    ngx_shm_zone_t                   *shm_zone;
-    ngx_list_part_t                  *part;
-    ngx_http_article_render_node_t   *arn;
-    ngx_http_article_render_cache_t  *cache;
+    ngx_http_article_render_cache_each(cycle,
+                                       ngx_http_article_render_cache_exit_zone);
+}
 
-    part = &cycle->shared_memory.part;
-    shm_zone = part->elts;
 
-    for (i = 0; /* void */; i++) {
+static void
+ngx_http_article_render_cache_exit_zone(ngx_cycle_t *cycle,
+    ngx_http_article_render_cache_t *cache)
+{
+    u_char                           buf[NGX_MAX_PATH];
+    ngx_uint_t                       l;
+    ngx_queue_t                     *q, *list[3];
+    ngx_http_article_render_node_t  *arn;
 
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
+    if (cache->path == NULL || cache->path->name.len + 12 > NGX_MAX_PATH) {
+        return;
+    }
+
+    /*
+     * The files of zones a reload left, not deleted yet: not after a
+     * binary upgrade, whose new nginx may have written its own since.
+     */
+
+    if (cache->sh->orphans && cache->sh->orphans->next
+        && ngx_new_binary == 0)
+    {
+        (void) ngx_http_article_render_cache_scan(cache, 0);
+    }
+
+    /* no lock: a worker killed holding it would hold it for ever */
+
+    list[0] = &cache->sh->lru;
+    list[1] = &cache->sh->files_lru;
+    list[2] = &cache->sh->limbo;
+
+    for (l = 0; l < 3; l++) {
+        for (q = ngx_queue_head(list[l]);
+             q != ngx_queue_sentinel(list[l]);
+             q = ngx_queue_next(q))
+        {
+            arn = ngx_queue_data(q, ngx_http_article_render_node_t, queue);
+
+            if (arn->file_len) {
+                ngx_http_article_render_file_delete(arn->data + arn->path_len,
+                                                    cycle->log);
             }
 
-            part = part->next;
-            shm_zone = part->elts;
-            i = 0;
-        }
-
-        if (shm_zone[i].tag != &ngx_http_article_render_module) {
-            continue;
-        }
-
-        cache = shm_zone[i].data;
-
-        if (cache == NULL || cache->path == NULL || cache->sh == NULL
-            || cache->path->name.len + 12 > NGX_MAX_PATH)
-        {
-            continue;
-        }
-
-        /*
-         * The files of zones a reload left, not deleted yet: not after a
-         * binary upgrade, whose new nginx may have written its own since.
-         */
-
-        if (cache->sh->orphans && cache->sh->orphans->next
-            && ngx_new_binary == 0)
-        {
-            (void) ngx_http_article_render_cache_scan(cache, 0);
-        }
-
-        /* no lock: a worker killed holding it would hold it for ever */
-
-        list[0] = &cache->sh->lru;
-        list[1] = &cache->sh->files_lru;
-        list[2] = &cache->sh->limbo;
-
-        for (l = 0; l < 3; l++) {
-            for (q = ngx_queue_head(list[l]);
-                 q != ngx_queue_sentinel(list[l]);
-                 q = ngx_queue_next(q))
-            {
-                arn = ngx_queue_data(q, ngx_http_article_render_node_t,
-                                     queue);
-
-                if (arn->file_len) {
-                    ngx_http_article_render_file_delete(
-                                     arn->data + arn->path_len, cycle->log);
-                }
-
-                if (arn->reserved) {
-                    ngx_sprintf(buf, "%V/%010uD%Z", &cache->path->name,
-                                (uint32_t) (arn->file_seq % 4294967296ULL));
-                    ngx_http_article_render_file_delete(buf, cycle->log);
-                }
+            if (arn->reserved) {
+                ngx_sprintf(buf, "%V/%010uD%Z", &cache->path->name,
+                            (uint32_t) (arn->file_seq % 4294967296ULL));
+                ngx_http_article_render_file_delete(buf, cycle->log);
             }
         }
     }
