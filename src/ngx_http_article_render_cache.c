@@ -187,6 +187,8 @@ static ngx_int_t ngx_http_article_render_cache_pin(
 static void ngx_http_article_render_cache_unpin(
     ngx_http_article_render_cache_t *cache,
     ngx_http_article_render_node_t *arn);
+static ngx_http_article_render_holder_t *ngx_http_article_render_cache_spare(
+    ngx_http_article_render_node_t *arn);
 static ngx_uint_t ngx_http_article_render_cache_held(
     ngx_http_article_render_node_t *arn, ngx_uint_t exact);
 static ngx_uint_t ngx_http_article_render_cache_gone(
@@ -1611,14 +1613,22 @@ ngx_http_article_render_cache_pin(ngx_http_article_render_cache_t *cache,
         }
     }
 
-    /* the records of processes gone are free again */
+    h = ngx_http_article_render_cache_spare(arn);
 
-    (void) ngx_http_article_render_cache_held(arn, 0);
+    if (h == NULL) {
 
-    for (h = &arn->holder; h; h = h->next) {
-        if (h->count == 0) {
-            goto found;
-        }
+        /*
+         * Only with every record taken are their processes asked whether
+         * they run, a kill() each: a hit makes no system call under the
+         * lock.  The records of processes gone are free again.
+         */
+
+        (void) ngx_http_article_render_cache_held(arn, 0);
+        h = ngx_http_article_render_cache_spare(arn);
+    }
+
+    if (h != NULL) {
+        goto found;
     }
 
     /* counted once more meanwhile, so that making room never takes it */
@@ -1645,6 +1655,23 @@ found:
     arn->count++;
 
     return NGX_OK;
+}
+
+
+/* a holder record that counts nothing */
+
+static ngx_http_article_render_holder_t *
+ngx_http_article_render_cache_spare(ngx_http_article_render_node_t *arn)
+{
+    ngx_http_article_render_holder_t  *h;
+
+    for (h = &arn->holder; h; h = h->next) {
+        if (h->count == 0) {
+            return h;
+        }
+    }
+
+    return NULL;
 }
 
 
