@@ -83,6 +83,8 @@ static ngx_int_t ngx_http_article_render_test_threads_variable(
     ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_article_render_test_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_article_render_test_number(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, ngx_uint_t n);
 #endif
 static void *ngx_http_article_render_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_article_render_init_main_conf(ngx_conf_t *cf,
@@ -962,24 +964,12 @@ static ngx_int_t
 ngx_http_article_render_test_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    ngx_uint_t                      n;
     ngx_http_article_render_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_article_render_module);
 
-    n = ctx ? *(ngx_uint_t *) ((char *) ctx + data) : 0;
-
-    v->data = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
-    if (v->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    v->len = ngx_sprintf(v->data, "%ui", n) - v->data;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    return NGX_OK;
+    return ngx_http_article_render_test_number(r, v,
+                               ctx ? *(ngx_uint_t *) ((char *) ctx + data) : 0);
 }
 
 
@@ -987,18 +977,8 @@ static ngx_int_t
 ngx_http_article_render_test_scans(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    v->data = ngx_pnalloc(r->pool, NGX_SIZE_T_LEN);
-    if (v->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    v->len = ngx_sprintf(v->data, "%uz", ar_listing_store_scans())
-             - v->data;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    return NGX_OK;
+    return ngx_http_article_render_test_number(r, v,
+                                        (ngx_uint_t) ar_listing_store_scans());
 }
 
 
@@ -1006,14 +986,21 @@ static ngx_int_t
 ngx_http_article_render_test_threads_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    return ngx_http_article_render_test_number(r, v,
+                                   ngx_http_article_render_test_threads(data));
+}
+
+
+static ngx_int_t
+ngx_http_article_render_test_number(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, ngx_uint_t n)
+{
     v->data = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
     if (v->data == NULL) {
         return NGX_ERROR;
     }
 
-    v->len = ngx_sprintf(v->data, "%ui",
-                         ngx_http_article_render_test_threads(data))
-             - v->data;
+    v->len = ngx_sprintf(v->data, "%ui", n) - v->data;
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;
