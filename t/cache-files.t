@@ -75,18 +75,11 @@ EOF
 
 # about 100 KB of page: over the 32 KB from which pages go to files
 
-sub article {
-    my ($name, $words) = @_;
-    return "# $name\n\n"
-        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
-            1 .. $words);
-}
-
-$t->write_file('site/big.md', article('Big', 2000));
+$t->write_file('site/big.md', $t->article_text('Big', 2000));
 $t->write_file('site/small.md', "# Small\n\nA short article.\n");
 
 for my $i (1 .. 6) {
-    $t->write_file("site/ev$i.md", article("Evicted $i", 5000));
+    $t->write_file("site/ev$i.md", $t->article_text("Evicted $i", 5000));
 }
 
 $t->plan(46)->run();
@@ -180,7 +173,7 @@ is(file_count(), 2, 'live reload page in a file, none for the zone without');
 
 # an edit replaces the page and deletes the old file
 
-$t->write_file('site/big.md', article('Edited', 2000));
+$t->write_file('site/big.md', $t->article_text('Edited', 2000));
 $r = $t->get('/big.md');
 is(cache_status($r), 'EXPIRED', 'edited large page: expired');
 like($r->{body}, qr/Paragraph 7 of Edited/, 'edited page: new content');

@@ -49,18 +49,10 @@ http {
 }
 EOF
 
-sub article {
-    my ($name, $extra) = @_;
-    return "# $name\n\n"
-        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
-            1 .. 6000)
-        . ($extra // '');
-}
-
 $t->main_conf("env AR_TEST_OWNER=999999;\n")->config($http);
 
-$t->write_file('site/p.md', article('p'));
-$t->write_file('site/q.md', article('q'));
+$t->write_file('site/p.md', $t->article_text('p', 6000));
+$t->write_file('site/q.md', $t->article_text('q', 6000));
 $t->write_file('site/x.md', "# Slow\n\nRendered slowly in /slow/.\n");
 # small articles whose stores make the zone look at its nodes: t for the
 # first case, s for the second (an article already kept stores nothing)
@@ -95,7 +87,7 @@ my $old = $t->get('/p.md')->{body};
 
 my ($reader) = $t->slow_reader('/p.md', hit => 1);
 
-$t->write_file('site/p.md', article('p', "Edited.\n"));
+$t->write_file('site/p.md', $t->article_text('p', 6000) . "Edited.\n");
 $t->get('/p.md');
 
 ok(kill_worker($t->worker_pid()), 'a pin: its worker killed, another'
@@ -163,7 +155,7 @@ $old = $t->get('/q.md')->{body};
 
 ($reader) = $t->slow_reader('/q.md', hit => 1);
 
-$t->write_file('site/q.md', article('q', "Edited.\n"));
+$t->write_file('site/q.md', $t->article_text('q', 6000) . "Edited.\n");
 $t->get('/q.md');
 
 ok(reload_as(999998) && kill_worker_gone($pinner),

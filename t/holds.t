@@ -66,16 +66,8 @@ EOF
 
 # about 300 KB of page: three fill a zone, or its files' budget, of 1m
 
-sub article {
-    my ($name, $extra) = @_;
-    return "# $name\n\n"
-        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
-            1 .. 6000)
-        . ($extra // '');
-}
-
 for my $name (qw(p1 p2 p3 q1 q2 m1 m2 m3)) {
-    $t->write_file("site/$name.md", article($name));
+    $t->write_file("site/$name.md", $t->article_text($name, 6000));
 }
 
 for my $i (1 .. 10) {
@@ -83,7 +75,7 @@ for my $i (1 .. 10) {
 }
 
 $t->write_file('site/x.md', "# Slow\n\nRendered slowly in /slow/.\n");
-$t->write_file('site/k.md', article('k'));
+$t->write_file('site/k.md', $t->article_text('k', 6000));
 
 $t->allow_alerts(qr/exited on signal 9/);
 
@@ -133,7 +125,8 @@ for my $name (qw(p1 p2 p3)) {
 }
 
 for my $name (qw(p1 p2 p3)) {
-    $t->write_file("site/$name.md", article($name, "Edited.\n"));
+    $t->write_file("site/$name.md",
+                   $t->article_text($name, 6000) . "Edited.\n");
 }
 
 $t->get("/$_.md") for qw(p1 p2 p3);

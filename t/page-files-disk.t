@@ -57,15 +57,8 @@ EOF
 
 # pages of about 100 KB (no room) and 45 KB (room)
 
-sub article {
-    my ($name, $n) = @_;
-    return "# $name\n\n"
-        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
-            1 .. $n);
-}
-
-$t->write_file('site/big.md', article('big', 2000));
-$t->write_file('site/mid.md', article('mid', 900));
+$t->write_file('site/big.md', $t->article_text('big', 2000));
+$t->write_file('site/mid.md', $t->article_text('mid', 900));
 
 my $full = qr/\(\d+: No space left on device\)/;
 $t->allow_alerts(qr/\[crit\] .* write\(\) ".*" failed, article ".*", directory/

@@ -43,14 +43,7 @@ EOF
 
 # about 100 KB of page: over the 32 KB from which pages go to files
 
-sub article {
-    my ($name) = @_;
-    return "# $name\n\n"
-        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
-            1 .. 2000);
-}
-
-$t->write_file("site/$_.md", article($_)) for qw(a b c d);
+$t->write_file("site/$_.md", $t->article_text($_, 2000)) for qw(a b c d);
 
 my $full = qr/\(\d+: No space left on device\)/;
 $t->allow_alerts(qr/\[crit\] .* write\(\) ".*" failed, article ".*", directory/

@@ -48,14 +48,7 @@ http {
 }
 EOF
 
-sub article {
-    my ($name) = @_;
-    return "# $name\n\n"
-        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
-            1 .. 2000);
-}
-
-$t->write_file("site/$_.md", article($_)) for qw(a k);
+$t->write_file("site/$_.md", $t->article_text($_, 2000)) for qw(a k);
 $t->write_file('site/k.md.filed', '');
 
 $t->allow_alerts(qr/exited on signal 9/);

@@ -54,14 +54,7 @@ sub configure {
 
 # about 100 KB of page: over the 32 KB from which pages go to files
 
-sub article {
-    my ($name) = @_;
-    return "# $name\n\n"
-        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
-            1 .. 2000);
-}
-
-$t->write_file("site/$_.md", article($_)) for qw(p1 p2 p3 p4 k);
+$t->write_file("site/$_.md", $t->article_text($_, 2000)) for qw(p1 p2 p3 p4 k);
 $t->write_file("site/s$_.md", "# Small $_\n\nA short article.\n") for 1 .. 9;
 
 configure('1m');

@@ -42,15 +42,7 @@ EOF
 
 # about 100 KB of page: over the 32 KB from which pages go to files
 
-sub article {
-    my ($name, $extra) = @_;
-    return "# $name\n\n"
-        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
-            1 .. 2000)
-        . ($extra // '');
-}
-
-$t->write_file("site/$_.md", article($_)) for qw(a b big);
+$t->write_file("site/$_.md", $t->article_text($_, 2000)) for qw(a b big);
 
 for my $i (1 .. 50) {
     $t->write_file("site/s$i.md", "# Small $i\n\nA short article.\n");
@@ -77,9 +69,9 @@ is(cache_status($old) . ' ' . holding($old->{body}), 'HIT 1',
 
 chmod 0555, $t->path('pages');
 
-$t->write_file('site/a.md', article('a', "Edited.\n"));
+$t->write_file('site/a.md', $t->article_text('a', 2000) . "Edited.\n");
 my $new = $t->get('/a.md');
-$t->write_file('site/a.md', article('a', "Edited again.\n"));
+$t->write_file('site/a.md', $t->article_text('a', 2000) . "Edited again.\n");
 $t->get('/a.md');
 
 is(holding($old->{body}), 1, 'read-only: the replaced page\'s file stays');

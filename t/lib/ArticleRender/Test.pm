@@ -344,6 +344,18 @@ sub allow_alerts {
 }
 
 
+# an article of a title and that many numbered paragraphs, about 40
+# bytes of Markdown and 50 of page each: for pages of a chosen size
+
+sub article_text {
+    my ($self, $name, $paragraphs) = @_;
+
+    return "# $name\n\n"
+        . join('', map { "Paragraph $_ of $name, *with* some text.\n\n" }
+            1 .. $paragraphs);
+}
+
+
 sub write_file {
     my ($self, $rel, $content) = @_;
 
